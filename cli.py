@@ -1,0 +1,64 @@
+"""The `sufficiency` command: thin click commands over the library."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from sufficiency import __version__
+from sufficiency.errors import InputError
+from sufficiency.console import print_run_summary, progress_bar
+from sufficiency.output import check_target, save, write_run
+from sufficiency.runner import run as run_scenario
+from sufficiency.scenario import load_scenario
+
+
+class Group(click.Group):
+    """A click group that turns a user's mistake into a message and exit status 2."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except InputError as err:
+            click.echo(f"Error: {err.file}: {err.field}: {err.expected}", err=True)
+            ctx.exit(2)
+
+
+@click.group(cls=Group)
+@click.version_option(__version__, prog_name="sufficiency")
+def cli() -> None:
+    """Forecast children looked after, placements and costs for a local authority."""
+
+
+@cli.command()
+@click.argument("scenario", type=click.Path(path_type=Path))
+@click.option("--years", default=5, show_default=True, type=click.IntRange(1, 30),
+              help="Years to project from the scenario's start date.")
+@click.option("--replications", default=200, show_default=True, type=click.IntRange(1, 100_000))
+@click.option("--seed", default=1, show_default=True, type=click.IntRange(0, None))
+@click.option("--jobs", default=1, show_default=True, type=click.IntRange(1, 256),
+              help="Worker processes; results are identical for any number.")
+@click.option("--out", type=click.Path(path_type=Path), default=None,
+              help="Folder for stocks.csv, snapshots.csv, flows.csv, costs.csv and run.json.")
+@click.option("--force", is_flag=True, help="Replace an existing results folder.")
+@click.option("--quiet", is_flag=True, help="No progress bar.")
+def run(scenario: Path, years: int, replications: int, seed: int, jobs: int,
+        out: Path | None, force: bool, quiet: bool) -> None:
+    """Project a SCENARIO (YAML) and print CLA and cost by year."""
+    loaded = load_scenario(scenario)
+    if out is not None:
+        check_target(out, force)
+    with progress_bar(replications, quiet) as advance:
+        result = run_scenario(loaded, years=years, replications=replications, seed=seed,
+                              jobs=jobs, progress=advance)
+    print_run_summary(result)
+    if out is not None:
+        save(out, force, lambda folder: write_run(result, folder))
+        click.echo(f"Results written to {out}")
+
+
+main = cli
+
+if __name__ == "__main__":
+    main()

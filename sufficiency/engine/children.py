@@ -1,0 +1,185 @@
+"""A child's life in care: today's population, direct entries, time to exit, turning 16 and 18."""
+
+from __future__ import annotations
+
+import math
+from typing import TYPE_CHECKING
+
+from ..pathway import (
+    AGE_BAND_BOUNDS,
+    AGE_BANDS,
+    CHOSEN_EXITS,
+    DAYS_PER_YEAR,
+    EXIT_STATE,
+    NEEDS,
+    PLACEMENTS,
+    ExitRoute,
+    State,
+    age_band,
+)
+from .placements import FALLBACK, MONTH
+
+if TYPE_CHECKING:
+    from .model import Child, Model
+
+DRAWS = 8
+"""Uniform draws fixed at each child's creation: [age, need, placement, exit time, exit route,
+move at 16, counterfactual or outcome, re-entry time]."""
+U_AGE, U_NEED, U_PLACE, U_EXIT, U_ROUTE, U_MOVE16, U_OUTCOME, U_REENTRY = range(DRAWS)
+AGE_18 = 18 * DAYS_PER_YEAR
+AGE_16 = 16 * DAYS_PER_YEAR
+
+
+def pick(shares: dict[str, float], u: float) -> str:
+    """The key whose cumulative share first exceeds ``u``."""
+    total = 0.0
+    last = ""
+    for key, share in shares.items():
+        if share <= 0:
+            continue
+        total += share
+        last = key
+        if u < total:
+            return key
+    return last
+
+
+def weibull_scale(mean_days: float, shape: float) -> float:
+    return mean_days / math.gamma(1.0 + 1.0 / shape)
+
+
+def time_to_exit(model: "Model", band: str, u: float, elapsed: float = 0.0) -> float:
+    """Remaining days to a chosen exit, given ``elapsed`` days already in care (Weibull)."""
+    exits = model.params.exits
+    shape = exits.shape.value
+    scale = weibull_scale(exits.mean_months_by_band.value[band] * MONTH, shape)
+    hazard_so_far = (elapsed / scale) ** shape
+    total = scale * (hazard_so_far - math.log(1.0 - u)) ** (1.0 / shape)
+    return total - elapsed
+
+
+def exit_route(model: "Model", band: str, u: float) -> ExitRoute:
+    shares = model.params.exits.route_shares_by_band.value[band]
+    return ExitRoute(pick(shares, u))
+
+
+def start_care(model: "Model", child: "Child", elapsed: float = 0.0) -> None:
+    """Schedule a child's way out of care from now."""
+    now = model.env.now
+    band = age_band(child.age(now) - elapsed)
+    remaining = time_to_exit(model, band, child.draws[U_EXIT], elapsed)
+    route = exit_route(model, band, child.draws[U_ROUTE])
+    model.env.process(in_care(model, child, now + remaining, route))
+
+
+def in_care(model: "Model", child: "Child", exit_at: float, route: ExitRoute):
+    """Wait for the child's exit or 18th birthday; move on at 16 if drawn to."""
+    env = model.env
+    generation = child.generation
+    turns_18 = child.birth + AGE_18
+    if turns_18 <= exit_at:
+        exit_at, route = turns_18, ExitRoute.TURNED_18
+    turns_16 = child.birth + AGE_16
+    if env.now < turns_16 < exit_at:
+        yield env.timeout(turns_16 - env.now)
+        if child.generation != generation:
+            return
+        if child.draws[U_MOVE16] < model.live["matching.supported_at_16"] and \
+                child.state not in (State.SUPPORTED_ACCOMMODATION, State.PLACED_WITH_PARENTS):
+            model.relocate(child, State.SUPPORTED_ACCOMMODATION)
+            model.log.count(env.now, "moves_to_supported", "all")
+    yield env.timeout(max(0.0, exit_at - env.now))
+    if child.generation == generation:
+        model.leave_care(child, EXIT_STATE[route], route.value)
+
+
+def child_draws(stream) -> list[float]:
+    return stream.us(DRAWS)
+
+
+def age_in_band(band: str, u: float) -> float:
+    """An age in days, uniform within the band."""
+    low, high = AGE_BAND_BOUNDS[band]
+    return (low + u * (high - low)) * DAYS_PER_YEAR
+
+
+def direct_entries(model: "Model", name: str, age_shares: dict, need_shares: dict):
+    """A Poisson stream of children entering care directly."""
+    env = model.env
+    stream = model.streams[f"entries.{name}"]
+    key = f"entries.{name}.rate_per_month"
+    while True:
+        rate = model.live[key]
+        wait = stream.exp(MONTH / rate) if rate > 0 else MONTH
+        if wait > MONTH:  # re-draw monthly: exact for a Poisson process, follows rate changes
+            yield env.timeout(MONTH)
+            continue
+        yield env.timeout(wait)
+        draws = child_draws(stream)
+        band = pick(age_shares, draws[U_AGE])
+        age = age_in_band(band, stream.u())
+        need = pick(need_shares[band], draws[U_NEED])
+        child = model.new_child(env.now - age, need, draws)
+        model.enter_care(child, name, draws[U_PLACE])
+
+
+def initial_population(model: "Model") -> None:
+    """Today's children in care, with time already in care drawn from the stationary law."""
+    pop = model.params.population
+    stream = model.streams["initial"]
+    counts = allocate(pop.total.value, pop.placement_shares.value)
+    for placement, n in zip(PLACEMENTS, counts):
+        for _ in range(n):
+            draws = child_draws(stream)
+            band = pick(pop.age_band_shares.value, draws[U_AGE])
+            age = age_in_band(band, stream.u())
+            need = pick(pop.need_shares.value, draws[U_NEED])
+            child = model.new_child(-age, need, draws)
+            elapsed = elapsed_in_care(model, age, stream)
+            state = seat(model, placement)
+            child.entered = -elapsed
+            model.move(child, state)
+            start_care(model, child, elapsed)
+
+
+def seat(model: "Model", placement: State) -> State:
+    """Take an in-house place for an initial child, or its fallback when full."""
+    pool = model.pools.get(placement)
+    if pool is None:
+        return placement
+    if pool.has_free():
+        pool.take()
+        return placement
+    return FALLBACK[placement]
+
+
+def elapsed_in_care(model: "Model", age: float, stream) -> float:
+    """Days already in care: density proportional to survival, up to the child's age."""
+    for _ in range(1000):
+        a = stream.u() * age
+        band = age_band(age - a)
+        exits = model.params.exits
+        shape = exits.shape.value
+        scale = weibull_scale(exits.mean_months_by_band.value[band] * MONTH, shape)
+        if stream.u() < math.exp(-((a / scale) ** shape)):
+            return a
+    return 0.0
+
+
+def allocate(total: int, shares: dict[str, float]) -> list[int]:
+    """Whole counts per placement type summing to ``total`` (largest remainder)."""
+    raw = [total * shares[p.value] for p in PLACEMENTS]
+    counts = [int(math.floor(x)) for x in raw]
+    order = sorted(range(len(raw)), key=lambda i: (counts[i] - raw[i], i))
+    for i in order[: total - sum(counts)]:
+        counts[i] += 1
+    return counts
+
+
+def start(model: "Model") -> None:
+    """Seed today's population and start the direct entry streams."""
+    initial_population(model)
+    for entry in model.params.entries:
+        model.env.process(direct_entries(
+            model, entry.name, entry.age_band_shares.value, entry.need_shares.value))
+

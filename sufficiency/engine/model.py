@@ -1,0 +1,192 @@
+"""The model: the simpy environment, the children, the capacity pools and the log."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from dataclasses import dataclass
+from typing import Any, Iterable
+
+import numpy as np
+import simpy
+
+from ..parameters import ParameterSet
+from ..pathway import (
+    DAYS_PER_YEAR,
+    PLACEMENTS,
+    STATE_INDEX,
+    State,
+    age_band,
+)
+from ..records import Log
+from .placements import Matcher, Pool, place, vacate
+
+CLA = frozenset(PLACEMENTS)
+
+
+@dataclass(frozen=True)
+class Change:
+    """A dated change to a live parameter: ``path`` as in the parameter set, new ``value``."""
+
+    day: float
+    path: str
+    value: Any
+
+
+class Child:
+    """One child: fixed draws made at creation, and where the child is now."""
+
+    __slots__ = ("id", "birth", "need", "draws", "state", "wants", "entered", "generation",
+                 "tried_reunification")
+
+    def __init__(self, cid: int, birth: float, need: str, draws: list[float]) -> None:
+        self.id = cid
+        self.birth = birth
+        self.need = need
+        self.draws = draws
+        self.state: State | None = None
+        self.wants: State | None = None
+        self.entered = 0.0
+        self.generation = 0
+        self.tried_reunification = False
+
+    def age(self, now: float) -> float:
+        return now - self.birth
+
+    def band(self, now: float) -> str:
+        return age_band(now - self.birth)
+
+
+class Model:
+    """One replication's world. Nothing here is shared between replications."""
+
+    def __init__(self, params: ParameterSet, streams, horizon_days: float,
+                 changes: Iterable[Change] = ()) -> None:
+        self.params = params
+        self.streams = streams
+        self.horizon = horizon_days
+        self.start = params.start_date
+        self.env = simpy.Environment()
+        self.log = Log()
+        self.live: dict[str, Any] = initial_live(params)
+        self.matcher = Matcher(params.matching.preferences.value)
+        self.pools = {
+            State.FOSTER_INHOUSE: Pool(self.env, "foster_inhouse"),
+            State.HOME_INHOUSE: Pool(self.env, "home_inhouse"),
+        }
+        self.placed: dict[State, dict[int, Child]] = {p: {} for p in PLACEMENTS}
+        self.listeners: dict[str, list] = {}
+        self.changes = sorted(changes, key=lambda c: c.day)
+        self._next_id = 0
+
+    # -- time ---------------------------------------------------------------------------
+    def day(self, date: dt.date) -> float:
+        """Days from the start date to the start of ``date``."""
+        return float((date - self.start).days)
+
+    # -- children -----------------------------------------------------------------------
+    def new_child(self, birth: float, need: str, draws: list[float]) -> Child:
+        child = Child(self._next_id, birth, need, draws)
+        self._next_id += 1
+        return child
+
+    def move(self, child: Child, to: State) -> None:
+        """Change a child's state and record it; keeps the placement registry in step."""
+        old = child.state
+        if old in CLA:
+            del self.placed[old][child.id]
+        if to in CLA:
+            self.placed[to][child.id] = child
+        child.state = to
+        self.log.move(self.env.now, child.id, -1 if old is None else STATE_INDEX[old],
+                      STATE_INDEX[to])
+
+    def enter_care(self, child: Child, route: str, u_place: float) -> None:
+        """A child comes into care now by ``route`` and is placed."""
+        from .children import start_care
+
+        placement = place(self, child, u_place)
+        child.entered = self.env.now
+        self.move(child, placement)
+        self.log.count(self.env.now, "entries", route)
+        start_care(self, child)
+
+    def leave_care(self, child: Child, to: State, route: str) -> None:
+        """A child leaves care now to ``to`` (an exit or reunification support)."""
+        vacate(self, child.state)
+        child.wants = None
+        child.generation += 1
+        self.move(child, to)
+        self.log.count(self.env.now, "exits", route)
+
+    def relocate(self, child: Child, to: State) -> bool:
+        """Move a child between placements if a place is free there; True if moved."""
+        pool = self.pools.get(to)
+        if pool is not None:
+            if not pool.has_free():
+                return False
+            pool.take()
+        vacate(self, child.state)
+        child.wants = None
+        self.move(child, to)
+        return True
+
+    # -- live parameters ----------------------------------------------------------------
+    def on_change(self, prefix: str, callback) -> None:
+        self.listeners.setdefault(prefix, []).append(callback)
+
+    def apply(self, change: Change) -> None:
+        self.live[change.path] = change.value
+        for prefix, callbacks in self.listeners.items():
+            if change.path.startswith(prefix):
+                for callback in callbacks:
+                    callback(change.path, change.value)
+
+    def timeline(self):
+        """Apply dated changes as the simulation reaches them."""
+        for change in self.changes:
+            yield self.env.timeout(max(0.0, change.day - self.env.now))
+            self.apply(change)
+
+    def record_capacity(self) -> None:
+        for index, state in enumerate((State.FOSTER_INHOUSE, State.HOME_INHOUSE)):
+            self.log.capacity.append((self.env.now, index, self.pools[state].places))
+
+
+def initial_live(params: ParameterSet) -> dict[str, Any]:
+    """The values that scenarios may change during a run, keyed by parameter path."""
+    live: dict[str, Any] = {}
+    for prog, p in params.programmes.items():
+        for name in ("therapists", "caseload", "referrals_per_month", "targeting_deflator",
+                     "outcome_split", "reentry_within_18_months", "max_wait_days",
+                     "duration_days"):
+            live[f"programmes.{prog.value}.{name}"] = getattr(p, name).value
+    r = params.reunification
+    for name in ("therapists", "caseload", "success_share", "breakdown_within_18_months"):
+        live[f"reunification.{name}"] = getattr(r, name).value
+    for stream in params.entries:
+        live[f"entries.{stream.name}.rate_per_month"] = stream.rate_per_month.value
+    live["matching.step_down_rate_per_month"] = params.matching.step_down_rate_per_month.value
+    live["matching.supported_at_16"] = params.matching.supported_at_16.value
+    fc = params.foster_carers
+    for name in ("recruitment_per_year", "attrition_per_year", "places_per_household"):
+        live[f"foster_carers.{name}"] = getattr(fc, name).value
+    return live
+
+
+def simulate(params: ParameterSet, seed: np.random.SeedSequence, horizon: float,
+             changes: Iterable[Change] = ()) -> Model:
+    """Run one replication to the horizon and return the model with its log."""
+    from . import carers, children, programmes, reunification
+    from .placements import step_down
+    from .streams import Streams
+
+    model = Model(params, Streams(seed), horizon, changes)
+    carers.start(model)
+    children.start(model)
+    programmes.start(model)
+    reunification.start(model)
+    model.env.process(step_down(model))
+    model.env.process(model.timeline())
+    model.env.run(until=horizon)
+    return model

@@ -1,0 +1,137 @@
+"""Capacity pools, placement matching by age and need, and the step-down policy."""
+
+from __future__ import annotations
+
+import bisect
+from typing import TYPE_CHECKING
+
+import simpy
+
+from ..pathway import AGE_BANDS, FALLBACK, IN_HOUSE, NEEDS, PLACEMENTS, State
+
+if TYPE_CHECKING:
+    from .model import Child, Model
+
+MONTH = 365.25 / 12
+
+
+class Pool:
+    """Finite places held in a simpy Container whose level is the number of free places.
+
+    Capacity can fall below occupancy only in the sense that removed places close as they are
+    vacated (``pending`` removals); occupancy never exceeds the places that exist.
+    """
+
+    def __init__(self, env: simpy.Environment, name: str, places: int = 0) -> None:
+        self.name = name
+        self.container = simpy.Container(env, capacity=float("inf"), init=0)
+        self.capacity = 0
+        self.pending = 0
+        self.resize(places)
+
+    @property
+    def free(self) -> int:
+        return int(self.container.level)
+
+    @property
+    def occupied(self) -> int:
+        return self.capacity - self.free
+
+    def has_free(self) -> bool:
+        """A place is free now and nobody is queued for one."""
+        return self.container.level >= 1 and not self.container.get_queue
+
+    def take(self) -> None:
+        """Take a free place now (call only when ``has_free``)."""
+        self.container.get(1)
+
+    def release(self) -> None:
+        """Give a place back; it closes instead if a removal is pending."""
+        if self.pending:
+            self.pending -= 1
+            self.capacity -= 1
+        else:
+            self.container.put(1)
+
+    def resize(self, places: int) -> None:
+        """Set the number of places: add now, or remove free ones now and the rest when vacated."""
+        target = places + self.pending
+        delta = target - self.capacity
+        if delta > 0:
+            cancel = min(self.pending, delta)
+            self.pending -= cancel
+            delta -= cancel
+            if delta:
+                self.capacity += delta
+                self.container.put(delta)
+        elif delta < 0:
+            remove_now = min(self.free, -delta)
+            if remove_now:
+                self.container.get(remove_now)
+                self.capacity -= remove_now
+            self.pending += -delta - remove_now
+
+    @property
+    def places(self) -> int:
+        """Places that exist and are not due to close."""
+        return self.capacity - self.pending
+
+
+class Matcher:
+    """Chooses a placement type from the preferences for a child's age band and need."""
+
+    def __init__(self, preferences: dict[str, dict[str, dict[str, float]]]) -> None:
+        self._table: dict[tuple[str, str], tuple[list[float], list[State]]] = {}
+        for band in AGE_BANDS:
+            for need in NEEDS:
+                shares = preferences[band][need.value]
+                states = [p for p in PLACEMENTS if shares[p.value] > 0]
+                cumulative, total = [], 0.0
+                for state in states:
+                    total += shares[state.value]
+                    cumulative.append(total)
+                self._table[(band, need.value)] = (cumulative, states)
+
+    def first_choice(self, band: str, need: str, u: float) -> State:
+        cumulative, states = self._table[(band, need)]
+        index = bisect.bisect_right(cumulative, u * cumulative[-1])
+        return states[min(index, len(states) - 1)]
+
+
+def place(model: "Model", child: "Child", u: float) -> State:
+    """The placement a child gets now: first choice, or its fallback if in-house is full."""
+    choice = model.matcher.first_choice(child.band(model.env.now), child.need, u)
+    child.wants = None
+    pool = model.pools.get(choice)
+    if pool is None:
+        return choice
+    if pool.has_free():
+        pool.take()
+        return choice
+    child.wants = choice
+    model.log.count(model.env.now, "placed_externally", choice.value)
+    return FALLBACK[choice]
+
+
+def vacate(model: "Model", state: State) -> None:
+    """Release the place a child held, if it was in-house."""
+    pool = model.pools.get(state)
+    if pool is not None:
+        pool.release()
+
+
+def step_down(model: "Model"):
+    """Monthly: children placed externally for want of an in-house place move when one frees."""
+    stream = model.streams["step_down"]
+    while True:
+        yield model.env.timeout(MONTH)
+        rate = model.live["matching.step_down_rate_per_month"]
+        for in_house in IN_HOUSE:
+            pool = model.pools[in_house]
+            external = FALLBACK[in_house]
+            for child in list(model.placed[external].values()):
+                if not pool.has_free():
+                    break
+                if child.wants is in_house and stream.u() < rate:
+                    model.relocate(child, in_house)
+                    model.log.count(model.env.now, "step_downs", in_house.value)

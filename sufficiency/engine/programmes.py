@@ -1,0 +1,169 @@
+"""Edge-of-care programmes: referrals, therapist slots, waiting lists, outcomes, the counterfactual."""
+
+from __future__ import annotations
+
+import math
+from typing import TYPE_CHECKING
+
+from ..parameters import slots
+from ..pathway import DAYS_PER_YEAR, PROGRAMME_STATE, PROGRAMMES, Programme, State
+from .children import U_OUTCOME, U_PLACE, U_REENTRY, child_draws, pick
+from .placements import MONTH, Pool
+
+if TYPE_CHECKING:
+    from .model import Child, Model
+
+REENTRY_WINDOW = 18 * DAYS_PER_YEAR / 12
+"""Families are tracked for 18 months after closure (000, para 3.20)."""
+
+
+def poisson(mean: float, u: float) -> int:
+    """A Poisson draw by inversion (small means only)."""
+    k, p = 0, math.exp(-mean)
+    total = p
+    while u > total and k < 50:
+        k += 1
+        p *= mean / k
+        total += p
+    return k
+
+
+class Family:
+    """A referred family: its children and the draws fixed at referral."""
+
+    __slots__ = ("children", "duration", "u_outcome", "u_when")
+
+    def __init__(self, children: list["Child"], duration: float, u_outcome: float,
+                 u_when: float) -> None:
+        self.children = children
+        self.duration = duration
+        self.u_outcome = u_outcome
+        self.u_when = u_when
+
+
+class ProgrammeActor:
+    """One programme: a referral stream, FTE x caseload slots and a waiting list."""
+
+    def __init__(self, model: "Model", prog: Programme) -> None:
+        self.model = model
+        self.prog = prog
+        self.index = PROGRAMMES.index(prog)
+        self.state = PROGRAMME_STATE[prog]
+        self.params = model.params.programmes[prog]
+        self.key = f"programmes.{prog.value}."
+        self.stream = model.streams[f"referrals.{prog.value}"]
+        self.pool = Pool(model.env, prog.value, self.slots())
+        model.on_change(self.key + "therapists", self.resize)
+        model.on_change(self.key + "caseload", self.resize)
+
+    def live(self, name: str):
+        return self.model.live[self.key + name]
+
+    def slots(self) -> int:
+        return slots(self.live("therapists"), self.live("caseload"))
+
+    def resize(self, _path: str, _value) -> None:
+        self.pool.resize(self.slots())
+
+    def referrals(self):
+        """Families referred as a Poisson stream; each family runs its own process."""
+        env = self.model.env
+        while True:
+            rate = self.live("referrals_per_month")
+            wait = self.stream.exp(MONTH / rate) if rate > 0 else MONTH
+            if wait > MONTH:
+                yield env.timeout(MONTH)
+                continue
+            yield env.timeout(wait)
+            env.process(self.family(self.refer()))
+
+    def refer(self) -> Family:
+        """Draw a family: children, ages, needs, duration and outcome draws."""
+        p = self.params
+        stream = self.stream
+        n = 1 + poisson(p.children_per_family.value - 1.0, stream.u())
+        low, high = p.age_range.value.low, p.age_range.value.high + 1
+        children = []
+        for _ in range(n):
+            draws = child_draws(stream)
+            age = (low + draws[0] * (high - low)) * DAYS_PER_YEAR
+            need = pick(p.need_shares.value, draws[1])
+            children.append(self.model.new_child(self.model.env.now - age, need, draws))
+        duration = stream.gamma(self.live("duration_days"), p.duration_cv.value)
+        return Family(children, duration, stream.u(), stream.u())
+
+    def family(self, family: Family):
+        """Wait for a slot (or give up), work with the family, then close."""
+        model, env = self.model, self.model.env
+        n = len(family.children)
+        if not self.pool.has_free():
+            self.set_state(family, State.WAITING)
+            model.log.waiting.append((env.now, self.index, n))
+            request = self.pool.container.get(1)
+            yield request | env.timeout(self.live("max_wait_days"))
+            model.log.waiting.append((env.now, self.index, -n))
+            if not request.triggered:
+                request.cancel()
+                self.turn_away(family)
+                return
+        else:
+            self.pool.take()
+        self.set_state(family, self.state)
+        model.log.count(env.now, "programme_starts", self.prog.value, n)
+        model.log.count(env.now, "families_started", self.prog.value)
+        yield from self.work(family)
+
+    def work(self, family: Family):
+        model, env = self.model, self.model.env
+        split = self.live("outcome_split")
+        came_into_care = family.u_outcome < split["came_into_care"]
+        duration = family.duration * (family.u_when if came_into_care else 1.0)
+        yield env.timeout(duration)
+        self.pool.release()
+        model.log.count(env.now, "programme_completions", self.prog.value, len(family.children))
+        if came_into_care:
+            self.into_care(family)
+        else:
+            self.close_at_home(family)
+
+    def set_state(self, family: Family, state: State) -> None:
+        for child in family.children:
+            self.model.move(child, state)
+
+    def into_care(self, family: Family) -> None:
+        for child in family.children:
+            self.model.enter_care(child, self.prog.value, child.draws[U_PLACE])
+
+    def turn_away(self, family: Family) -> None:
+        """Risk resolved without the programme: care with the targeting deflator's probability."""
+        self.model.log.count(self.model.env.now, "turned_away", self.prog.value,
+                             len(family.children))
+        if family.u_outcome < self.live("targeting_deflator"):
+            self.into_care(family)
+        else:
+            self.set_state(family, State.HOME)
+
+    def close_at_home(self, family: Family) -> None:
+        """Children stay home; some re-enter care within 18 months of closure."""
+        self.set_state(family, State.HOME)
+        p_reentry = self.live("reentry_within_18_months")
+        for child in family.children:
+            if child.draws[U_OUTCOME] < p_reentry:
+                delay = child.draws[U_REENTRY] * REENTRY_WINDOW
+                self.model.env.process(self.reenter(child, delay))
+
+    def reenter(self, child: "Child", delay: float):
+        yield self.model.env.timeout(delay)
+        if child.state is State.HOME:
+            self.model.log.count(self.model.env.now, "reentries_after_programme",
+                                 self.prog.value)
+            self.model.enter_care(child, self.prog.value, child.draws[U_PLACE])
+
+
+def start(model: "Model") -> dict[Programme, ProgrammeActor]:
+    """Create every programme and start its referral stream."""
+    actors = {prog: ProgrammeActor(model, prog) for prog in PROGRAMMES}
+    for actor in actors.values():
+        model.env.process(actor.referrals())
+    model.programmes = actors
+    return actors

@@ -1,0 +1,18 @@
+"""The one error type for a user's mistake in a scenario, parameter or data file."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+
+class InputError(Exception):
+    """Bad input: names the file, the field path and what was expected.
+
+    The CLI turns this into a clear message and exit status 2, never a traceback.
+    """
+
+    def __init__(self, file: str | Path | None, field: str, expected: str) -> None:
+        self.file = str(file) if file is not None else "<input>"
+        self.field = field
+        self.expected = expected
+        super().__init__(f"{self.file}: {field}: {expected}")

@@ -1,0 +1,207 @@
+"""From one replication's log to compact arrays: stocks, placement-days, flows, costs.
+
+Runs in the worker, so only these arrays cross process boundaries.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from .calendar import Calendar
+from .engine.model import Change, Model
+from .parameters import ParameterSet
+from .pathway import (
+    DAYS_PER_YEAR,
+    PLACEMENT_NAMES,
+    PROGRAMMES,
+    REUNIFICATION,
+    STATES,
+    Programme,
+    State,
+)
+from .records import COUNTED, EXIT_ROUTES, PLACE_ROUTES
+
+CAPACITY_POOLS = ("foster_inhouse", "home_inhouse")
+PROGRAMME_ITEMS = tuple(p.value for p in PROGRAMMES) + (REUNIFICATION,)
+
+
+def routes_for(params: ParameterSet) -> tuple[str, ...]:
+    """Every route a counted event can carry, then ``all``."""
+    names = [e.name for e in params.entries] + list(PROGRAMME_ITEMS) + list(EXIT_ROUTES)
+    return tuple(dict.fromkeys(names + list(PLACE_ROUTES) + ["all"]))
+
+
+def cost_items(params: ParameterSet) -> tuple[str, ...]:
+    return PLACEMENT_NAMES + PROGRAMME_ITEMS
+
+
+@dataclass
+class Replication:
+    """One replication reduced to arrays (see ``RunResult`` for the axes)."""
+
+    stocks: np.ndarray  # (state, point)
+    days: np.ndarray  # (state, month)
+    flows: np.ndarray  # (counted measure, route, financial year)
+    waiting: np.ndarray  # (programme, point)
+    capacity: np.ndarray  # (pool, point)
+    costs: np.ndarray  # (cost item, month)
+
+
+def reduce(model: Model, cal: Calendar, changes: list[Change]) -> Replication:
+    """Reduce a finished model to arrays on the calendar's grid."""
+    stocks, days = state_arrays(model, cal)
+    return Replication(
+        stocks=stocks.astype(np.int32),
+        days=days,
+        flows=flow_array(model, cal),
+        waiting=waiting_array(model, cal),
+        capacity=capacity_array(model, cal),
+        costs=costs_array(model.params, cal, changes, days),
+    )
+
+
+def state_arrays(model: Model, cal: Calendar) -> tuple[np.ndarray, np.ndarray]:
+    """Stocks by state at each point, and state-days in each month."""
+    log = np.array(model.log.transitions, dtype=float).reshape(-1, 4)
+    times, from_state, to_state = log[:, 0], log[:, 2].astype(int), log[:, 3].astype(int)
+    n, s = len(times), len(STATES)
+    delta = np.zeros((n, s))
+    delta[np.arange(n), to_state] += 1
+    left = from_state >= 0
+    delta[np.arange(n)[left], from_state[left]] -= 1
+    counts = np.cumsum(delta, axis=0)
+    widths = np.diff(times, append=times[-1] if n else 0.0)
+    area = np.vstack([np.zeros((1, s)), np.cumsum(counts * widths[:, None], axis=0)])[:-1]
+    stocks = at_times(times, counts, cal.points)
+    bounds = np.concatenate([[0.0], cal.points[1:]])
+    integral = integral_at(times, counts, area, bounds)
+    return stocks.T, np.diff(integral, axis=0).T
+
+
+def at_times(times: np.ndarray, counts: np.ndarray, points: np.ndarray) -> np.ndarray:
+    """Counts after every transition at or before each point."""
+    index = np.searchsorted(times, points, side="right") - 1
+    out = np.zeros((len(points), counts.shape[1]))
+    ok = index >= 0
+    out[ok] = counts[index[ok]]
+    return out
+
+
+def integral_at(times, counts, area, points) -> np.ndarray:
+    """The integral of each state's count from day 0 to each point."""
+    index = np.searchsorted(times, points, side="right") - 1
+    out = np.zeros((len(points), counts.shape[1]))
+    ok = index >= 0
+    k = index[ok]
+    out[ok] = area[k] + counts[k] * (points[ok] - times[k])[:, None]
+    return out
+
+
+def flow_array(model: Model, cal: Calendar) -> np.ndarray:
+    """Counted events by measure, route and financial year (route ``all`` holds totals)."""
+    routes = routes_for(model.params)
+    route_index = {r: i for i, r in enumerate(routes)}
+    years = len(cal.financial_years)
+    out = np.zeros((len(COUNTED), len(routes), years), dtype=np.int32)
+    if model.log.counts:
+        times = np.array([c[0] for c in model.log.counts])
+        measure = np.array([c[1] for c in model.log.counts])
+        route = np.array([route_index[c[2]] for c in model.log.counts])
+        year = np.clip(np.searchsorted(cal.year_bounds, times, side="right") - 1, 0, years - 1)
+        np.add.at(out, (measure, route, year), 1)
+    out[:, -1, :] = out[:, :-1, :].sum(axis=1)
+    return out
+
+
+def step_values(records: list[tuple[float, int, int]], series: int, points: np.ndarray,
+                cumulative: bool) -> np.ndarray:
+    """A step function from (time, series, value) records, read at each point."""
+    rows = [(t, v) for t, s, v in records if s == series]
+    if not rows:
+        return np.zeros(len(points), dtype=np.int32)
+    times = np.array([t for t, _ in rows])
+    values = np.array([v for _, v in rows])
+    if cumulative:
+        values = np.cumsum(values)
+    index = np.searchsorted(times, points, side="right") - 1
+    return np.where(index >= 0, values[np.maximum(index, 0)], 0).astype(np.int32)
+
+
+def waiting_array(model: Model, cal: Calendar) -> np.ndarray:
+    """Children on each programme's waiting list at each point."""
+    return np.array([step_values(model.log.waiting, i, cal.points, cumulative=True)
+                     for i in range(len(PROGRAMMES))])
+
+
+def capacity_array(model: Model, cal: Calendar) -> np.ndarray:
+    """In-house foster places and children's home beds at each point."""
+    return np.array([step_values(model.log.capacity, i, cal.points, cumulative=False)
+                     for i in range(len(CAPACITY_POOLS))])
+
+
+def step_mean(initial: float, changes: list[tuple[float, float]], a: float, b: float) -> float:
+    """The time-average over [a, b) of a value that starts at ``initial`` and steps at changes."""
+    value, last, total = initial, a, 0.0
+    for day, new in changes:
+        if day <= a:
+            value = new
+            continue
+        if day >= b:
+            break
+        total += value * (day - last)
+        value, last = new, day
+    total += value * (b - last)
+    return total / (b - a)
+
+
+def dated(changes: list[Change], path: str) -> list[tuple[float, float]]:
+    return [(c.day, float(c.value)) for c in changes if c.path == path]
+
+
+def inflation_factors(params: ParameterSet, cal: Calendar) -> np.ndarray:
+    """Per month: (1 + inflation) ** n, n = 1 in the first financial year of the run.
+
+    Unit costs are the reported prices of the year before the run starts.
+    """
+    rate = params.costs.inflation_per_year.value
+    order = {fy: i + 1 for i, fy in enumerate(cal.financial_years)}
+    return np.array([(1.0 + rate) ** order[fy] for fy in cal.month_years])
+
+
+def month_bounds(cal: Calendar) -> list[tuple[float, float]]:
+    edges = [0.0] + list(cal.points[1:])
+    return list(zip(edges[:-1], edges[1:]))
+
+
+def costs_array(params: ParameterSet, cal: Calendar, changes: list[Change],
+                days: np.ndarray) -> np.ndarray:
+    """Pounds per cost item per month: placement-days x weekly rate / 7, and programme staff."""
+    bounds = month_bounds(cal)
+    factor = inflation_factors(params, cal)
+    rows = []
+    for name in PLACEMENT_NAMES:
+        path = f"costs.weekly.{name}"
+        weekly = params.costs.weekly[name].value
+        rate = np.array([step_mean(weekly, dated(changes, path), a, b) for a, b in bounds])
+        rows.append(days[STATES.index(State(name))] * rate / 7.0 * factor)
+    for item in PROGRAMME_ITEMS:
+        rows.append(programme_costs(params, item, changes, bounds) * factor)
+    return np.array(rows)
+
+
+def programme_costs(params: ParameterSet, item: str, changes: list[Change],
+                    bounds: list[tuple[float, float]]) -> np.ndarray:
+    """Staff cost per month: FTE x cost per FTE, plus the fixed cost while any FTE is in post."""
+    p = params.reunification if item == REUNIFICATION else params.programmes[Programme(item)]
+    prefix = "reunification" if item == REUNIFICATION else f"programmes.{item}"
+    fte_changes = dated(changes, f"{prefix}.therapists")
+    out = []
+    for a, b in bounds:
+        fte = step_mean(p.therapists.value, fte_changes, a, b)
+        staffed = step_mean(float(p.therapists.value > 0),
+                            [(d, float(v > 0)) for d, v in fte_changes], a, b)
+        annual = fte * p.cost_per_therapist_per_year.value + staffed * p.fixed_cost_per_year.value
+        out.append(annual * (b - a) / DAYS_PER_YEAR)
+    return np.array(out)

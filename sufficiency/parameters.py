@@ -1,0 +1,359 @@
+"""The typed, validated parameter set, with the provenance of every value.
+
+Every figure is a ``Sourced`` value: ``{value: ..., source: ...}`` where the source names a seed
+report file and its paragraph or table, a named public statistic (``statistic: ...``), a fitted
+value (``fitted: ...``), or ``assumption: <reason>``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+from pathlib import Path
+from typing import Annotated, Any, Generic, TypeVar
+
+import yaml
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
+
+from .errors import InputError
+from .pathway import AGE_BANDS, NEEDS, PLACEMENT_NAMES, Programme
+
+T = TypeVar("T")
+
+SEED_FILE = re.compile(r"\d{3}_[0-9a-f]{16}\.txt")
+SOURCE_KINDS = ("assumption:", "statistic:", "fitted:")
+OUTCOMES = ("closed", "stepped_down", "same_plan", "stepped_up", "came_into_care")
+CHOSEN_ROUTES = ("reunified", "permanence", "other")
+SHARE_TOLERANCE = 1e-6
+
+
+def _check_source(text: str) -> str:
+    text = text.strip()
+    if SEED_FILE.search(text) or text.lower().startswith(SOURCE_KINDS):
+        return text
+    raise ValueError(
+        "a seed file name with its paragraph or table, or text starting with "
+        "'assumption:', 'statistic:' or 'fitted:'"
+    )
+
+
+def _shares(keys: tuple[str, ...]):
+    """A validator: a mapping over exactly ``keys`` of non-negative shares summing to 1."""
+
+    def check(value: dict[str, float]) -> dict[str, float]:
+        unknown = sorted(set(value) - set(keys))
+        if unknown:
+            raise ValueError(f"keys from {list(keys)}; unknown {unknown}")
+        if any(v < 0 or not math.isfinite(v) for v in value.values()):
+            raise ValueError("shares that are finite and not negative")
+        total = sum(value.values())
+        if abs(total - 1.0) > SHARE_TOLERANCE:
+            raise ValueError(f"shares that sum to 1, got {total:.6g}")
+        return {k: float(value.get(k, 0.0)) for k in keys}
+
+    return AfterValidator(check)
+
+
+def _by_band(inner):
+    """A validator: a mapping with one entry per age band."""
+
+    def check(value: dict[str, Any]) -> dict[str, Any]:
+        missing = [b for b in AGE_BANDS if b not in value]
+        extra = sorted(set(value) - set(AGE_BANDS))
+        if missing or extra:
+            raise ValueError(f"one entry per age band {list(AGE_BANDS)}")
+        return value
+
+    return Annotated[dict[str, inner], AfterValidator(check)]
+
+
+NonNeg = Annotated[float, Field(ge=0, allow_inf_nan=False)]
+Positive = Annotated[float, Field(gt=0, allow_inf_nan=False)]
+Fraction = Annotated[float, Field(ge=0, le=1, allow_inf_nan=False)]
+Count = Annotated[int, Field(ge=0)]
+PlacementShares = Annotated[dict[str, float], _shares(PLACEMENT_NAMES)]
+NeedShares = Annotated[dict[str, float], _shares(tuple(n.value for n in NEEDS))]
+BandShares = Annotated[dict[str, float], _shares(AGE_BANDS)]
+OutcomeShares = Annotated[dict[str, float], _shares(OUTCOMES)]
+RouteShares = Annotated[dict[str, float], _shares(CHOSEN_ROUTES)]
+
+
+class Frozen(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Sourced(Frozen, Generic[T]):
+    """A value and where it came from."""
+
+    value: T
+    source: Annotated[str, AfterValidator(_check_source)]
+
+    @property
+    def is_assumption(self) -> bool:
+        return self.source.lower().startswith("assumption:")
+
+
+class AgeRange(Frozen):
+    """Inclusive ages in whole years."""
+
+    low: Annotated[int, Field(ge=0, le=17)]
+    high: Annotated[int, Field(ge=0, le=17)]
+
+    @model_validator(mode="after")
+    def _ordered(self) -> "AgeRange":
+        if self.high < self.low:
+            raise ValueError("high at least low")
+        return self
+
+
+class Population(Frozen):
+    """Today's children in care, as the run starts."""
+
+    date: dt.date
+    total: Sourced[Count]
+    placement_shares: Sourced[PlacementShares]
+    age_band_shares: Sourced[BandShares]
+    need_shares: Sourced[NeedShares]
+
+
+class ProgrammeParams(Frozen):
+    """An edge-of-care programme: capacity, referrals, durations, outcomes, counterfactual."""
+
+    therapists: Sourced[NonNeg]
+    caseload: Sourced[Positive]
+    referrals_per_month: Sourced[NonNeg]
+    children_per_family: Sourced[Annotated[float, Field(ge=1, le=12)]]
+    age_range: Sourced[AgeRange]
+    duration_days: Sourced[Positive]
+    duration_cv: Sourced[Annotated[float, Field(gt=0, le=3)]]
+    max_wait_days: Sourced[NonNeg]
+    outcome_split: Sourced[OutcomeShares]
+    targeting_deflator: Sourced[Fraction]
+    reentry_within_18_months: Sourced[Fraction]
+    need_shares: Sourced[NeedShares]
+    cost_per_therapist_per_year: Sourced[NonNeg]
+    fixed_cost_per_year: Sourced[NonNeg]
+
+    @property
+    def slots(self) -> int:
+        return slots(self.therapists.value, self.caseload.value)
+
+
+def slots(therapists: float, caseload: float) -> int:
+    """Families that can be worked with at once: FTE x caseload, rounded down."""
+    return int(math.floor(therapists * caseload + 1e-9))
+
+
+class ReunificationParams(Frozen):
+    """FFT reunification ("Safe Steps Home"): returns children in care to their families."""
+
+    therapists: Sourced[NonNeg]
+    caseload: Sourced[Positive]
+    age_range: Sourced[AgeRange]
+    min_days_in_care: Sourced[NonNeg]
+    eligible_placements: Sourced[list[str]]
+    days_to_return: Sourced[Positive]
+    support_days: Sourced[NonNeg]
+    success_share: Sourced[Fraction]
+    breakdown_within_18_months: Sourced[Fraction]
+    cost_per_therapist_per_year: Sourced[NonNeg]
+    fixed_cost_per_year: Sourced[NonNeg]
+
+    @field_validator("eligible_placements")
+    @classmethod
+    def _known(cls, value: Sourced[list[str]]) -> Sourced[list[str]]:
+        unknown = sorted(set(value.value) - set(PLACEMENT_NAMES))
+        if unknown:
+            raise ValueError(f"placement types from {list(PLACEMENT_NAMES)}; unknown {unknown}")
+        return value
+
+    @property
+    def slots(self) -> int:
+        return slots(self.therapists.value, self.caseload.value)
+
+
+class EntryStream(Frozen):
+    """Children entering care directly (not through a programme)."""
+
+    name: Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$")]
+    rate_per_month: Sourced[NonNeg]
+    age_band_shares: Sourced[BandShares]
+    need_shares: Sourced[_by_band(NeedShares)]
+
+
+class Matching(Frozen):
+    """Placement matching by age band and need, and the step-down policy."""
+
+    preferences: Sourced[_by_band(dict[str, PlacementShares])]
+    step_down_rate_per_month: Sourced[Fraction]
+    supported_at_16: Sourced[Fraction]
+
+    @field_validator("preferences")
+    @classmethod
+    def _needs(cls, value: Sourced) -> Sourced:
+        wanted = {n.value for n in NEEDS}
+        for band, by_need in value.value.items():
+            if set(by_need) != wanted:
+                raise ValueError(f"{band}: one entry per need level {sorted(wanted)}")
+        return value
+
+
+class Exits(Frozen):
+    """Time in care to exit by competing routes (Weibull), before turning 18."""
+
+    mean_months_by_band: Sourced[_by_band(Positive)]
+    shape: Sourced[Annotated[float, Field(gt=0.2, le=5)]]
+    route_shares_by_band: Sourced[_by_band(RouteShares)]
+
+
+class FosterCarers(Frozen):
+    """In-house foster-carer households and their turnover."""
+
+    households: Sourced[Count]
+    places_per_household: Sourced[Positive]
+    recruitment_per_year: Sourced[NonNeg]
+    attrition_per_year: Sourced[Fraction]
+
+
+class Home(Frozen):
+    """An in-house children's home."""
+
+    name: str
+    beds: Sourced[Count]
+    opens: dt.date
+    closes: dt.date | None = None
+
+    @model_validator(mode="after")
+    def _dates(self) -> "Home":
+        if self.closes is not None and self.closes <= self.opens:
+            raise ValueError("closes after opens")
+        return self
+
+
+class Costs(Frozen):
+    """Weekly unit cost per placement type, and annual inflation."""
+
+    weekly: dict[str, Sourced[NonNeg]]
+    inflation_per_year: Sourced[Annotated[float, Field(ge=-0.5, le=1)]]
+
+    @field_validator("weekly")
+    @classmethod
+    def _every_type(cls, value: dict[str, Sourced]) -> dict[str, Sourced]:
+        if set(value) != set(PLACEMENT_NAMES):
+            raise ValueError(f"one weekly cost per placement type {list(PLACEMENT_NAMES)}")
+        return value
+
+
+class ParameterSet(Frozen):
+    """Everything the engine needs, validated, with provenance."""
+
+    name: str
+    description: str = ""
+    start_date: dt.date
+    population: Population
+    child_population: Sourced[Count] | None = None
+    costs: Costs
+    programmes: dict[Programme, ProgrammeParams]
+    reunification: ReunificationParams
+    entries: list[EntryStream]
+    matching: Matching
+    exits: Exits
+    foster_carers: FosterCarers
+    homes: list[Home]
+
+    @field_validator("programmes")
+    @classmethod
+    def _every_programme(cls, value: dict) -> dict:
+        missing = [p.value for p in Programme if p not in value]
+        if missing:
+            raise ValueError(f"one entry per programme; missing {missing}")
+        return value
+
+    @model_validator(mode="after")
+    def _population_before_start(self) -> "ParameterSet":
+        if self.population.date >= self.start_date:
+            raise ValueError("population.date before start_date")
+        return self
+
+
+def describe_error(error: dict[str, Any]) -> tuple[str, str]:
+    """A pydantic error as (field path, what was expected)."""
+    loc = ".".join(str(part) for part in error["loc"] if not str(part).startswith("function-"))
+    got = error.get("input")
+    shown = "" if isinstance(got, (dict, list)) else f", got {got!r}"
+    message = error["msg"].removeprefix("Value error, ")
+    return loc or "(top level)", f"{message}{shown}"
+
+
+def raise_input_error(path: Path | str, err: ValidationError) -> None:
+    """Turn a pydantic ValidationError into the project's InputError."""
+    errors = err.errors()
+    field, expected = describe_error(errors[0])
+    if len(errors) > 1:
+        expected += f" (and {len(errors) - 1} more problem(s))"
+    raise InputError(path, field, expected) from None
+
+
+def read_yaml(path: Path | str) -> Any:
+    """Read a YAML file, turning a missing file or bad syntax into an InputError."""
+    path = Path(path)
+    if not path.is_file():
+        raise InputError(path, "(file)", "an existing YAML file")
+    try:
+        return yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"line {mark.line + 1}" if mark is not None else "(file)"
+        raise InputError(path, where, f"valid YAML ({getattr(exc, 'problem', exc)})") from None
+
+
+def build_parameters(data: Any, path: Path | str) -> ParameterSet:
+    """Validate a mapping as a parameter set."""
+    if not isinstance(data, dict):
+        raise InputError(path, "(top level)", "a mapping of parameter sections")
+    try:
+        return ParameterSet.model_validate(data)
+    except ValidationError as err:
+        raise_input_error(path, err)
+        raise  # unreachable: keeps type checkers content
+
+
+def load_parameters(path: Path | str) -> ParameterSet:
+    """Load and validate a parameter set from YAML."""
+    return build_parameters(read_yaml(path), path)
+
+
+def provenance(params: ParameterSet) -> list[dict[str, Any]]:
+    """Every sourced value as rows: parameter path, value, source, assumption or not."""
+    rows: list[dict[str, Any]] = []
+
+    def walk(node: Any, prefix: str) -> None:
+        if isinstance(node, Sourced):
+            value = node.value.model_dump() if isinstance(node.value, BaseModel) else node.value
+            rows.append(
+                {"parameter": prefix, "value": value, "source": node.source,
+                 "assumption": node.is_assumption}
+            )
+        elif isinstance(node, BaseModel):
+            for name in type(node).model_fields:
+                walk(getattr(node, name), f"{prefix}.{name}" if prefix else name)
+        elif isinstance(node, dict):
+            for key, item in node.items():
+                key = key.value if hasattr(key, "value") else key
+                walk(item, f"{prefix}.{key}")
+        elif isinstance(node, list):
+            for i, item in enumerate(node):
+                label = getattr(item, "name", None) or str(i)
+                walk(item, f"{prefix}[{label}]")
+
+    walk(params, "")
+    return rows

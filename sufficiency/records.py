@@ -1,0 +1,65 @@
+"""What the engine records: one Transition per change of state, and counted events."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import NamedTuple
+
+from .pathway import PROGRAMMES, REUNIFICATION
+
+
+class Transition(NamedTuple):
+    """A child moved from one state to another (``from_state`` -1 on first entry)."""
+
+    time: float
+    child: int
+    from_state: int
+    to_state: int
+
+
+MEASURES: tuple[str, ...] = (
+    "entries",
+    "exits",
+    "programme_starts",
+    "programme_completions",
+    "turned_away",
+)
+"""Counted flows reported in flows.csv (children)."""
+
+ACTIVITY: tuple[str, ...] = (
+    "families_started",
+    "placed_externally",
+    "step_downs",
+    "moves_to_supported",
+    "reunification_starts",
+    "reunification_returns",
+    "reunification_breakdowns",
+    "reentries_after_programme",
+)
+"""Further counted events reported in activity.csv."""
+
+COUNTED: tuple[str, ...] = MEASURES + ACTIVITY
+COUNTED_INDEX = {m: i for i, m in enumerate(COUNTED)}
+
+ENTRY_ROUTES: tuple[str, ...] = tuple(p.value for p in PROGRAMMES) + (REUNIFICATION,)
+EXIT_ROUTES: tuple[str, ...] = ("reunified", "permanence", "turned_18", "other")
+PLACE_ROUTES: tuple[str, ...] = ("foster_inhouse", "home_inhouse")
+
+
+@dataclass
+class Log:
+    """Append-only records of one replication."""
+
+    transitions: list[tuple[float, int, int, int]] = field(default_factory=list)
+    counts: list[tuple[float, int, str]] = field(default_factory=list)
+    waiting: list[tuple[float, int, int]] = field(default_factory=list)
+    capacity: list[tuple[float, int, int]] = field(default_factory=list)
+    keep_full: bool = False
+
+    def move(self, time: float, child: int, from_state: int, to_state: int) -> None:
+        self.transitions.append((time, child, from_state, to_state))
+
+    def count(self, time: float, measure: str, route: str, n: int = 1) -> None:
+        index = COUNTED_INDEX[measure]
+        for _ in range(n):
+            self.counts.append((time, index, route))

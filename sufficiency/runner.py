@@ -1,0 +1,111 @@
+"""Replications: one SeedSequence per run, spawned per replication, spread over processes."""
+
+from __future__ import annotations
+
+import os
+import time
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from functools import lru_cache
+from multiprocessing import get_context
+from typing import Callable
+
+import numpy as np
+
+from .calendar import Calendar
+from .engine.model import Change, simulate
+from .parameters import ParameterSet
+from .measures import Replication, cost_items, reduce, routes_for
+from .results import RunResult
+from .scenario import Scenario
+
+Progress = Callable[[int], None]
+
+
+@dataclass(frozen=True)
+class Job:
+    """What a worker needs to run replications of one scenario (plain data, picklable)."""
+
+    params_json: str
+    timeline: tuple[Change, ...]
+    years: int
+    seed: int
+    replications: int
+
+    @classmethod
+    def of(cls, scenario: Scenario, years: int, seed: int, replications: int) -> "Job":
+        return cls(scenario.params.model_dump_json(), scenario.timeline, years, seed,
+                   replications)
+
+    @property
+    def params(self) -> ParameterSet:
+        return parse_params(self.params_json)
+
+    @property
+    def calendar(self) -> Calendar:
+        return Calendar(self.params.start_date, self.years)
+
+
+@lru_cache(maxsize=8)
+def parse_params(text: str) -> ParameterSet:
+    """Rebuild a parameter set in a worker (cached: once per worker and scenario)."""
+    return ParameterSet.model_validate_json(text)
+
+
+def replication_seed(seed: int, replications: int, index: int) -> np.random.SeedSequence:
+    """The seed of replication ``index``: the same whatever the number of jobs."""
+    return np.random.SeedSequence(seed).spawn(replications)[index]
+
+
+def run_one(job: Job, index: int) -> Replication:
+    """Simulate and reduce one replication."""
+    cal = job.calendar
+    changes = list(job.timeline)
+    model = simulate(job.params, replication_seed(job.seed, job.replications, index),
+                     cal.horizon, changes)
+    return reduce(model, cal, changes)
+
+
+def run_chunk(job: Job, indices: list[int]) -> list[Replication]:
+    return [run_one(job, i) for i in indices]
+
+
+def chunks(n: int, jobs: int) -> list[list[int]]:
+    """Replication indices in contiguous chunks, several per worker for load balance."""
+    size = max(1, min(25, n // (jobs * 4) or 1))
+    return [list(range(i, min(n, i + size))) for i in range(0, n, size)]
+
+
+def run(scenario: Scenario, years: int = 5, replications: int = 200, seed: int = 1,
+        jobs: int = 1, progress: Progress | None = None) -> RunResult:
+    """Run ``replications`` of a scenario and gather the results."""
+    scenario.check_horizon(Calendar(scenario.params.start_date, years))
+    job = Job.of(scenario, years, seed, replications)
+    started = time.perf_counter()
+    reps = gather(job, jobs, progress)
+    return RunResult.from_replications(
+        scenario=scenario, years=years, seed=seed, replications=reps,
+        routes=routes_for(scenario.params), items=cost_items(scenario.params),
+        seconds=time.perf_counter() - started, jobs=jobs,
+    )
+
+
+def gather(job: Job, jobs: int, progress: Progress | None) -> list[Replication]:
+    """Run every replication, in order, on ``jobs`` processes."""
+    jobs = max(1, min(jobs, os.cpu_count() or 1, job.replications))
+    parts = chunks(job.replications, jobs)
+    out: list[Replication] = []
+    if jobs == 1:
+        for part in parts:
+            out.extend(run_chunk(job, part))
+            if progress:
+                progress(len(part))
+        return out
+    with ProcessPoolExecutor(max_workers=jobs, mp_context=get_context("fork")) as pool:
+        futures = [pool.submit(run_chunk, job, part) for part in parts]
+        for future in futures:
+            result = future.result()
+            out.extend(result)
+            if progress:
+                progress(len(result))
+    return out
