@@ -11,7 +11,7 @@ import datetime as dt
 import math
 import re
 from pathlib import Path
-from typing import Annotated, Any, Generic, TypeVar
+from typing import Annotated, Any, Generic, Literal, TypeVar
 
 import yaml
 from pydantic import (
@@ -91,11 +91,25 @@ class Frozen(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+class Uncertainty(Frozen):
+    """How a fitted value varies between replications (drawn once per replication)."""
+
+    distribution: Literal["normal", "gamma", "beta"]
+    sd: Annotated[float, Field(gt=0, allow_inf_nan=False)]
+
+
 class Sourced(Frozen, Generic[T]):
-    """A value and where it came from."""
+    """A value and where it came from, and optionally its uncertainty."""
 
     value: T
     source: Annotated[str, AfterValidator(_check_source)]
+    uncertainty: Uncertainty | None = None
+
+    @model_validator(mode="after")
+    def _scalar_if_uncertain(self) -> "Sourced":
+        if self.uncertainty is not None and not isinstance(self.value, (int, float)):
+            raise ValueError("uncertainty only on a single number")
+        return self
 
     @property
     def is_assumption(self) -> bool:

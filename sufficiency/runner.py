@@ -18,6 +18,8 @@ from .parameters import ParameterSet
 from .measures import Replication, cost_items, reduce, routes_for
 from .results import RunResult
 from .scenario import Scenario
+from .uncertainty import draw_parameters
+from .engine.streams import Streams
 
 Progress = Callable[[int], None]
 
@@ -57,12 +59,18 @@ def replication_seed(seed: int, replications: int, index: int) -> np.random.Seed
     return np.random.SeedSequence(seed).spawn(replications)[index]
 
 
+def parameter_rng(seed: np.random.SeedSequence) -> np.random.Generator:
+    """The replication's own stream for drawing uncertain parameters."""
+    return Streams(seed)["parameters"].rng
+
+
 def run_one(job: Job, index: int) -> Replication:
     """Simulate and reduce one replication."""
     cal = job.calendar
     changes = list(job.timeline)
-    model = simulate(job.params, replication_seed(job.seed, job.replications, index),
-                     cal.horizon, changes)
+    seed = replication_seed(job.seed, job.replications, index)
+    params = draw_parameters(job.params, parameter_rng(seed))
+    model = simulate(params, seed, cal.horizon, changes)
     return reduce(model, cal, changes)
 
 

@@ -1,0 +1,70 @@
+"""Parameter uncertainty: draw a replication's own parameter set from the fitted ranges."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+from pydantic import ValidationError
+
+from .parameters import ParameterSet
+
+ATTEMPTS = 20
+
+
+def has_uncertainty(params: ParameterSet) -> bool:
+    return bool(_uncertain_nodes(params.model_dump(mode="python")))
+
+
+def draw_parameters(params: ParameterSet, rng: np.random.Generator) -> ParameterSet:
+    """A parameter set with every uncertain value drawn once; the others as they are.
+
+    Each value is drawn from its own distribution with the fitted mean and standard deviation;
+    a draw that breaks validation (a share over 1, say) is drawn again.
+    """
+    data = params.model_dump(mode="python")
+    nodes = _uncertain_nodes(data)
+    if not nodes:
+        return params
+    centres = [node["value"] for node in nodes]
+    for _ in range(ATTEMPTS):
+        for node, centre in zip(nodes, centres):
+            node["value"] = draw(rng, centre, node["uncertainty"])
+        try:
+            return ParameterSet.model_validate(data)
+        except ValidationError:
+            continue
+    return params
+
+
+def draw(rng: np.random.Generator, mean: float, spec: dict[str, Any]) -> float:
+    """One draw with the given mean and standard deviation."""
+    sd = spec["sd"]
+    kind = spec["distribution"]
+    if kind == "normal":
+        return float(rng.normal(mean, sd))
+    if kind == "gamma":
+        if mean <= 0:
+            return float(mean)
+        shape = (mean / sd) ** 2
+        return float(rng.gamma(shape, mean / shape))
+    variance = min(sd * sd, mean * (1 - mean) * 0.999)
+    if variance <= 0:
+        return float(mean)
+    common = mean * (1 - mean) / variance - 1
+    return float(rng.beta(mean * common, (1 - mean) * common))
+
+
+def _uncertain_nodes(node: Any) -> list[dict[str, Any]]:
+    """Every dumped Sourced value that carries an uncertainty, in a fixed order."""
+    found: list[dict[str, Any]] = []
+    if isinstance(node, dict):
+        if node.get("uncertainty") is not None and "value" in node:
+            found.append(node)
+        else:
+            for item in node.values():
+                found.extend(_uncertain_nodes(item))
+    elif isinstance(node, list):
+        for item in node:
+            found.extend(_uncertain_nodes(item))
+    return found
