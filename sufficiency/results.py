@@ -13,20 +13,21 @@ from . import __version__
 from .calendar import Calendar
 from .measures import CAPACITY_POOLS, Replication
 from .parameters import provenance
-from .pathway import PLACEMENTS, PROGRAMMES, STATE_INDEX, STATES, State
+from .pathway import PLACEMENT_NAMES, PLACEMENTS, PROGRAMMES, STATE_INDEX, STATES, State
 from .records import ACTIVITY, COUNTED, MEASURES
 
 if TYPE_CHECKING:
     from .scenario import Scenario
 
-QUANTILES = ("mean", "p05", "p50", "p95")
+QUANTILES = ("mean", "p05", "p25", "p50", "p75", "p95")
+PERCENTILES = (5, 25, 50, 75, 95)
 CLA_INDEX = [STATE_INDEX[p] for p in PLACEMENTS]
 
 
 def summarise(values: np.ndarray) -> dict[str, np.ndarray]:
-    """Mean and 5th, 50th, 95th percentiles over the first axis (replications)."""
-    p05, p50, p95 = np.percentile(values, [5, 50, 95], axis=0)
-    return {"mean": values.mean(axis=0), "p05": p05, "p50": p50, "p95": p95}
+    """Mean and 5th, 25th, 50th, 75th, 95th percentiles over the first axis (replications)."""
+    cuts = np.percentile(values, PERCENTILES, axis=0)
+    return {"mean": values.mean(axis=0), **dict(zip(QUANTILES[1:], cuts))}
 
 
 @dataclass
@@ -137,14 +138,16 @@ class RunResult:
         return self.year_sum(self.costs)
 
     def costs_frame(self) -> pd.DataFrame:
-        """Cost per financial year by item and in total, in pounds."""
+        """Cost per financial year by item, for all placements, all programmes and in total,
+        in pounds (the subtotals' percentiles are of the sums, not sums of percentiles)."""
         cal = self.calendar
         yearly = self.yearly_costs()
-        rows = [block(yearly[:, i, :], {"financial_year": cal.financial_years, "item": item})
-                for i, item in enumerate(self.items)]
-        rows.append(block(yearly.sum(axis=1), {"financial_year": cal.financial_years,
-                                               "item": "total"}))
-        return order(pd.concat(rows, ignore_index=True), ["financial_year", "item"])
+        placement = np.isin(self.items, PLACEMENT_NAMES)
+        series = dict(zip(self.items, yearly.transpose(1, 0, 2)))
+        series["all_placements"] = yearly[:, placement, :].sum(axis=1)
+        series["all_programmes"] = yearly[:, ~placement, :].sum(axis=1)
+        series["total"] = yearly.sum(axis=1)
+        return long_frame(series, "item", {"financial_year": cal.financial_years})
 
     def placement_days_frame(self) -> pd.DataFrame:
         """Placement-days per financial year and placement type."""
@@ -199,7 +202,7 @@ class RunResult:
 
 
 def block(values: np.ndarray, columns: dict[str, Any]) -> pd.DataFrame:
-    """Rows for one series: the given columns plus mean, p05, p50, p95 over replications."""
+    """Rows for one series: the given columns plus the mean and percentiles over replications."""
     stats = summarise(values.astype(float))
     frame = pd.DataFrame(dict(columns))
     for q in QUANTILES:
