@@ -65,38 +65,27 @@ def reduce(model: Model, cal: Calendar, changes: list[Change]) -> Replication:
 def state_arrays(model: Model, cal: Calendar) -> tuple[np.ndarray, np.ndarray]:
     """Stocks by state at each point, and state-days in each month."""
     log = np.array(model.log.transitions, dtype=float).reshape(-1, 4)
-    times, from_state, to_state = log[:, 0], log[:, 2].astype(int), log[:, 3].astype(int)
-    n, s = len(times), len(STATES)
-    delta = np.zeros((n, s))
-    delta[np.arange(n), to_state] += 1
-    left = from_state >= 0
-    delta[np.arange(n)[left], from_state[left]] -= 1
-    counts = np.cumsum(delta, axis=0)
-    widths = np.diff(times, append=times[-1] if n else 0.0)
-    area = np.vstack([np.zeros((1, s)), np.cumsum(counts * widths[:, None], axis=0)])[:-1]
-    stocks = at_times(times, counts, cal.points)
+    times, from_state, to_state = log[:, 0], log[:, 2], log[:, 3]
     bounds = np.concatenate([[0.0], cal.points[1:]])
-    integral = integral_at(times, counts, area, bounds)
-    return stocks.T, np.diff(integral, axis=0).T
+    stocks = np.zeros((len(STATES), len(cal.points)))
+    integral = np.zeros((len(STATES), len(bounds)))
+    for s in range(len(STATES)):
+        arrivals, departures = times[to_state == s], times[from_state == s]
+        stocks[s] = arrived_by(arrivals, cal.points) - arrived_by(departures, cal.points)
+        integral[s] = days_since(arrivals, bounds) - days_since(departures, bounds)
+    return stocks, np.diff(integral, axis=1)
 
 
-def at_times(times: np.ndarray, counts: np.ndarray, points: np.ndarray) -> np.ndarray:
-    """Counts after every transition at or before each point."""
-    index = np.searchsorted(times, points, side="right") - 1
-    out = np.zeros((len(points), counts.shape[1]))
-    ok = index >= 0
-    out[ok] = counts[index[ok]]
-    return out
+def arrived_by(times: np.ndarray, points: np.ndarray) -> np.ndarray:
+    """How many of the (sorted) times are at or before each point."""
+    return np.searchsorted(times, points, side="right")
 
 
-def integral_at(times, counts, area, points) -> np.ndarray:
-    """The integral of each state's count from day 0 to each point."""
-    index = np.searchsorted(times, points, side="right") - 1
-    out = np.zeros((len(points), counts.shape[1]))
-    ok = index >= 0
-    k = index[ok]
-    out[ok] = area[k] + counts[k] * (points[ok] - times[k])[:, None]
-    return out
+def days_since(times: np.ndarray, points: np.ndarray) -> np.ndarray:
+    """Sum over the (sorted) times up to each point of (point - time): person-days from day 0."""
+    k = np.searchsorted(times, points, side="right")
+    cumulative = np.concatenate([[0.0], np.cumsum(times)])
+    return k * points - cumulative[k]
 
 
 def flow_array(model: Model, cal: Calendar) -> np.ndarray:
@@ -109,8 +98,9 @@ def flow_array(model: Model, cal: Calendar) -> np.ndarray:
         times = np.array([c[0] for c in model.log.counts])
         measure = np.array([c[1] for c in model.log.counts])
         route = np.array([route_index[c[2]] for c in model.log.counts])
+        weight = np.array([c[3] for c in model.log.counts], dtype=np.int32)
         year = np.clip(np.searchsorted(cal.year_bounds, times, side="right") - 1, 0, years - 1)
-        np.add.at(out, (measure, route, year), 1)
+        np.add.at(out, (measure, route, year), weight)
     out[:, -1, :] = out[:, :-1, :].sum(axis=1)
     return out
 

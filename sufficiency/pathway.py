@@ -8,6 +8,8 @@ from enum import Enum
 class State(str, Enum):
     """Where a child is. Every tracked child is in exactly one state at every time."""
 
+    __hash__ = str.__hash__  # C-level hashing: states key the engine's hot dictionaries
+
     HOME = "home"  # at home after an edge-of-care referral (absorbing unless re-entry)
     WAITING = "waiting"  # waiting for an edge-of-care programme slot
     IN_MST = "in_mst"
@@ -60,6 +62,8 @@ FALLBACK: dict[State, State] = {
 
 class Programme(str, Enum):
     """Edge-of-care programmes that take referrals of families at home."""
+
+    __hash__ = str.__hash__
 
     MST = "mst"
     MST_BSF = "mst_bsf"
@@ -119,7 +123,6 @@ DAYS_PER_YEAR = 365.25
 def age_band(age_days: float) -> str:
     """The age band of a child of the given age in days."""
     years = age_days / DAYS_PER_YEAR
-    for band, (_, upper) in AGE_BAND_BOUNDS.items():
-        if years < upper:
-            return band
-    return AGE_BANDS[-1]
+    if years < 10:
+        return "0-4" if years < 5 else "5-9"
+    return "10-15" if years < 16 else "16-17"

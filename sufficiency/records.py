@@ -50,16 +50,19 @@ PLACE_ROUTES: tuple[str, ...] = ("foster_inhouse", "home_inhouse")
 class Log:
     """Append-only records of one replication."""
 
-    transitions: list[tuple[float, int, int, int]] = field(default_factory=list)
-    counts: list[tuple[float, int, str]] = field(default_factory=list)
+    transitions: list[float] = field(default_factory=list)  # flat: time, child, from, to
+    counts: list[tuple[float, int, str, int]] = field(default_factory=list)
     waiting: list[tuple[float, int, int]] = field(default_factory=list)
     capacity: list[tuple[float, int, int]] = field(default_factory=list)
-    keep_full: bool = False
 
     def move(self, time: float, child: int, from_state: int, to_state: int) -> None:
-        self.transitions.append((time, child, from_state, to_state))
+        self.transitions.extend((time, child, from_state, to_state))
+
+    def rows(self) -> list[Transition]:
+        """The transitions as records."""
+        flat = self.transitions
+        return [Transition(flat[i], int(flat[i + 1]), int(flat[i + 2]), int(flat[i + 3]))
+                for i in range(0, len(flat), 4)]
 
     def count(self, time: float, measure: str, route: str, n: int = 1) -> None:
-        index = COUNTED_INDEX[measure]
-        for _ in range(n):
-            self.counts.append((time, index, route))
+        self.counts.append((time, COUNTED_INDEX[measure], route, n))

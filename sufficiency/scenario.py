@@ -1,8 +1,11 @@
-"""A scenario: a parameter set (or another scenario) plus dated changes.
+"""A scenario: a parameter set (or another scenario, or several combined) plus dated changes.
 
 Changes dated on or before the start date alter the parameter set itself; later ones become a
 timeline the engine applies when the simulation reaches them. Every change is validated by
 applying it to a copy of the parameter set, so a bad value fails before any simulation.
+A scenario also lists the costs of the investment itself that the model does not count from
+the parameters (capital, start-up, recurring costs other than programme staff), and a portfolio
+(``combine``) merges the changes and investments of several scenarios on the same base.
 """
 
 from __future__ import annotations
@@ -14,54 +17,84 @@ from typing import Annotated, Any
 
 from pydantic import AfterValidator, Field, ValidationError, model_validator
 
+import numpy as np
+
 from .calendar import Calendar
 from .engine.model import Change, initial_live
 from .errors import InputError
+from .measures import inflation_factors
 from .parameters import (
     Frozen,
     Home,
+    NonNeg,
     ParameterSet,
     _check_source,
     build_parameters,
     raise_input_error,
     read_yaml,
 )
-from .pathway import PLACEMENT_NAMES
+from .pathway import DAYS_PER_YEAR, PLACEMENT_NAMES
 
 COST_PATHS = tuple(f"costs.weekly.{name}" for name in PLACEMENT_NAMES)
 
 
 class ChangeSpec(Frozen):
-    """One dated change in a scenario file."""
+    """One dated change in a scenario file: a new ``value`` for the parameter named in ``set``,
+    or ``add`` to its value in force at that date, or a home to add."""
 
     date: dt.date
     set: str | None = None
     value: Any = None
+    add: float | None = None
     add_home: Home | None = None
     source: Annotated[str, AfterValidator(_check_source)]
 
     @model_validator(mode="after")
     def _one_kind(self) -> "ChangeSpec":
         if (self.set is None) == (self.add_home is None):
-            raise ValueError("either 'set' with 'value', or 'add_home'")
-        if self.set is not None and self.value is None:
-            raise ValueError("'value' for the parameter named in 'set'")
+            raise ValueError("either 'set' with 'value' or 'add', or 'add_home'")
+        if self.set is not None and (self.value is None) == (self.add is None):
+            raise ValueError("either 'value' or 'add' for the parameter named in 'set'")
+        return self
+
+
+class InvestmentSpec(Frozen):
+    """A cost of the investment itself: a one-off sum on ``date``, or a yearly sum from ``date``
+    (to ``until``, inclusive, if given). Programme staff are costed from their FTE by the model,
+    so list them here only for posts the parameters do not hold (a supervisor, say)."""
+
+    item: Annotated[str, Field(min_length=1)]
+    date: dt.date
+    one_off: NonNeg | None = None
+    per_year: NonNeg | None = None
+    until: dt.date | None = None
+    source: Annotated[str, AfterValidator(_check_source)]
+
+    @model_validator(mode="after")
+    def _one_kind(self) -> "InvestmentSpec":
+        if (self.one_off is None) == (self.per_year is None):
+            raise ValueError("either 'one_off' (pounds on the date) or 'per_year' (pounds a year)")
+        if self.until is not None and (self.per_year is None or self.until < self.date):
+            raise ValueError("'until' only with 'per_year', on or after 'date'")
         return self
 
 
 class ScenarioFile(Frozen):
     """The YAML layout of a scenario."""
 
-    name: Annotated[str, Field(min_length=1)]
+    name: Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")]
     description: str = ""
     parameters: str | None = None
     base: str | None = None
+    combine: Annotated[list[str], Field(min_length=2)] | None = None
     changes: list[ChangeSpec] = []
+    investments: list[InvestmentSpec] = []
 
     @model_validator(mode="after")
     def _one_base(self) -> "ScenarioFile":
-        if (self.parameters is None) == (self.base is None):
-            raise ValueError("either 'parameters' (a parameter set file) or 'base' (a scenario)")
+        if sum(x is not None for x in (self.parameters, self.base, self.combine)) != 1:
+            raise ValueError("exactly one of 'parameters' (a parameter set file), 'base' (a "
+                             "scenario) or 'combine' (a list of scenarios on the same base)")
         return self
 
 
@@ -75,13 +108,34 @@ class Scenario:
     params: ParameterSet
     timeline: tuple[Change, ...] = ()
     changes: tuple[ChangeSpec, ...] = field(default_factory=tuple)
+    investments: tuple[InvestmentSpec, ...] = ()
+    origin: ParameterSet | None = None  # the parameter set before any scenario change
+    root: Path | None = None  # the parameter file at the bottom of the chain of bases
+    combines: tuple[str, ...] = ()  # names of the scenarios a portfolio combines
 
     def check_horizon(self, cal: Calendar) -> None:
-        """Every dated change must fall within the run."""
-        for i, change in enumerate(self.changes):
-            if change.date > cal.end:
-                raise InputError(self.path, f"changes[{i}].date",
-                                 f"a date on or before the end of the run {cal.end}, got {change.date}")
+        """Every dated change and investment must fall within the run."""
+        dated = [("changes", self.changes), ("investments", self.investments)]
+        for key, items in dated:
+            for i, item in enumerate(items):
+                if item.date > cal.end:
+                    raise InputError(self.path, f"{key}[{i}].date", "a date on or before the end "
+                                     f"of the run {cal.end}, got {item.date}")
+
+    def sources(self) -> list[str]:
+        """The distinct sources of the scenario's changes and investments, in order."""
+        return list(dict.fromkeys(x.source for x in (*self.changes, *self.investments)))
+
+
+@dataclass(frozen=True)
+class Foundation:
+    """What a scenario file builds on: the original parameters and the inherited lists."""
+
+    origin: ParameterSet
+    root: Path
+    changes: tuple[ChangeSpec, ...] = ()
+    investments: tuple[InvestmentSpec, ...] = ()
+    combines: tuple[str, ...] = ()
 
 
 def load_scenario(path: Path | str, _seen: tuple[Path, ...] = ()) -> Scenario:
@@ -90,22 +144,82 @@ def load_scenario(path: Path | str, _seen: tuple[Path, ...] = ()) -> Scenario:
     if path in _seen:
         raise InputError(path, "base", "a chain of bases without a cycle")
     spec = parse_file(path)
+    found = foundation(spec, path, (*_seen, path))
+    inherited = len(found.changes)
+    changes = found.changes + resolve_adds(found.origin, found.changes, tuple(spec.changes), path)
+    investments = found.investments + tuple(spec.investments)
+    check_start(found.origin, investments, path, len(found.investments))
+    params = apply_immediate(found.origin, changes, path, inherited)
+    timeline = tuple(to_timeline(params, changes, path, inherited))
+    return Scenario(spec.name, spec.description, path, params, timeline, changes, investments,
+                    found.origin, found.root, found.combines)
+
+
+def foundation(spec: ScenarioFile, path: Path, seen: tuple[Path, ...]) -> Foundation:
+    """The parameter file, base scenario or combined scenarios a scenario file names."""
     if spec.parameters is not None:
         target = path.parent / spec.parameters
         if not target.is_file():
             raise InputError(path, "parameters", f"an existing parameter file, got {spec.parameters!r}")
-        params = build_parameters(read_yaml(target), target)
-        inherited: tuple[ChangeSpec, ...] = ()
-    else:
-        target = path.parent / spec.base
-        if not target.is_file():
-            raise InputError(path, "base", f"an existing scenario file, got {spec.base!r}")
-        base = load_scenario(target, (*_seen, path))
-        params, inherited = base.params, base.changes
-    changes = inherited + tuple(spec.changes)
-    params = apply_immediate(params, changes, path, len(inherited))
-    timeline = tuple(to_timeline(params, changes, path, len(inherited)))
-    return Scenario(spec.name, spec.description, path, params, timeline, changes)
+        return Foundation(build_parameters(read_yaml(target), target), target.resolve())
+    if spec.base is not None:
+        base = load_scenario(existing(path, "base", spec.base), seen)
+        return Foundation(base.origin, base.root, base.changes, base.investments)
+    parts = [load_scenario(existing(path, f"combine[{i}]", name), seen)
+             for i, name in enumerate(spec.combine)]
+    return combine(parts, path)
+
+
+def existing(path: Path, field_path: str, name: str) -> Path:
+    target = path.parent / name
+    if not target.is_file():
+        raise InputError(path, field_path, f"an existing scenario file, got {name!r}")
+    return target
+
+
+def combine(parts: list[Scenario], path: Path) -> Foundation:
+    """Merge several scenarios' changes and investments onto their common original parameters.
+
+    A change or investment shared by several (the same base's, say) is kept once; two parts
+    changing the same parameter or home, or costing the same item, differently is a conflict.
+    """
+    first = parts[0]
+    changes: list[tuple[str, str, ChangeSpec]] = []
+    investments: list[tuple[str, str, InvestmentSpec]] = []
+    for i, part in enumerate(parts):
+        if part.root != first.root:
+            raise InputError(path, f"combine[{i}]", f"a scenario on the same parameter set as "
+                             f"{first.name!r} ({first.root}), got {part.root}")
+        for change in part.changes:
+            target = change.set or f"home {change.add_home.name!r}"
+            merge_one(changes, (target, part.name, change), path, i)
+        for item in part.investments:
+            merge_one(investments, (f"investment {item.item!r}", part.name, item), path, i)
+    return Foundation(first.origin, first.root, tuple(c for *_, c in changes),
+                      tuple(x for *_, x in investments), tuple(part.name for part in parts))
+
+
+def merge_one(merged: list[tuple[str, str, Any]], entry: tuple[str, str, Any], path: Path,
+              index: int) -> None:
+    """Add an entry (target, owner, item) unless the same item is there already; another
+    scenario's different item on the same target is a conflict."""
+    target, owner, item = entry
+    if any(old == item for *_, old in merged):
+        return
+    for other_target, other_owner, _ in merged:
+        if other_target == target and other_owner != owner:
+            raise InputError(path, f"combine[{index}]", f"scenarios that do not conflict; "
+                             f"{owner!r} and {other_owner!r} both change {target} differently")
+    merged.append(entry)
+
+
+def check_start(origin: ParameterSet, investments: tuple[InvestmentSpec, ...], path: Path,
+                offset: int) -> None:
+    """Investment costs fall on or after the start (earlier spending is sunk)."""
+    for i, item in enumerate(investments[offset:]):
+        if item.date < origin.start_date:
+            raise InputError(path, f"investments[{i}].date", "a date on or after the start "
+                             f"{origin.start_date} (money spent before it is sunk), got {item.date}")
 
 
 def parse_file(path: Path) -> ScenarioFile:
@@ -137,24 +251,55 @@ def apply_immediate(params: ParameterSet, changes: tuple[ChangeSpec, ...], path:
     return build_parameters(data, path)
 
 
+def resolve_adds(origin: ParameterSet, inherited: tuple[ChangeSpec, ...],
+                 own: tuple[ChangeSpec, ...], path: Path) -> tuple[ChangeSpec, ...]:
+    """Give each ``add`` change the absolute ``value`` it makes, taking the changes in date order
+    from the original parameters."""
+    data = origin.model_dump(mode="python")
+    every = inherited + own
+    resolved = list(own)
+    for i in sorted(range(len(every)), key=lambda k: every[k].date):
+        change = every[i]
+        if change.set is None:
+            continue
+        j = i - len(inherited)
+        node = sourced_node(data, change.set, path, f"changes[{j}]")
+        if change.add is not None and j >= 0:
+            if not isinstance(node["value"], (int, float)) or isinstance(node["value"], bool):
+                raise InputError(path, f"changes[{j}].add", f"a parameter holding one number, "
+                                 f"but {change.set} is {node['value']!r}")
+            change = resolved[j] = change.model_copy(update={"value": node["value"] + change.add})
+        node["value"] = change.value
+    return tuple(resolved)
+
+
 def patch(data: dict, change: ChangeSpec, path: Path, field_path: str) -> None:
     """Apply one change to a dumped parameter set."""
     if change.add_home is not None:
         data["homes"].append(change.add_home.model_dump(mode="python"))
         return
+    node = sourced_node(data, change.set, path, field_path)
+    node["value"] = change.value
+    node["source"] = change.source
+    node["uncertainty"] = None  # the scenario's value is chosen, not fitted
+
+
+def sourced_node(data: dict, dotted: str, path: Path, field_path: str) -> dict:
+    """The dumped sourced value (``{value, source, ...}``) at a dotted parameter path."""
     node: Any = data
-    parts = change.set.split(".")
+    parts = dotted.split(".")
     for depth, part in enumerate(parts):
+        if isinstance(node, list):  # entries and homes are lists keyed by their names
+            node = {item.get("name"): item for item in node if isinstance(item, dict)}
         if not isinstance(node, dict) or part not in node:
-            known = sorted(node) if isinstance(node, dict) else []
+            known = sorted(map(str, node)) if isinstance(node, dict) else []
             raise InputError(path, f"{field_path}.set",
                              f"a parameter path; {'.'.join(parts[:depth + 1])!r} is not one "
                              f"(expected one of {known})")
         node = node[part]
-    if not (isinstance(node, dict) and set(node) == {"value", "source"}):
+    if not (isinstance(node, dict) and {"value", "source"} <= set(node)):
         raise InputError(path, f"{field_path}.set", "a path ending at a sourced value")
-    node["value"] = change.value
-    node["source"] = change.source
+    return node
 
 
 def to_timeline(params: ParameterSet, changes: tuple[ChangeSpec, ...], path: Path,
@@ -173,3 +318,31 @@ def to_timeline(params: ParameterSet, changes: tuple[ChangeSpec, ...], path: Pat
         value = change.value.model_dump() if hasattr(change.value, "model_dump") else change.value
         out.append(Change(day, change.set, value))
     return out
+
+
+def investment_costs(scenario: Scenario, cal: Calendar) -> np.ndarray:
+    """Pounds of the scenario's investment costs in each month of the run.
+
+    A one-off sum falls in the month of its date, as cash; a yearly sum is spread by days and
+    inflated like the model's other costs (its prices are those of the year before the run).
+    """
+    months = list(zip(cal.month_starts, cal.months))
+    factor = inflation_factors(scenario.params, cal)
+    out = np.zeros(len(months))
+    for item in scenario.investments:
+        for m, (first, last) in enumerate(months):
+            if item.one_off is not None:
+                out[m] += item.one_off if first <= item.date <= last else 0.0
+            else:
+                end = min(last, item.until or last)
+                days = (end - max(first, item.date)).days + 1
+                out[m] += max(days, 0) * item.per_year / DAYS_PER_YEAR * factor[m]
+    return out
+
+
+def list_scenarios(folder: Path | str) -> list[Scenario]:
+    """Every scenario file (``*.yaml``) in a folder, loaded and validated, by name."""
+    folder = Path(folder)
+    if not folder.is_dir():
+        raise InputError(folder, "FOLDER", "a folder of scenario YAML files")
+    return sorted((load_scenario(p) for p in folder.glob("*.yaml")), key=lambda s: s.name)

@@ -1,5 +1,5 @@
 """The simpy engine: one module per actor, all state passed in, none at module level."""
 
-from .model import Model, simulate
+from .model import Model, build, simulate
 
-__all__ = ["Model", "simulate"]
+__all__ = ["Model", "build", "simulate"]

@@ -7,11 +7,8 @@ from typing import TYPE_CHECKING
 
 from ..pathway import (
     AGE_BAND_BOUNDS,
-    AGE_BANDS,
-    CHOSEN_EXITS,
     DAYS_PER_YEAR,
     EXIT_STATE,
-    NEEDS,
     PLACEMENTS,
     ExitRoute,
     State,
@@ -48,49 +45,64 @@ def weibull_scale(mean_days: float, shape: float) -> float:
     return mean_days / math.gamma(1.0 + 1.0 / shape)
 
 
-def time_to_exit(model: "Model", band: str, u: float, elapsed: float = 0.0) -> float:
-    """Remaining days to a chosen exit, given ``elapsed`` days already in care (Weibull)."""
-    exits = model.params.exits
-    shape = exits.shape.value
-    scale = weibull_scale(exits.mean_months_by_band.value[band] * MONTH, shape)
-    hazard_so_far = (elapsed / scale) ** shape
-    total = scale * (hazard_so_far - math.log(1.0 - u)) ** (1.0 / shape)
-    return total - elapsed
+class ExitLaw:
+    """Competing exits by age band at entry: Weibull time to exit, then a route."""
+
+    def __init__(self, exits) -> None:
+        self.shape = exits.shape.value
+        self.scale = {band: weibull_scale(months * MONTH, self.shape)
+                      for band, months in exits.mean_months_by_band.value.items()}
+        self.routes = exits.route_shares_by_band.value
+
+    def remaining(self, band: str, u: float, elapsed: float = 0.0) -> float:
+        """Days left to a chosen exit, given ``elapsed`` days already in care."""
+        scale, shape = self.scale[band], self.shape
+        hazard_so_far = (elapsed / scale) ** shape
+        return scale * (hazard_so_far - math.log(1.0 - u)) ** (1.0 / shape) - elapsed
+
+    def survival(self, band: str, days: float) -> float:
+        return math.exp(-((days / self.scale[band]) ** self.shape))
+
+    def route(self, band: str, u: float) -> ExitRoute:
+        return ExitRoute(pick(self.routes[band], u))
 
 
-def exit_route(model: "Model", band: str, u: float) -> ExitRoute:
-    shares = model.params.exits.route_shares_by_band.value[band]
-    return ExitRoute(pick(shares, u))
+def at(model: "Model", delay: float, action) -> None:
+    """Run ``action()`` after ``delay`` days: a simpy timeout with a callback."""
+    model.env.timeout(max(0.0, delay)).callbacks.append(lambda _event: action())
 
 
 def start_care(model: "Model", child: "Child", elapsed: float = 0.0) -> None:
-    """Schedule a child's way out of care from now."""
+    """Schedule a child's way out of care (and a possible move at 16) from now."""
     now = model.env.now
+    law = model.exit_law
     band = age_band(child.age(now) - elapsed)
-    remaining = time_to_exit(model, band, child.draws[U_EXIT], elapsed)
-    route = exit_route(model, band, child.draws[U_ROUTE])
-    model.env.process(in_care(model, child, now + remaining, route))
-
-
-def in_care(model: "Model", child: "Child", exit_at: float, route: ExitRoute):
-    """Wait for the child's exit or 18th birthday; move on at 16 if drawn to."""
-    env = model.env
-    generation = child.generation
+    exit_at = now + law.remaining(band, child.draws[U_EXIT], elapsed)
+    route = law.route(band, child.draws[U_ROUTE])
     turns_18 = child.birth + AGE_18
     if turns_18 <= exit_at:
         exit_at, route = turns_18, ExitRoute.TURNED_18
+    generation = child.generation
     turns_16 = child.birth + AGE_16
-    if env.now < turns_16 < exit_at:
-        yield env.timeout(turns_16 - env.now)
-        if child.generation != generation:
-            return
-        if child.draws[U_MOVE16] < model.live["matching.supported_at_16"] and \
-                child.state not in (State.SUPPORTED_ACCOMMODATION, State.PLACED_WITH_PARENTS):
-            model.relocate(child, State.SUPPORTED_ACCOMMODATION)
-            model.log.count(env.now, "moves_to_supported", "all")
-    yield env.timeout(max(0.0, exit_at - env.now))
+    if now < turns_16 < exit_at:
+        at(model, turns_16 - now, lambda: turn_16(model, child, generation))
+    at(model, exit_at - now, lambda: leave(model, child, generation, route))
+
+
+def leave(model: "Model", child: "Child", generation: int, route: ExitRoute) -> None:
+    """The child's exit comes due, unless something else took the child out of care first."""
     if child.generation == generation:
         model.leave_care(child, EXIT_STATE[route], route.value)
+
+
+def turn_16(model: "Model", child: "Child", generation: int) -> None:
+    """At 16 some children move on to supported accommodation."""
+    if child.generation != generation:
+        return
+    if child.draws[U_MOVE16] < model.live["matching.supported_at_16"] and \
+            child.state not in (State.SUPPORTED_ACCOMMODATION, State.PLACED_WITH_PARENTS):
+        if model.relocate(child, State.SUPPORTED_ACCOMMODATION):
+            model.log.count(model.env.now, "moves_to_supported", "all")
 
 
 def child_draws(stream) -> list[float]:
@@ -157,11 +169,7 @@ def elapsed_in_care(model: "Model", age: float, stream) -> float:
     """Days already in care: density proportional to survival, up to the child's age."""
     for _ in range(1000):
         a = stream.u() * age
-        band = age_band(age - a)
-        exits = model.params.exits
-        shape = exits.shape.value
-        scale = weibull_scale(exits.mean_months_by_band.value[band] * MONTH, shape)
-        if stream.u() < math.exp(-((a / scale) ** shape)):
+        if stream.u() < model.exit_law.survival(age_band(age - a), a):
             return a
     return 0.0
 

@@ -19,7 +19,8 @@ from ..pathway import (
     age_band,
 )
 from ..records import Log
-from .placements import Matcher, Pool, place, vacate
+from .children import ExitLaw, start_care
+from .placements import Matcher, Places, place, vacate
 
 CLA = frozenset(PLACEMENTS)
 
@@ -70,9 +71,10 @@ class Model:
         self.log = Log()
         self.live: dict[str, Any] = initial_live(params)
         self.matcher = Matcher(params.matching.preferences.value)
+        self.exit_law = ExitLaw(params.exits)
         self.pools = {
-            State.FOSTER_INHOUSE: Pool(self.env, "foster_inhouse"),
-            State.HOME_INHOUSE: Pool(self.env, "home_inhouse"),
+            State.FOSTER_INHOUSE: Places("foster_inhouse"),
+            State.HOME_INHOUSE: Places("home_inhouse"),
         }
         self.placed: dict[State, dict[int, Child]] = {p: {} for p in PLACEMENTS}
         self.listeners: dict[str, list] = {}
@@ -103,8 +105,6 @@ class Model:
 
     def enter_care(self, child: Child, route: str, u_place: float) -> None:
         """A child comes into care now by ``route`` and is placed."""
-        from .children import start_care
-
         placement = place(self, child, u_place)
         child.entered = self.env.now
         self.move(child, placement)
@@ -174,9 +174,9 @@ def initial_live(params: ParameterSet) -> dict[str, Any]:
     return live
 
 
-def simulate(params: ParameterSet, seed: np.random.SeedSequence, horizon: float,
-             changes: Iterable[Change] = ()) -> Model:
-    """Run one replication to the horizon and return the model with its log."""
+def build(params: ParameterSet, seed: np.random.SeedSequence, horizon: float,
+          changes: Iterable[Change] = ()) -> Model:
+    """Set up one replication (today's children placed, every actor started), not yet run."""
     from . import carers, children, programmes, reunification
     from .placements import step_down
     from .streams import Streams
@@ -188,5 +188,12 @@ def simulate(params: ParameterSet, seed: np.random.SeedSequence, horizon: float,
     reunification.start(model)
     model.env.process(step_down(model))
     model.env.process(model.timeline())
+    return model
+
+
+def simulate(params: ParameterSet, seed: np.random.SeedSequence, horizon: float,
+             changes: Iterable[Change] = ()) -> Model:
+    """Run one replication to the horizon and return the model with its log."""
+    model = build(params, seed, horizon, changes)
     model.env.run(until=horizon)
     return model

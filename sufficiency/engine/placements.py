@@ -15,23 +15,24 @@ if TYPE_CHECKING:
 MONTH = 365.25 / 12
 
 
-class Pool:
-    """Finite places held in a simpy Container whose level is the number of free places.
+class Places:
+    """A count of finite places: free now, occupied, and closures pending.
 
-    Capacity can fall below occupancy only in the sense that removed places close as they are
-    vacated (``pending`` removals); occupancy never exceeds the places that exist.
+    Places removed while occupied close as they are vacated (``pending``), so occupancy never
+    exceeds the places that exist. In-house placements use this directly: a child never waits
+    for a placement, the external market takes the overflow.
     """
 
-    def __init__(self, env: simpy.Environment, name: str, places: int = 0) -> None:
+    def __init__(self, name: str, places: int = 0) -> None:
         self.name = name
-        self.container = simpy.Container(env, capacity=float("inf"), init=0)
         self.capacity = 0
         self.pending = 0
+        self._free = 0
         self.resize(places)
 
     @property
     def free(self) -> int:
-        return int(self.container.level)
+        return self._free
 
     @property
     def occupied(self) -> int:
@@ -39,11 +40,17 @@ class Pool:
 
     def has_free(self) -> bool:
         """A place is free now and nobody is queued for one."""
-        return self.container.level >= 1 and not self.container.get_queue
+        return self._free >= 1
 
     def take(self) -> None:
         """Take a free place now (call only when ``has_free``)."""
-        self.container.get(1)
+        self._free -= 1
+
+    def _put(self, n: int) -> None:
+        self._free += n
+
+    def _get(self, n: int) -> None:
+        self._free -= n
 
     def release(self) -> None:
         """Give a place back; it closes instead if a removal is pending."""
@@ -51,23 +58,22 @@ class Pool:
             self.pending -= 1
             self.capacity -= 1
         else:
-            self.container.put(1)
+            self._put(1)
 
     def resize(self, places: int) -> None:
         """Set the number of places: add now, or remove free ones now and the rest when vacated."""
-        target = places + self.pending
-        delta = target - self.capacity
+        delta = places + self.pending - self.capacity
         if delta > 0:
             cancel = min(self.pending, delta)
             self.pending -= cancel
             delta -= cancel
             if delta:
                 self.capacity += delta
-                self.container.put(delta)
+                self._put(delta)
         elif delta < 0:
             remove_now = min(self.free, -delta)
             if remove_now:
-                self.container.get(remove_now)
+                self._get(remove_now)
                 self.capacity -= remove_now
             self.pending += -delta - remove_now
 
@@ -75,6 +81,31 @@ class Pool:
     def places(self) -> int:
         """Places that exist and are not due to close."""
         return self.capacity - self.pending
+
+
+class Slots(Places):
+    """Therapist slots: free slots are the level of a simpy Container, so families can queue
+    for one (``container.get``) and are served first come, first served."""
+
+    def __init__(self, env: simpy.Environment, name: str, places: int = 0) -> None:
+        self.container = simpy.Container(env, capacity=float("inf"), init=0)
+        super().__init__(name, places)
+
+    @property
+    def free(self) -> int:
+        return int(self.container.level)
+
+    def has_free(self) -> bool:
+        return self.container.level >= 1 and not self.container.get_queue
+
+    def take(self) -> None:
+        self.container.get(1)
+
+    def _put(self, n: int) -> None:
+        self.container.put(n)
+
+    def _get(self, n: int) -> None:
+        self.container.get(n)
 
 
 class Matcher:

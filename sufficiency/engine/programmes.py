@@ -7,8 +7,8 @@ from typing import TYPE_CHECKING
 
 from ..parameters import slots
 from ..pathway import DAYS_PER_YEAR, PROGRAMME_STATE, PROGRAMMES, Programme, State
-from .children import U_OUTCOME, U_PLACE, U_REENTRY, child_draws, pick
-from .placements import MONTH, Pool
+from .children import U_AGE, U_NEED, U_OUTCOME, U_PLACE, U_REENTRY, at, child_draws, pick
+from .placements import MONTH, Slots
 
 if TYPE_CHECKING:
     from .model import Child, Model
@@ -52,7 +52,12 @@ class ProgrammeActor:
         self.params = model.params.programmes[prog]
         self.key = f"programmes.{prog.value}."
         self.stream = model.streams[f"referrals.{prog.value}"]
-        self.pool = Pool(model.env, prog.value, self.slots())
+        self.pool = Slots(model.env, prog.value, self.slots())
+        p = self.params
+        self.extra_children = p.children_per_family.value - 1.0
+        self.ages = (p.age_range.value.low, p.age_range.value.high + 1)
+        self.needs = p.need_shares.value
+        self.cv = p.duration_cv.value
         model.on_change(self.key + "therapists", self.resize)
         model.on_change(self.key + "caseload", self.resize)
 
@@ -66,7 +71,7 @@ class ProgrammeActor:
         self.pool.resize(self.slots())
 
     def referrals(self):
-        """Families referred as a Poisson stream; each family runs its own process."""
+        """Families referred as a Poisson stream."""
         env = self.model.env
         while True:
             rate = self.live("referrals_per_month")
@@ -75,52 +80,60 @@ class ProgrammeActor:
                 yield env.timeout(MONTH)
                 continue
             yield env.timeout(wait)
-            env.process(self.family(self.refer()))
+            self.arrive(self.refer())
 
     def refer(self) -> Family:
         """Draw a family: children, ages, needs, duration and outcome draws."""
-        p = self.params
-        stream = self.stream
-        n = 1 + poisson(p.children_per_family.value - 1.0, stream.u())
-        low, high = p.age_range.value.low, p.age_range.value.high + 1
+        stream, now = self.stream, self.model.env.now
+        n = 1 + poisson(self.extra_children, stream.u())
+        low, high = self.ages
         children = []
         for _ in range(n):
             draws = child_draws(stream)
-            age = (low + draws[0] * (high - low)) * DAYS_PER_YEAR
-            need = pick(p.need_shares.value, draws[1])
-            children.append(self.model.new_child(self.model.env.now - age, need, draws))
-        duration = stream.gamma(self.live("duration_days"), p.duration_cv.value)
+            age = (low + draws[U_AGE] * (high - low)) * DAYS_PER_YEAR
+            need = pick(self.needs, draws[U_NEED])
+            children.append(self.model.new_child(now - age, need, draws))
+        duration = stream.gamma(self.live("duration_days"), self.cv)
         return Family(children, duration, stream.u(), stream.u())
 
-    def family(self, family: Family):
-        """Wait for a slot (or give up), work with the family, then close."""
+    def arrive(self, family: Family) -> None:
+        """Start at once if a slot is free; otherwise join the waiting list."""
+        if self.pool.has_free():
+            self.pool.take()
+            self.begin(family)
+        else:
+            self.model.env.process(self.wait(family))
+
+    def wait(self, family: Family):
+        """Wait for a slot up to the maximum wait; then the risk resolves without us."""
         model, env = self.model, self.model.env
         n = len(family.children)
-        if not self.pool.has_free():
-            self.set_state(family, State.WAITING)
-            model.log.waiting.append((env.now, self.index, n))
-            request = self.pool.container.get(1)
-            yield request | env.timeout(self.live("max_wait_days"))
-            model.log.waiting.append((env.now, self.index, -n))
-            if not request.triggered:
-                request.cancel()
-                self.turn_away(family)
-                return
+        self.set_state(family, State.WAITING)
+        model.log.waiting.append((env.now, self.index, n))
+        request = self.pool.container.get(1)
+        yield request | env.timeout(self.live("max_wait_days"))
+        model.log.waiting.append((env.now, self.index, -n))
+        if request.triggered:
+            self.begin(family)
         else:
-            self.pool.take()
-        self.set_state(family, self.state)
-        model.log.count(env.now, "programme_starts", self.prog.value, n)
-        model.log.count(env.now, "families_started", self.prog.value)
-        yield from self.work(family)
+            request.cancel()
+            self.turn_away(family)
 
-    def work(self, family: Family):
+    def begin(self, family: Family) -> None:
+        """Work with the family; it closes after its duration (sooner if a child comes into care)."""
         model, env = self.model, self.model.env
-        split = self.live("outcome_split")
-        came_into_care = family.u_outcome < split["came_into_care"]
+        self.set_state(family, self.state)
+        model.log.count(env.now, "programme_starts", self.prog.value, len(family.children))
+        model.log.count(env.now, "families_started", self.prog.value)
+        came_into_care = family.u_outcome < self.live("outcome_split")["came_into_care"]
         duration = family.duration * (family.u_when if came_into_care else 1.0)
-        yield env.timeout(duration)
+        at(model, duration, lambda: self.close(family, came_into_care))
+
+    def close(self, family: Family, came_into_care: bool) -> None:
+        model = self.model
         self.pool.release()
-        model.log.count(env.now, "programme_completions", self.prog.value, len(family.children))
+        model.log.count(model.env.now, "programme_completions", self.prog.value,
+                        len(family.children))
         if came_into_care:
             self.into_care(family)
         else:
@@ -150,10 +163,9 @@ class ProgrammeActor:
         for child in family.children:
             if child.draws[U_OUTCOME] < p_reentry:
                 delay = child.draws[U_REENTRY] * REENTRY_WINDOW
-                self.model.env.process(self.reenter(child, delay))
+                at(self.model, delay, lambda child=child: self.reenter(child))
 
-    def reenter(self, child: "Child", delay: float):
-        yield self.model.env.timeout(delay)
+    def reenter(self, child: "Child") -> None:
         if child.state is State.HOME:
             self.model.log.count(self.model.env.now, "reentries_after_programme",
                                  self.prog.value)

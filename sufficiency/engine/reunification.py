@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 from ..parameters import slots
 from ..pathway import DAYS_PER_YEAR, REUNIFICATION, State
 from .children import U_PLACE
-from .placements import MONTH, Pool
+from .placements import MONTH, Places
 from .programmes import REENTRY_WINDOW
 
 if TYPE_CHECKING:
@@ -21,7 +21,7 @@ class Reunification:
         self.model = model
         self.params = model.params.reunification
         self.stream = model.streams["reunification"]
-        self.pool = Pool(model.env, REUNIFICATION, self.slots())
+        self.pool = Places(REUNIFICATION, self.slots())
         self.eligible = tuple(State(p) for p in self.params.eligible_placements.value)
         model.on_change("reunification.therapists", self.resize)
         model.on_change("reunification.caseload", self.resize)

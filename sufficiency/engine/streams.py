@@ -18,12 +18,13 @@ BLOCK = 2048
 class Stream:
     """A buffered source of uniform, exponential and gamma draws."""
 
-    __slots__ = ("rng", "_buf", "_i")
+    __slots__ = ("rng", "_buf", "_i", "_gammas")
 
     def __init__(self, seed: np.random.SeedSequence) -> None:
         self.rng = np.random.Generator(np.random.PCG64(seed))
         self._buf: list[float] = []
         self._i = 0
+        self._gammas: dict[float, list[float]] = {}
 
     def u(self) -> float:
         """One uniform draw in [0, 1)."""
@@ -36,7 +37,12 @@ class Stream:
 
     def us(self, k: int) -> list[float]:
         """``k`` uniform draws."""
-        return [self.u() for _ in range(k)]
+        i = self._i
+        if i + k > len(self._buf):
+            self._buf = self._buf[i:] + self.rng.random(BLOCK).tolist()
+            i = 0
+        self._i = i + k
+        return self._buf[i:i + k]
 
     def exp(self, mean: float) -> float:
         """An exponential draw with the given mean."""
@@ -45,7 +51,10 @@ class Stream:
     def gamma(self, mean: float, cv: float) -> float:
         """A gamma draw with the given mean and coefficient of variation (cv 1: exponential)."""
         shape = 1.0 / (cv * cv)
-        return float(self.rng.gamma(shape, mean / shape))
+        block = self._gammas.get(shape)
+        if not block:
+            block = self._gammas[shape] = self.rng.standard_gamma(shape, BLOCK).tolist()[::-1]
+        return block.pop() * mean / shape
 
 
 class Streams:

@@ -1,0 +1,98 @@
+"""Engine speed: seconds per replication, events per second against bare simpy, peak memory.
+
+Run from the repository root:  python benchmarks/engine.py [--replications 1000] [--jobs 2]
+
+Prints figures only; nothing here asserts on time. Targets (issue 2): 1,000 replications of the
+5-year baseline in at most 60 s wall with --jobs 2; the model's events per second at least half
+of a bare simpy loop's; peak memory under 1 GB.
+"""
+
+from __future__ import annotations
+
+import argparse
+import resource
+import time
+from pathlib import Path
+
+import simpy
+
+from sufficiency.engine.model import simulate
+from sufficiency.measures import reduce
+from sufficiency.runner import Job, replication_seed, run
+from sufficiency.scenario import load_scenario
+
+BASELINE = Path(__file__).resolve().parent.parent / "scenarios" / "baseline.yaml"
+
+
+def bare_simpy_rate(events: int = 300_000, processes: int = 100) -> float:
+    """Events per second of a bare simpy loop of timeouts."""
+    env = simpy.Environment()
+
+    def ticker():
+        while True:
+            yield env.timeout(1.0)
+
+    for _ in range(processes):
+        env.process(ticker())
+    started = time.perf_counter()
+    env.run(until=events / processes)
+    return events / (time.perf_counter() - started)
+
+
+def processed_events(env: simpy.Environment) -> int:
+    """Events the environment processed: scheduled ids issued less those still queued."""
+    return next(env._eid) - len(env._queue)  # noqa: SLF001 - benchmark introspection only
+
+
+def model_rates(job: Job, replications: int) -> tuple[float, float, float]:
+    """Seconds per replication (simulate + reduce), simulate-only events per second, events."""
+    cal, params, changes = job.calendar, job.params, list(job.timeline)
+    sim_seconds = total_seconds = 0.0
+    events = 0
+    for i in range(replications):
+        seed = replication_seed(job.seed, job.replications, i)
+        started = time.perf_counter()
+        model = simulate(params, seed, cal.horizon, changes)
+        simulated = time.perf_counter()
+        reduce(model, cal, changes)
+        sim_seconds += simulated - started
+        total_seconds += time.perf_counter() - started
+        events += processed_events(model.env)
+    return total_seconds / replications, events / sim_seconds, events / replications
+
+
+def peak_memory_mb() -> float:
+    """Peak resident memory of this process and of its finished children, in MB."""
+    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    return max(own, children) / 1024
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--replications", type=int, default=1000)
+    parser.add_argument("--jobs", type=int, default=2)
+    parser.add_argument("--sample", type=int, default=30, help="replications timed one by one")
+    args = parser.parse_args()
+
+    scenario = load_scenario(BASELINE)
+    job = Job.of(scenario, 5, 1, max(args.sample, args.replications))
+    per_rep, model_rate, events = model_rates(job, args.sample)
+    bare_rate = bare_simpy_rate()
+    print(f"seconds per replication (5-year baseline, one core): {per_rep:.4f}")
+    print(f"simulated events per replication: {events:,.0f}")
+    print(f"model events per second: {model_rate:,.0f}")
+    print(f"bare simpy events per second (same run): {bare_rate:,.0f}")
+    print(f"ratio model / bare simpy: {model_rate / bare_rate:.2f} (target >= 0.5)")
+
+    started = time.perf_counter()
+    result = run(scenario, years=5, replications=args.replications, seed=1, jobs=args.jobs)
+    wall = time.perf_counter() - started
+    print(f"{args.replications} replications with --jobs {args.jobs}: {wall:.1f} s wall "
+          f"(target <= 60 s for 1,000)")
+    print(f"result arrays: {sum(a.nbytes for a in (result.stocks, result.days, result.flows, result.waiting, result.capacity, result.costs)) / 1e6:.1f} MB")
+    print(f"peak memory (largest process): {peak_memory_mb():.0f} MB (target < 1024 MB)")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,283 @@
+"""The finance workbook: Summary, By placement type, Monthly and Assumptions sheets.
+
+Values only (no formulas), money as £ with thousands separators, shares as %, frozen header
+rows and column widths that fit.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from pathlib import Path
+from typing import Any, Iterable
+
+import pandas as pd
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
+
+from ..pathway import PLACEMENT_NAMES
+from . import tables
+from .files import replacing
+from .folder import Results, RunFolder
+from .units import describe, unit, written
+from .words import label
+
+MONEY = '"£"#,##0'
+COUNT = "#,##0"
+PERCENT = "0.0%"
+DATE = "yyyy-mm-dd"
+TEXT_WIDTH = 70
+HEAD = {"font": Font(bold=True), "fill": PatternFill("solid", fgColor="DDDDDD"),
+        "border": Border(bottom=Side(style="thin"))}
+BANDS = {"p05": "5th pct", "p50": "Median", "p95": "95th pct", "mean": "Mean"}
+SUMMARY_PARTS = {"cla": ("CLA at 31 March", COUNT), "placements": ("Placement cost", MONEY),
+                 "programmes": ("Programme cost", MONEY), "total": ("Total cost", MONEY)}
+
+Cell = tuple[Any, str | None]
+
+
+def write_workbook(results: Results, path: Path) -> None:
+    """Write the finance workbook for a run or comparison folder, whole or not at all."""
+    book = Workbook()
+    summary_sheet(book.active, results)
+    placement_sheet(book.create_sheet("By placement type"), results)
+    monthly_sheet(book.create_sheet("Monthly"), results)
+    assumptions_sheet(book.create_sheet("Assumptions"), results)
+    for sheet in book:
+        fit_columns(sheet)
+    with replacing(path) as tmp:
+        book.save(tmp)
+
+
+# -- writing cells -----------------------------------------------------------------------------
+def put(sheet: Worksheet, row: int, col: int, value: Any, fmt: str | None = None) -> None:
+    """One value (never a formula); NaN becomes an empty cell."""
+    if isinstance(value, float) and math.isnan(value):
+        value = None
+    if isinstance(value, pd.Timestamp):
+        value = value.date()
+    cell = sheet.cell(row=row, column=col, value=value)
+    if isinstance(value, str) and value.startswith("="):
+        cell.data_type = "s"
+    if fmt:
+        cell.number_format = fmt
+
+
+def write_row(sheet: Worksheet, row: int, cells: Iterable[Cell], col: int = 1) -> None:
+    for offset, (value, fmt) in enumerate(cells):
+        put(sheet, row, col + offset, value, fmt)
+
+
+def header(sheet: Worksheet, row: int, names: Iterable[str], col: int = 1) -> None:
+    for offset, name in enumerate(names):
+        cell = sheet.cell(row=row, column=col + offset, value=name)
+        for attr, style in HEAD.items():
+            setattr(cell, attr, style)
+        cell.alignment = Alignment(horizontal="center", wrap_text=True)
+
+
+def groups(sheet: Worksheet, row: int, col: int, spans: Iterable[tuple[str, int]]) -> None:
+    """A header row of labels each spanning several columns."""
+    for name, span in spans:
+        header(sheet, row, [name] + [""] * (span - 1), col)
+        if span > 1:
+            sheet.merge_cells(start_row=row, start_column=col, end_row=row,
+                              end_column=col + span - 1)
+        col += span
+
+
+def note(sheet: Worksheet, row: int, text: str, width: int, bold: bool = False) -> None:
+    """A line of text across ``width`` columns (not counted when fitting column widths)."""
+    cell = sheet.cell(row=row, column=1, value=text)
+    cell.font = Font(bold=True, size=13) if row == 1 else Font(bold=bold)
+    sheet.merge_cells(start_row=row, start_column=1, end_row=row, end_column=max(width, 2))
+
+
+def shown(value: Any, fmt: str) -> str:
+    """Roughly the text Excel shows for a value in a number format."""
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        if fmt == MONEY:
+            return f"£{value:,.0f}"
+        if fmt == PERCENT:
+            return f"{value * 100:.1f}%"
+        return f"{value:,.0f}" if fmt == COUNT else str(value)
+    if isinstance(value, (dt.date, dt.datetime)):
+        return "2025-03-31"
+    return "" if value is None else str(value)
+
+
+def fit_columns(sheet: Worksheet) -> None:
+    """Widths that fit each column's longest entry; long text wraps."""
+    widths: dict[int, int] = {}
+    for row in sheet.iter_rows():
+        for cell in row:
+            if cell.value is None or cell.coordinate in sheet.merged_cells:
+                continue
+            size = len(shown(cell.value, cell.number_format)) + 2
+            if size > TEXT_WIDTH:
+                cell.alignment = Alignment(wrap_text=True, vertical="top")
+            widths[cell.column] = max(widths.get(cell.column, 8), min(size, TEXT_WIDTH))
+    for col, width in widths.items():
+        sheet.column_dimensions[get_column_letter(col)].width = width
+
+
+# -- sheets ------------------------------------------------------------------------------------
+def run_line(results: Results) -> str:
+    meta = results.base.meta
+    return (f"{meta['replications']} replications, seed {meta['seed']}, {meta['years']} years "
+            f"from {meta.get('start_date', '')}, sufficiency {meta.get('package_version', '')}")
+
+
+def summary_sheet(sheet: Worksheet, results: Results) -> None:
+    sheet.title = "Summary"
+    width = 3 + 3 * len(SUMMARY_PARTS)
+    note(sheet, 1, f"Summary: children looked after (CLA) at 31 March and cost per financial "
+         f"year, 5th, 50th and 95th percentiles over replications ({run_line(results)})", width)
+    groups(sheet, 2, 1, [("", 3)] + [(name, 3) for name, _ in SUMMARY_PARTS.values()])
+    header(sheet, 3, ["Scenario", "Financial year", "31 March"] + list(band_names("p50")))
+    sheet.freeze_panes = "D4"
+    row = 4
+    for run in results.runs:
+        row = summary_block(sheet, row, run.name, tables.yearly(run), "p50")
+    for run in results.runs[1:]:
+        note(sheet, row + 1, f"{run.name} minus {results.base.name}: paired difference "
+             "(same random numbers), its 5th percentile, mean and 95th percentile", width, True)
+        header(sheet, row + 2, ["Scenario", "Financial year", "31 March"] + list(band_names("mean")))
+        row = summary_block(sheet, row + 3, f"{run.name} minus {results.base.name}",
+                            tables.differences(results, run), "mean")
+
+
+def band_names(middle: str) -> Iterable[str]:
+    for _ in SUMMARY_PARTS:
+        yield from (BANDS["p05"], BANDS[middle], BANDS["p95"])
+
+
+def summary_block(sheet: Worksheet, row: int, name: str, frame: pd.DataFrame, middle: str) -> int:
+    """Rows of one scenario (or difference); returns the next free row."""
+    for record in frame.to_dict("records"):
+        cells: list[Cell] = [(name, None), (record["financial_year"], None), (record["march"], DATE)]
+        for part, (_, fmt) in SUMMARY_PARTS.items():
+            cells += [(record[f"{part}_{q}"], fmt) for q in ("p05", middle, "p95")]
+        write_row(sheet, row, cells)
+        row += 1
+    return row
+
+
+def placement_sheet(sheet: Worksheet, results: Results) -> None:
+    quantiles = ("mean", "p05", "p50", "p95")
+    note(sheet, 1, "Placement-days and placement cost per financial year and placement type: "
+         f"mean and percentiles over replications ({run_line(results)})", 12)
+    groups(sheet, 2, 1, [("", 3), ("Placement-days", 4), ("Cost (£)", 4),
+                         ("Share of placement cost", 1)])
+    header(sheet, 3, ["Scenario", "Financial year", "Placement type"]
+           + [BANDS[q] for q in quantiles] * 2 + ["Mean"])
+    sheet.freeze_panes = "D4"
+    row = 4
+    for run in results.runs:
+        frame = tables.by_placement(run)
+        totals = frame.groupby("financial_year")["mean_cost"].transform("sum")
+        for record, total in zip(frame.to_dict("records"), totals):
+            cells: list[Cell] = [(run.name, None), (record["financial_year"], None),
+                                 (label(record["placement"]), None)]
+            cells += [(record[f"{q}_days"], COUNT) for q in quantiles]
+            cells += [(record[f"{q}_cost"], MONEY) for q in quantiles]
+            cells.append((record["mean_cost"] / total if total else None, PERCENT))
+            write_row(sheet, row, cells)
+            row += 1
+
+
+def monthly_sheet(sheet: Worksheet, results: Results) -> None:
+    states = [*PLACEMENT_NAMES, "cla_total"]
+    order = ("p50", "p05", "p95")
+    note(sheet, 1, "Children looked after at each month end by placement type: median and 90% "
+         "interval (5th to 95th percentile); medians of the types do not add up to the "
+         f"median of all ({run_line(results)})", 2 + 3 * len(states))
+    groups(sheet, 2, 1, [("", 2)] + [(label(s), 3) for s in states])
+    header(sheet, 3, ["Scenario", "Month end"] + [BANDS[q] for q in order] * len(states))
+    sheet.freeze_panes = "C4"
+    row = 4
+    for run in results.runs:
+        wide = tables.monthly(run)
+        for date, values in wide.iterrows():
+            cells: list[Cell] = [(run.name, None), (date, DATE)]
+            cells += [(values[(s, q)], COUNT) for s in states for q in order]
+            write_row(sheet, row, cells)
+            row += 1
+
+
+def assumptions_sheet(sheet: Worksheet, results: Results) -> None:
+    note(sheet, 1, f"Assumptions: every parameter of {results.base.name} with its value, unit "
+         "and source; each scenario's dated changes and the run settings are below the "
+         "parameters", 6)
+    header(sheet, 2, ["Parameter", "What it is", "Value", "Unit", "Source", "Assumption"])
+    sheet.freeze_panes = "A3"
+    row = 3
+    for item in results.base.meta["provenance"]:
+        write_row(sheet, row, parameter_cells(item))
+        row += 1
+    row = changes_table(sheet, row + 1, results)
+    settings_table(sheet, row + 1, results)
+
+
+def parameter_cells(item: dict[str, Any]) -> list[Cell]:
+    name, kind = unit(item["parameter"])
+    value = item["value"]
+    number = isinstance(value, (int, float)) and not isinstance(value, bool)
+    fmt = {"money": MONEY, "fraction": PERCENT}.get(kind) if number else None
+    return [(item["parameter"], None), (describe(item["parameter"]), None),
+            (value if number else written(value, kind), fmt), (name, None),
+            (item["source"], None), ("yes" if item.get("assumption") else "no", None)]
+
+
+def changes_table(sheet: Worksheet, row: int, results: Results) -> int:
+    note(sheet, row, "Dated changes in each scenario (on or before the start date they alter "
+         "the parameters above; later ones take effect during the run)", 6, True)
+    header(sheet, row + 1, ["Scenario", "Date", "Change", "Value", "Source"])
+    row += 2
+    for run in results.runs:
+        changes = run.meta.get("changes", [])
+        if not changes:
+            write_row(sheet, row, [(run.name, None), ("", None), ("no changes", None)])
+            row += 1
+        for change in changes:
+            write_row(sheet, row, change_cells(run, change))
+            row += 1
+    return row
+
+
+def change_cells(run: RunFolder, change: dict[str, Any]) -> list[Cell]:
+    if change.get("add_home"):
+        home = change["add_home"]
+        what = f"open a children's home: {home.get('name', '')}"
+        value: Any = f"{home['beds']['value']} beds from {home.get('opens', '')}"
+        if home.get("closes"):
+            value += f", closing {home['closes']}"
+    else:
+        what = change["set"]
+        name, kind = unit(what)
+        value = written(change["value"], kind) + (f" {name}" if name and kind != "fraction" else "")
+    return [(run.name, None), (dt.date.fromisoformat(str(change["date"])), DATE), (what, None),
+            (value, None), (change.get("source", ""), None)]
+
+
+def settings_table(sheet: Worksheet, row: int, results: Results) -> None:
+    note(sheet, row, "Run settings", 2, True)
+    meta = results.base.meta
+    keys = ("scenario", "description", "seed", "replications", "years", "start_date",
+            "package_version", "created")
+    items = [(key, meta.get(key, "")) for key in keys]
+    if results.settings:
+        items += [(f"comparison: {key}", text(value)) for key, value in results.settings.items()]
+    for offset, (key, value) in enumerate(items, start=1):
+        write_row(sheet, row + offset, [(key.replace("_", " "), None), (text(value), None)])
+
+
+def text(value: Any) -> Any:
+    """Numbers and text as they are; lists and mappings written out."""
+    if isinstance(value, list):
+        return ", ".join(map(str, value))
+    if isinstance(value, dict):
+        return "; ".join(f"{k} {v}" for k, v in value.items())
+    return value

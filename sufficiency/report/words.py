@@ -1,0 +1,70 @@
+"""Numbers and names in plain language: ranges in words, money, and readable labels."""
+
+from __future__ import annotations
+
+import math
+
+LABELS = {
+    "foster_inhouse": "In-house foster care",
+    "foster_kinship": "Kinship foster care",
+    "foster_ifa": "Independent fostering agency",
+    "home_inhouse": "In-house children's home",
+    "home_external": "External children's home",
+    "residential_specialist": "Specialist residential",
+    "supported_accommodation": "Supported accommodation",
+    "placed_with_parents": "Placed with parents",
+    "other_placement": "Other placement",
+    "mst": "MST",
+    "mst_bsf": "MST-BSF",
+    "fft_cw": "FFT-CW",
+    "fdm": "Family Decision Making",
+    "fft_reunification": "FFT reunification",
+    "cla_total": "All children looked after",
+}
+
+
+def label(key: str) -> str:
+    """A readable name for a placement type, programme or other key."""
+    return LABELS.get(key, key.replace("_", " ").capitalize())
+
+
+def count(value: float) -> str:
+    """A whole number with thousands separators: 1,234."""
+    return f"{round(value):,}"
+
+
+def money(value: float) -> str:
+    """Pounds as finance reads them: £47.2m, £850k, £900; negative as -£1.2m."""
+    sign = "-" if value < 0 else ""
+    size = abs(value)
+    if size >= 1e6:
+        return f"{sign}£{size / 1e6:,.1f}m"
+    if size >= 1e4:
+        return f"{sign}£{size / 1e3:,.0f}k"
+    return f"{sign}£{size:,.0f}"
+
+
+def between(low: float, high: float, fmt=count) -> str:
+    """A range in words: 'between 570 and 610' (one figure if both round the same)."""
+    lo, hi = fmt(min(low, high)), fmt(max(low, high))
+    return lo if lo == hi else f"between {lo} and {hi}"
+
+
+def between_signed(low: float, high: float, fmt, positive: str, negative: str) -> str:
+    """A range that may cross zero: 'between 3 and 12 fewer', 'between 5 more and 12 fewer'."""
+    lo, hi = sorted((low, high))
+    if lo >= 0:
+        return f"{between(lo, hi, fmt)} {positive}"
+    if hi <= 0:
+        return f"{between(-hi, -lo, fmt)} {negative}"
+    return f"between {fmt(-lo)} {negative} and {fmt(hi)} {positive}"
+
+
+def kept_out_range(low: float, high: float) -> str:
+    """Children kept out of care (base minus scenario): 'between 3 and 12 fewer in care'."""
+    return between_signed(low, high, count, "fewer in care", "more in care")
+
+
+def saving_range(low: float, high: float) -> str:
+    """A net saving (positive) or extra cost (negative): 'between £0.2m and £1.1m saved'."""
+    return between_signed(low, high, money, "saved", "extra cost")
