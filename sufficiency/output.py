@@ -45,7 +45,7 @@ def staged(out: Path, force: bool) -> Iterator[Path]:
 
 
 def write_csv(frame: pd.DataFrame, path: Path) -> None:
-    frame.to_csv(path, index=False, float_format="%.6g")
+    frame.to_csv(path, index=False, float_format="%.12g")
 
 
 def write_run(result: RunResult, folder: Path) -> None:

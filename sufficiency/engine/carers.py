@@ -38,7 +38,7 @@ class Carers:
             recruit = live["foster_carers.recruitment_per_year"] / DAYS_PER_YEAR
             leave = live["foster_carers.attrition_per_year"] * self.households / DAYS_PER_YEAR
             total = recruit + leave
-            wait = self.stream.exp(1.0 / total) if total > 0 else MONTH
+            wait = self.stream.exp(1.0 / total) if total > 0 else math.inf
             u = self.stream.u()
             if wait > MONTH:
                 yield env.timeout(MONTH)

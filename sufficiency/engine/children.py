@@ -122,7 +122,7 @@ def direct_entries(model: "Model", name: str, age_shares: dict, need_shares: dic
     key = f"entries.{name}.rate_per_month"
     while True:
         rate = model.live[key]
-        wait = stream.exp(MONTH / rate) if rate > 0 else MONTH
+        wait = stream.exp(MONTH / rate) if rate > 0 else math.inf
         if wait > MONTH:  # re-draw monthly: exact for a Poisson process, follows rate changes
             yield env.timeout(MONTH)
             continue

@@ -75,7 +75,7 @@ class ProgrammeActor:
         env = self.model.env
         while True:
             rate = self.live("referrals_per_month")
-            wait = self.stream.exp(MONTH / rate) if rate > 0 else MONTH
+            wait = self.stream.exp(MONTH / rate) if rate > 0 else math.inf
             if wait > MONTH:
                 yield env.timeout(MONTH)
                 continue
