@@ -90,7 +90,9 @@ def main() -> None:
     wall = time.perf_counter() - started
     print(f"{args.replications} replications with --jobs {args.jobs}: {wall:.1f} s wall "
           f"(target <= 60 s for 1,000)")
-    print(f"result arrays: {sum(a.nbytes for a in (result.stocks, result.days, result.flows, result.waiting, result.capacity, result.costs)) / 1e6:.1f} MB")
+    arrays = (result.stocks, result.days, result.flows, result.waiting, result.capacity,
+              result.costs)
+    print(f"result arrays: {sum(a.nbytes for a in arrays) / 1e6:.1f} MB")
     print(f"peak memory (largest process): {peak_memory_mb():.0f} MB (target < 1024 MB)")
 
 

@@ -113,7 +113,7 @@ def test_costs_equal_days_times_rates():
     result = run(scenario, years=2, replications=2, seed=3)
     params = scenario.params
     factor = inflation_factors(params, result.calendar)
-    for i, name in enumerate(PLACEMENT_NAMES):
+    for name in PLACEMENT_NAMES:
         days = result.days[:, STATES.index(State(name)), :]
         expected = days * params.costs.weekly[name].value / 7.0 * factor
         assert np.allclose(result.costs[:, result.items.index(name), :], expected)

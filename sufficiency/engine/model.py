@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import math
 from dataclasses import dataclass
 from typing import Any, Iterable
 
@@ -12,7 +11,6 @@ import simpy
 
 from ..parameters import ParameterSet
 from ..pathway import (
-    DAYS_PER_YEAR,
     PLACEMENTS,
     STATE_INDEX,
     State,

@@ -1,4 +1,4 @@
-"""Edge-of-care programmes: referrals, therapist slots, waiting lists, outcomes, the counterfactual."""
+"""Edge-of-care programmes: referrals, therapist slots, waiting lists, outcomes, counterfactual."""
 
 from __future__ import annotations
 
@@ -120,7 +120,7 @@ class ProgrammeActor:
             self.turn_away(family)
 
     def begin(self, family: Family) -> None:
-        """Work with the family; it closes after its duration (sooner if a child comes into care)."""
+        """Work with the family until it closes (sooner if its children come into care)."""
         model, env = self.model, self.model.env
         self.set_state(family, self.state)
         model.log.count(env.now, "programme_starts", self.prog.value, len(family.children))
