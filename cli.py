@@ -10,6 +10,7 @@ from sufficiency import __version__
 from sufficiency.errors import InputError
 from sufficiency.console import print_run_summary, progress_bar
 from sufficiency.output import check_target, save, write_run
+from sufficiency.report import check_reports, write_reports, write_reports_via
 from sufficiency.runner import run as run_scenario
 from sufficiency.scenario import load_scenario
 
@@ -23,6 +24,14 @@ class Group(click.Group):
         except InputError as err:
             click.echo(f"Error: {err.file}: {err.field}: {err.expected}", err=True)
             ctx.exit(2)
+
+
+def report_options(command):
+    """--xlsx FILE and --html FILE: the finance workbook and the scrutiny report."""
+    command = click.option("--html", type=click.Path(path_type=Path), default=None,
+                           help="Write the scrutiny report (one self-contained HTML file).")(command)
+    return click.option("--xlsx", type=click.Path(path_type=Path), default=None,
+                        help="Write the finance workbook (Excel).")(command)
 
 
 @click.group(cls=Group)
@@ -43,19 +52,45 @@ def cli() -> None:
               help="Folder for stocks.csv, snapshots.csv, flows.csv, costs.csv and run.json.")
 @click.option("--force", is_flag=True, help="Replace an existing results folder.")
 @click.option("--quiet", is_flag=True, help="No progress bar.")
+@report_options
 def run(scenario: Path, years: int, replications: int, seed: int, jobs: int,
-        out: Path | None, force: bool, quiet: bool) -> None:
+        out: Path | None, force: bool, quiet: bool, xlsx: Path | None, html: Path | None) -> None:
     """Project a SCENARIO (YAML) and print CLA and cost by year."""
     loaded = load_scenario(scenario)
     if out is not None:
         check_target(out, force)
-    with progress_bar(replications, quiet) as advance:
+    check_reports(xlsx, html, force)
+    with progress_bar(replications, quiet, jobs=jobs) as advance:
         result = run_scenario(loaded, years=years, replications=replications, seed=seed,
                               jobs=jobs, progress=advance)
     print_run_summary(result)
     if out is not None:
         save(out, force, lambda folder: write_run(result, folder))
         click.echo(f"Results written to {out}")
+        write_reports(out, xlsx, html)
+    elif xlsx is not None or html is not None:
+        write_reports_via(lambda folder: write_run(result, folder), loaded.name, xlsx, html)
+    echo_reports(xlsx, html)
+
+
+@cli.command()
+@click.argument("results_dir", type=click.Path(path_type=Path))
+@report_options
+@click.option("--force", is_flag=True, help="Replace existing report files.")
+def report(results_dir: Path, xlsx: Path | None, html: Path | None, force: bool) -> None:
+    """Write the finance workbook (--xlsx) and/or the scrutiny report (--html) from a
+    RESULTS_DIR written by 'run --out' or 'compare --out'; nothing is simulated again."""
+    if xlsx is None and html is None:
+        raise click.UsageError("give --xlsx FILE, --html FILE or both")
+    check_reports(xlsx, html, force)
+    write_reports(results_dir, xlsx, html)
+    echo_reports(xlsx, html)
+
+
+def echo_reports(xlsx: Path | None, html: Path | None) -> None:
+    for kind, path in (("Workbook", xlsx), ("Report", html)):
+        if path is not None:
+            click.echo(f"{kind} written to {path}")
 
 
 main = cli

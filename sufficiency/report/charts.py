@@ -9,8 +9,9 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+from matplotlib import dates
 from matplotlib.figure import Figure
-from matplotlib.ticker import FuncFormatter
+from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from calibration.sources import series
 from ..pathway import PLACEMENT_NAMES, PROGRAMMES
@@ -24,7 +25,6 @@ BAND_50 = "#7f9cc4"
 MEDIAN = "#0b2545"
 SHADES = ("#0b2545", "#3a5a80", "#6d8bb3", "#a6bbd6", "#dce5f0")
 HATCHES = ("", "//", "..", "xx", "\\\\", "--", "++", "oo", "||")
-LINESTYLES = ("-", "--", ":", "-.")
 DPI = 110
 
 
@@ -41,15 +41,16 @@ class Chart:
 
 def png(fig: Figure) -> bytes:
     buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", dpi=DPI, bbox_inches="tight")
+    fig.savefig(buffer, format="png", dpi=DPI)
     return buffer.getvalue()
 
 
-def panels(n: int, height: float = 3.2, cols: int = 1) -> tuple[Figure, np.ndarray]:
-    """A figure with one panel per scenario (or item), stacked, sharing axes."""
+def panels(n: int, height: float = 3.2, cols: int = 1, sharey: bool | str = True
+           ) -> tuple[Figure, np.ndarray]:
+    """A figure with one panel per scenario (or item), in rows of ``cols``, sharing axes."""
     rows = -(-n // cols)
     fig = Figure(figsize=(8.5 if cols > 1 else 8, height * rows), layout="constrained")
-    axes = fig.subplots(rows, cols, sharex=True, sharey=True, squeeze=False)
+    axes = fig.subplots(rows, cols, sharex=True, sharey=sharey, squeeze=False)
     for ax in axes.flat:
         ax.grid(axis="y", color="#dddddd", linewidth=0.6)
         ax.set_axisbelow(True)
@@ -58,6 +59,12 @@ def panels(n: int, height: float = 3.2, cols: int = 1) -> tuple[Figure, np.ndarr
     for ax in axes.flat[n:]:
         ax.set_visible(False)
     return fig, axes.flat
+
+
+def years_axis(ax) -> None:
+    """Dates on the x axis as years, ticks at 1 January."""
+    ax.xaxis.set_major_locator(dates.YearLocator())
+    ax.xaxis.set_major_formatter(dates.DateFormatter("%Y"))
 
 
 def millions(ax) -> None:
@@ -98,6 +105,7 @@ def cla_chart(results: Results) -> Chart:
                 label="published count at 31 March")
         ax.set_title(run.name, loc="left", fontsize=10)
         ax.set_ylabel("children looked after")
+        years_axis(ax)
     axes[0].legend(loc="lower left", fontsize=8, frameon=False, ncol=2)
     base = results.base
     counts, converted, population = history(base)
@@ -168,6 +176,7 @@ def mix_chart(results: Results) -> Chart:
             layer.set_hatch(hatch)
         ax.set_title(run.name, loc="left", fontsize=10)
         ax.set_ylabel("children (mean)")
+        years_axis(ax)
         first, last = wide.iloc[0], wide.iloc[-1]
         alt.append(f"{run.name}: " + "; ".join(
             f"{label(p)} {count(first[p])} to {count(last[p])}" for p in wide.columns) + ".")
@@ -200,7 +209,8 @@ def placed_externally(run: RunFolder) -> pd.DataFrame:
 
 
 def capacity_chart(results: Results) -> Chart:
-    fig, axes = panels(len(results.runs) * len(CAPACITY_POOLS), height=2.8, cols=2)
+    fig, axes = panels(len(results.runs) * len(CAPACITY_POOLS), height=2.8, cols=2,
+                       sharey="col")
     alt = ["Line charts of in-house places against the children in them."]
     for r, run in enumerate(results.runs):
         for c, pool in enumerate(CAPACITY_POOLS):
@@ -212,6 +222,8 @@ def capacity_chart(results: Results) -> Chart:
             ax.plot(places["date"], places["p50"], color=INK, linestyle="--", linewidth=1.5,
                     label="places (median)")
             ax.set_title(f"{run.name}: {POOL_NAMES[pool]}", loc="left", fontsize=9)
+            ax.yaxis.set_major_locator(MaxNLocator(integer=True))
+            years_axis(ax)
             last_p, last_c = places.iloc[-1], children.iloc[-1]
             alt.append(f"{run.name}, {POOL_NAMES[pool].lower()}: {count(last_p['p50'])} places "
                        f"and {count(last_c['p50'])} children in them (median) by "

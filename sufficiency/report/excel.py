@@ -20,9 +20,9 @@ from openpyxl.worksheet.worksheet import Worksheet
 from ..pathway import PLACEMENT_NAMES
 from . import tables
 from .files import replacing
-from .folder import Results, RunFolder
+from .folder import Results, scenario_changes
 from .units import describe, unit, written
-from .words import label
+from .words import label, year_of
 
 MONEY = '"£"#,##0'
 COUNT = "#,##0"
@@ -33,8 +33,11 @@ HEAD = {"font": Font(bold=True), "fill": PatternFill("solid", fgColor="DDDDDD"),
         "border": Border(bottom=Side(style="thin"))}
 BANDS = {"p05": "5th pct", "p50": "Median", "p95": "95th pct", "mean": "Mean"}
 SUMMARY_PARTS = {"cla": ("CLA at 31 March", COUNT), "placements": ("Placement cost", MONEY),
-                 "programmes": ("Programme cost", MONEY), "total": ("Total cost", MONEY)}
+                 "programmes": ("Programme and investment cost", MONEY),
+                 "total": ("Total cost", MONEY)}
 
+KEYS = ("Scenario", "Financial year", "31 March")
+PAIRED = ("p05", "mean", "p95")
 Cell = tuple[Any, str | None]
 
 
@@ -104,7 +107,7 @@ def shown(value: Any, fmt: str) -> str:
             return f"{value * 100:.1f}%"
         return f"{value:,.0f}" if fmt == COUNT else str(value)
     if isinstance(value, (dt.date, dt.datetime)):
-        return "2025-03-31"
+        return value.isoformat()[:10]
     return "" if value is None else str(value)
 
 
@@ -136,7 +139,7 @@ def summary_sheet(sheet: Worksheet, results: Results) -> None:
     note(sheet, 1, f"Summary: children looked after (CLA) at 31 March and cost per financial "
          f"year, 5th, 50th and 95th percentiles over replications ({run_line(results)})", width)
     groups(sheet, 2, 1, [("", 3)] + [(name, 3) for name, _ in SUMMARY_PARTS.values()])
-    header(sheet, 3, ["Scenario", "Financial year", "31 March"] + list(band_names("p50")))
+    header(sheet, 3, [*KEYS, *band_names("p50")])
     sheet.freeze_panes = "D4"
     row = 4
     for run in results.runs:
@@ -144,9 +147,11 @@ def summary_sheet(sheet: Worksheet, results: Results) -> None:
     for run in results.runs[1:]:
         note(sheet, row + 1, f"{run.name} minus {results.base.name}: paired difference "
              "(same random numbers), its 5th percentile, mean and 95th percentile", width, True)
-        header(sheet, row + 2, ["Scenario", "Financial year", "31 March"] + list(band_names("mean")))
+        header(sheet, row + 2, [*KEYS, *band_names("mean")])
         row = summary_block(sheet, row + 3, f"{run.name} minus {results.base.name}",
                             tables.differences(results, run), "mean")
+    if results.is_comparison:
+        over_run_block(sheet, row + 1, results)
 
 
 def band_names(middle: str) -> Iterable[str]:
@@ -157,12 +162,36 @@ def band_names(middle: str) -> Iterable[str]:
 def summary_block(sheet: Worksheet, row: int, name: str, frame: pd.DataFrame, middle: str) -> int:
     """Rows of one scenario (or difference); returns the next free row."""
     for record in frame.to_dict("records"):
-        cells: list[Cell] = [(name, None), (record["financial_year"], None), (record["march"], DATE)]
+        cells: list[Cell] = [(name, None), (record["financial_year"], None),
+                             (record["march"], DATE)]
         for part, (_, fmt) in SUMMARY_PARTS.items():
             cells += [(record[f"{part}_{q}"], fmt) for q in ("p05", middle, "p95")]
         write_row(sheet, row, cells)
         row += 1
     return row
+
+
+def over_run_block(sheet: Worksheet, row: int, results: Results) -> None:
+    """Each scenario against the base over the whole run (paired: 5th percentile, mean, 95th)."""
+    note(sheet, row, f"Over the whole run, against {results.base.name}: children kept out of "
+         "care (fewer entering care), net saving (base cost minus scenario cost), the financial "
+         "year it breaks even (earliest in favourable futures, of the mean, latest) and the "
+         "placement cost saved per £1 of programme and investment cost", 15, True)
+    groups(sheet, row + 1, 1, [("", 3), ("Kept out of care", 3), ("Net saving", 3),
+                               ("Breaks even in", 3), ("Saved per £1", 3)])
+    paired = [BANDS[q] for q in PAIRED]
+    header(sheet, row + 2, ["Scenario", "", ""] + paired * 2 + ["Earliest", "Mean", "Latest"]
+           + paired)
+    for offset, run in enumerate(results.runs[1:], start=3):
+        over = tables.over_run(results, run)
+        years = list(tables.yearly(run)["financial_year"])
+        cells: list[Cell] = [(run.name, None), ("", None), ("", None)]
+        cells += [(over["kept"][q], COUNT) for q in PAIRED]
+        cells += [(over["saving"][q], MONEY) for q in PAIRED]
+        cells += [(year_of(over["break_even"][q], years) or "not within the run", None)
+                  for q in PAIRED]
+        cells += [(over["return"][q], '"£"0.00') for q in PAIRED]
+        write_row(sheet, row + offset, cells)
 
 
 def placement_sheet(sheet: Worksheet, results: Results) -> None:
@@ -232,34 +261,21 @@ def parameter_cells(item: dict[str, Any]) -> list[Cell]:
 
 
 def changes_table(sheet: Worksheet, row: int, results: Results) -> int:
-    note(sheet, row, "Dated changes in each scenario (on or before the start date they alter "
-         "the parameters above; later ones take effect during the run)", 6, True)
+    note(sheet, row, "Dated changes and investment costs in each scenario (changes on or before "
+         "the start date alter the parameters above; later ones take effect during the run)",
+         6, True)
     header(sheet, row + 1, ["Scenario", "Date", "Change", "Value", "Source"])
     row += 2
     for run in results.runs:
-        changes = run.meta.get("changes", [])
-        if not changes:
+        items = scenario_changes(run)
+        if not items:
             write_row(sheet, row, [(run.name, None), ("", None), ("no changes", None)])
             row += 1
-        for change in changes:
-            write_row(sheet, row, change_cells(run, change))
+        for date, what, value, source in items:
+            write_row(sheet, row, [(run.name, None), (date, DATE), (what, None), (value, None),
+                                   (source, None)])
             row += 1
     return row
-
-
-def change_cells(run: RunFolder, change: dict[str, Any]) -> list[Cell]:
-    if change.get("add_home"):
-        home = change["add_home"]
-        what = f"open a children's home: {home.get('name', '')}"
-        value: Any = f"{home['beds']['value']} beds from {home.get('opens', '')}"
-        if home.get("closes"):
-            value += f", closing {home['closes']}"
-    else:
-        what = change["set"]
-        name, kind = unit(what)
-        value = written(change["value"], kind) + (f" {name}" if name and kind != "fraction" else "")
-    return [(run.name, None), (dt.date.fromisoformat(str(change["date"])), DATE), (what, None),
-            (value, None), (change.get("source", ""), None)]
 
 
 def settings_table(sheet: Worksheet, row: int, results: Results) -> None:
@@ -269,15 +285,15 @@ def settings_table(sheet: Worksheet, row: int, results: Results) -> None:
             "package_version", "created")
     items = [(key, meta.get(key, "")) for key in keys]
     if results.settings:
-        items += [(f"comparison: {key}", text(value)) for key, value in results.settings.items()]
+        items += flatten(results.settings, "comparison")
     for offset, (key, value) in enumerate(items, start=1):
-        write_row(sheet, row + offset, [(key.replace("_", " "), None), (text(value), None)])
+        write_row(sheet, row + offset, [(key.replace("_", " "), None), ("", None), (value, None)])
 
 
-def text(value: Any) -> Any:
-    """Numbers and text as they are; lists and mappings written out."""
-    if isinstance(value, list):
-        return ", ".join(map(str, value))
+def flatten(value: Any, key: str) -> list[tuple[str, Any]]:
+    """Nested settings as (key: path, value) rows; lists written out."""
     if isinstance(value, dict):
-        return "; ".join(f"{k} {v}" for k, v in value.items())
-    return value
+        return [row for k, v in value.items() for row in flatten(v, f"{key}: {k}")]
+    if isinstance(value, list):
+        return [(key, ", ".join(map(str, value)))]
+    return [(key, value)]

@@ -5,35 +5,45 @@ A report never re-runs a simulation: everything it shows comes from these files.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
 from ..errors import InputError
+from .units import change_text, investment_text
 
-RUN_FILES = ("stocks", "snapshots", "flows", "activity", "costs", "placement_days", "capacity")
 DATED = ("stocks", "snapshots", "capacity")
+EXTRAS = ("savings", "sweep", "break_even")
+"""Optional CSV files of a comparison folder that the scrutiny report shows when present."""
 
 
 @dataclass(frozen=True)
-class RunFolder:
-    """One scenario's results: run.json and the tidy CSV files."""
+class RunFrames:
+    """The tidy frames of one run, as a run folder's CSV files hold them."""
+
+    stocks: pd.DataFrame
+    snapshots: pd.DataFrame
+    flows: pd.DataFrame
+    activity: pd.DataFrame
+    costs: pd.DataFrame
+    placement_days: pd.DataFrame
+    capacity: pd.DataFrame
+
+
+@dataclass(frozen=True)
+class RunFolder(RunFrames):
+    """One scenario's results read back: the frames, run.json and the folder."""
 
     path: Path
     meta: dict[str, Any]
-    frames: dict[str, pd.DataFrame]
 
     @property
     def name(self) -> str:
         return str(self.meta["scenario"])
-
-    def __getattr__(self, name: str) -> pd.DataFrame:
-        if name in RUN_FILES:
-            return self.frames[name]
-        raise AttributeError(name)
 
 
 @dataclass(frozen=True)
@@ -44,6 +54,7 @@ class Results:
     runs: tuple[RunFolder, ...]
     comparison: pd.DataFrame | None = None
     settings: dict[str, Any] | None = None
+    extras: dict[str, pd.DataFrame] = field(default_factory=dict)
 
     @property
     def base(self) -> RunFolder:
@@ -52,6 +63,9 @@ class Results:
     @property
     def is_comparison(self) -> bool:
         return self.comparison is not None
+
+
+RUN_FILES = tuple(field.name for field in fields(RunFrames))
 
 
 def read_json(path: Path) -> dict[str, Any]:
@@ -88,7 +102,7 @@ def read_run(folder: Path) -> RunFolder:
         raise InputError(folder / "costs.csv", "item",
                          "rows for all_placements, all_programmes and total "
                          "(results from an older version: run again)")
-    return RunFolder(folder, meta, frames)
+    return RunFolder(path=folder, meta=meta, **frames)
 
 
 def read_results(path: Path | str) -> Results:
@@ -98,7 +112,9 @@ def read_results(path: Path | str) -> Results:
         settings = read_json(path / "compare.json")
         names = scenario_names(path, settings)
         runs = tuple(read_run(path / name) for name in names)
-        return Results(path, runs, read_csv(path / "comparison.csv"), settings)
+        extras = {name: read_csv(path / f"{name}.csv") for name in EXTRAS
+                  if (path / f"{name}.csv").is_file()}
+        return Results(path, runs, read_csv(path / "comparison.csv"), settings, extras)
     if (path / "run.json").is_file():
         return Results(path, (read_run(path),))
     raise InputError(path, "RESULTS_DIR", "a run folder (with run.json) or a comparison "
@@ -113,3 +129,15 @@ def scenario_names(path: Path, settings: dict[str, Any]) -> list[str]:
         raise InputError(path / "compare.json", "base, scenarios",
                          "the base scenario's name and a list of the others' names")
     return [base] + [name for name in others if name != base]
+
+
+def scenario_changes(run: RunFolder) -> list[tuple[dt.date, str, str, str]]:
+    """The scenario's dated changes and investment costs: (date, what, value, source)."""
+    rows = []
+    for change in run.meta.get("changes", []):
+        rows.append((dt.date.fromisoformat(str(change["date"])), *change_text(change),
+                     change.get("source", "")))
+    for item in run.meta.get("investments", []):
+        rows.append((dt.date.fromisoformat(str(item["date"])), *investment_text(item),
+                     item.get("source", "")))
+    return sorted(rows, key=lambda row: row[0])

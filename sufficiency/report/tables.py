@@ -6,10 +6,15 @@ import pandas as pd
 
 from ..calendar import financial_year
 from ..pathway import PLACEMENT_NAMES
-from .folder import RunFolder
+from ..errors import InputError
+from .folder import Results, RunFolder
 
 BANDS = ("p05", "p50", "p95")
 COST_PARTS = {"placements": "all_placements", "programmes": "all_programmes", "total": "total"}
+DIFFERENCES = {"placements": "placement_cost", "programmes": "investment_cost",
+               "total": "total_cost"}
+PAIRED = {"p05": "difference_p05", "mean": "difference_mean", "p95": "difference_p95"}
+ALL_YEARS = "all years"
 
 
 def census_cla(run: RunFolder) -> pd.DataFrame:
@@ -53,3 +58,56 @@ def monthly(run: RunFolder) -> pd.DataFrame:
     wide = rows.pivot(index="date", columns="state", values=list(BANDS))
     wide = wide.swaplevel(axis=1)
     return wide.reindex(columns=pd.MultiIndex.from_product([states, BANDS]))
+
+
+def paired(results: Results, name: str, measure: str) -> pd.DataFrame:
+    """One measure of comparison.csv for one scenario, indexed by period, with columns
+    p05, mean, p95 of the paired difference (scenario minus base; savings the other way)."""
+    frame = results.comparison
+    rows = frame[(frame["scenario"] == name) & (frame["measure"] == measure)]
+    if rows.empty:
+        raise InputError(results.path / "comparison.csv", "measure",
+                         f"rows for scenario {name!r} and measure {measure!r}")
+    return rows.set_index("period")[list(PAIRED.values())].rename(
+        columns={v: k for k, v in PAIRED.items()})
+
+
+def differences(results: Results, run: RunFolder) -> pd.DataFrame:
+    """The Summary's rows for a scenario minus the base, from the paired comparison:
+    CLA at each 31 March and the cost parts per financial year (p05, mean, p95)."""
+    frame = yearly(run)[["financial_year", "march"]].copy()
+    cla = paired(results, run.name, "cla")
+    march = frame["march"].map(lambda d: d.date().isoformat() if pd.notna(d) else None)
+    for q in PAIRED:
+        frame[f"cla_{q}"] = march.map(cla[q])
+    for part, measure in DIFFERENCES.items():
+        costs = paired(results, run.name, measure)
+        for q in PAIRED:
+            frame[f"{part}_{q}"] = frame["financial_year"].map(costs[q])
+    return frame
+
+
+def impact(results: Results, run: RunFolder) -> pd.DataFrame:
+    """The headline for one scenario against the base, per financial year: its CLA at 31 March
+    (median and range), children fewer in care than the base then and the net saving in the
+    year (paired mean and range)."""
+    frame = yearly(run)[["financial_year", "march", "cla_p05", "cla_p50", "cla_p95"]].copy()
+    fewer = paired(results, run.name, "cla")
+    saving = paired(results, run.name, "net_saving")
+    march = frame["march"].map(lambda d: d.date().isoformat() if pd.notna(d) else None)
+    for q in PAIRED:
+        frame[f"fewer_{q}"] = -march.map(fewer[q])
+        frame[f"saving_{q}"] = frame["financial_year"].map(saving[q])
+    frame["fewer_p05"], frame["fewer_p95"] = frame["fewer_p95"], frame["fewer_p05"]
+    return frame
+
+
+def over_run(results: Results, run: RunFolder) -> dict[str, pd.Series]:
+    """Over the whole run: children kept out of care (fewer entering), net saving, break-even
+    year (1 = the first year; NaN if not within the run) and return per pound."""
+    kept = -paired(results, run.name, "children_entering_care").loc[ALL_YEARS]
+    kept["p05"], kept["p95"] = kept["p95"], kept["p05"]
+    return {"kept": kept,
+            "saving": paired(results, run.name, "net_saving").loc[ALL_YEARS],
+            "break_even": paired(results, run.name, "break_even_year").loc[ALL_YEARS],
+            "return": paired(results, run.name, "return_per_pound").loc[ALL_YEARS]}

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from .words import label
+from .words import LABELS, label
 
 # (pattern on the dotted parameter path, unit, kind); the first match wins.
 # kind: "money", "fraction" (shown as %), or "number".
@@ -73,19 +73,47 @@ def written(value: Any, kind: str) -> str:
     return scalar(value, kind)
 
 
+def with_unit(parameter: str, value: Any) -> str:
+    """A parameter's value and unit in words: '£340 per week', '56%', '3 FTE'."""
+    name, kind = unit(parameter)
+    text = written(value, kind)
+    if kind in ("money", "fraction"):
+        return text + name[1:]
+    return f"{text} {name}".strip()
+
+
 def inner(value: Any, kind: str) -> str:
     """A nested value, bracketed if it is itself a mapping."""
     text = written(value, kind)
     return f"({text})" if isinstance(value, dict) and set(value) != {"low", "high"} else text
 
 
+SKIP = {"programmes", "weekly"}
+
+
 def describe(parameter: str) -> str:
     """A readable name for a parameter path: 'MST: therapists'."""
     parts = [p for p in re.split(r"[.\[\]]+", parameter) if p and p not in SKIP]
-    return ": ".join(label(p) if p in LABEL_KEYS else p.replace("_", " ") for p in parts)
+    text = ": ".join(LABELS.get(p, p.replace("_", " ")) for p in parts)
+    return text[:1].upper() + text[1:]
 
 
-SKIP = {"programmes", "weekly"}
-LABEL_KEYS = {"mst", "mst_bsf", "fft_cw", "fdm", "foster_inhouse", "foster_kinship",
-              "foster_ifa", "home_inhouse", "home_external", "residential_specialist",
-              "supported_accommodation", "placed_with_parents", "other_placement"}
+def change_text(change: dict[str, Any]) -> tuple[str, str]:
+    """A scenario change from run.json as (what changes, to what) in words."""
+    if change.get("add_home"):
+        home = change["add_home"]
+        closes = f", closing {home['closes']}" if home.get("closes") else ""
+        return (f"Open a children's home: {home.get('name', '')}",
+                f"{home['beds']['value']} beds from {home.get('opens', change['date'])}{closes}")
+    path = change["set"]
+    if change.get("add") is not None:
+        return describe(path), f"{with_unit(path, change['add'])} more"
+    return describe(path), with_unit(path, change["value"])
+
+
+def investment_text(item: dict[str, Any]) -> tuple[str, str]:
+    """An investment cost from run.json as (what, how much) in words."""
+    if item.get("one_off") is not None:
+        return f"Investment: {item['item']}", f"£{item['one_off']:,.0f} once"
+    until = f" until {item['until']}" if item.get("until") else ""
+    return f"Investment: {item['item']}", f"£{item['per_year']:,.0f} a year{until}"

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import math
-
 LABELS = {
     "foster_inhouse": "In-house foster care",
     "foster_kinship": "Kinship foster care",
@@ -44,6 +42,11 @@ def money(value: float) -> str:
     return f"{sign}£{size:,.0f}"
 
 
+def pence(value: float) -> str:
+    """Pounds and pence: £1.89, -£0.19."""
+    return f"{'-' if value < 0 else ''}£{abs(value):,.2f}"
+
+
 def between(low: float, high: float, fmt=count) -> str:
     """A range in words: 'between 570 and 610' (one figure if both round the same)."""
     lo, hi = fmt(min(low, high)), fmt(max(low, high))
@@ -53,10 +56,12 @@ def between(low: float, high: float, fmt=count) -> str:
 def between_signed(low: float, high: float, fmt, positive: str, negative: str) -> str:
     """A range that may cross zero: 'between 3 and 12 fewer', 'between 5 more and 12 fewer'."""
     lo, hi = sorted((low, high))
-    if lo >= 0:
-        return f"{between(lo, hi, fmt)} {positive}"
-    if hi <= 0:
-        return f"{between(-hi, -lo, fmt)} {negative}"
+    if fmt(abs(lo)) == fmt(0) == fmt(abs(hi)):
+        return "no difference"
+    if lo >= 0 or fmt(-lo) == fmt(0):
+        return f"{between(max(lo, 0), hi, fmt)} {positive}"
+    if hi <= 0 or fmt(hi) == fmt(0):
+        return f"{between(max(-hi, 0), -lo, fmt)} {negative}"
     return f"between {fmt(-lo)} {negative} and {fmt(hi)} {positive}"
 
 
@@ -68,3 +73,20 @@ def kept_out_range(low: float, high: float) -> str:
 def saving_range(low: float, high: float) -> str:
     """A net saving (positive) or extra cost (negative): 'between £0.2m and £1.1m saved'."""
     return between_signed(low, high, money, "saved", "extra cost")
+
+
+def year_of(number: float, years: list[str]) -> str | None:
+    """Financial year ``number`` (1 = the first of the run); None if NaN (not within the run)."""
+    return None if number != number else years[int(number) - 1]
+
+
+def break_even(mean: float, earliest: float, latest: float, years: list[str]) -> tuple[str, str]:
+    """The break-even year of the mean cumulative net saving, and its range in words
+    (earliest: in favourable futures, the 95th percentile; latest: the 5th)."""
+    main = year_of(mean, years) or "not within the run"
+    first, last = year_of(earliest, years), year_of(latest, years)
+    if first is None:
+        return main, "not within the run even in favourable futures"
+    if last is None:
+        return main, f"from {first} in favourable futures; not within the run in others"
+    return main, between(int(earliest), int(latest), lambda i: years[i - 1])
