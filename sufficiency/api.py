@@ -1,0 +1,126 @@
+"""The Python interface for analysts in notebooks: a run or a comparison as tidy pandas
+DataFrames, with the results folder and both reports writable from them.
+
+``sufficiency/__init__.py`` exports ``run`` and ``compare`` from here. This module imports the
+``sufficiency.compare`` module first, so the package attribute ``compare`` ends up naming the
+function below while ``from sufficiency.compare import ...`` still reaches the module. Without
+that module (an installation that lacks the comparison library) ``compare`` says so.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from .output import save, write_run
+from .report import check_reports, write_reports_via
+from .report.folder import RUN_FILES, RunFrames
+from .results import RunResult
+from .runner import run as run_scenario
+from .scenario import load_scenario
+
+try:
+    from .compare import Comparison, compare_scenarios
+except ModuleNotFoundError as missing:
+    if missing.name != f"{__package__}.compare":
+        raise
+    Comparison = compare_scenarios = None
+
+
+class Writable(ABC):
+    """The writers a projection and a comparison share: a results folder and the reports."""
+
+    @property
+    @abstractmethod
+    def name(self) -> str:
+        """The name of the results folder."""
+
+    @abstractmethod
+    def write(self, folder: Path) -> None:
+        """Write the results into an empty ``folder``."""
+
+    def to_folder(self, path: str | Path, force: bool = False) -> Path:
+        """The results folder (CSV files and JSON), whole or not at all."""
+        save(Path(path), force, self.write)
+        return Path(path)
+
+    def to_excel(self, path: str | Path, force: bool = False) -> Path:
+        """The finance workbook."""
+        return self.reports(Path(path), None, force)
+
+    def to_html(self, path: str | Path, force: bool = False) -> Path:
+        """The scrutiny report: one self-contained HTML file."""
+        return self.reports(None, Path(path), force)
+
+    def reports(self, xlsx: Path | None, html: Path | None, force: bool) -> Path:
+        check_reports(xlsx, html, force)
+        write_reports_via(self.write, self.name, xlsx, html)
+        return xlsx or html
+
+
+@dataclass(frozen=True)
+class Projection(RunFrames, Writable):
+    """One scenario's run: the tidy frames ``sufficiency run --out`` writes as CSV files, and
+    the run's arrays in ``result``."""
+
+    result: RunResult
+
+    @classmethod
+    def of(cls, result: RunResult) -> "Projection":
+        frames = {name: getattr(result, f"{name}_frame")() for name in RUN_FILES}
+        return cls(result=result, **frames)
+
+    @property
+    def name(self) -> str:
+        return self.result.scenario.name
+
+    @property
+    def summary(self) -> pd.DataFrame:
+        """CLA at each 31 March and total cost per financial year, as the terminal shows."""
+        return self.result.summary_frame()
+
+    def write(self, folder: Path) -> None:
+        write_run(self.result, folder)
+
+
+@dataclass(frozen=True)
+class ScenarioComparison(Writable):
+    """Scenarios against a base, paired: ``comparison`` is comparison.csv as a DataFrame and
+    ``projections`` each scenario's run (the base first)."""
+
+    source: "Comparison"
+    comparison: pd.DataFrame
+    projections: dict[str, Projection]
+
+    @property
+    def name(self) -> str:
+        return "comparison"
+
+    def write(self, folder: Path) -> None:
+        self.source.write(folder)
+
+
+def run(scenario: str | Path, years: int = 5, replications: int = 200, seed: int = 1,
+        jobs: int = 1) -> Projection:
+    """Project a scenario file; the same results as ``sufficiency run``."""
+    loaded = load_scenario(scenario)
+    return Projection.of(run_scenario(loaded, years=years, replications=replications, seed=seed,
+                                      jobs=jobs))
+
+
+def compare(base: str | Path, *others: str | Path, years: int = 5, replications: int = 500,
+            seed: int = 1, jobs: int = 1, effect: str = "service") -> ScenarioComparison:
+    """Compare scenario files against a base with common random numbers; the same results as
+    ``sufficiency compare``."""
+    if compare_scenarios is None:
+        raise RuntimeError("scenario comparison needs the sufficiency.compare module, which "
+                           "this installation lacks")
+    result = compare_scenarios(load_scenario(base), [load_scenario(o) for o in others],
+                               years=years, replications=replications, seed=seed, jobs=jobs,
+                               effect=effect)
+    runs = [result.base, *result.others.values()]
+    return ScenarioComparison(result, result.frame(),
+                              {r.scenario.name: Projection.of(r) for r in runs})
