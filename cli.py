@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import click
@@ -85,6 +86,83 @@ def report(results_dir: Path, xlsx: Path | None, html: Path | None, force: bool)
     check_reports(xlsx, html, force)
     write_reports(results_dir, xlsx, html)
     echo_reports(xlsx, html)
+
+
+def fit_options(command):
+    """--replications (per fit evaluation), --seed, --jobs, --max-evaluations, --window-years."""
+    for option in reversed((
+        click.option("--replications", default=16, show_default=True,
+                     type=click.IntRange(2, 10_000), help="Replications per fit evaluation."),
+        click.option("--seed", default=1, show_default=True, type=click.IntRange(0, None)),
+        click.option("--jobs", default=1, show_default=True, type=click.IntRange(1, 256),
+                     help="Worker processes; results are identical for any number."),
+        click.option("--max-evaluations", default=40, show_default=True,
+                     type=click.IntRange(1, 10_000), help="Optimiser steps before giving up."),
+        click.option("--window-years", default=3, show_default=True, type=click.IntRange(1, 8),
+                     help="Years of history before the training date that the fit simulates."),
+    )):
+        command = option(command)
+    return command
+
+
+@cli.command()
+@click.option("--out", type=click.Path(path_type=Path, dir_okay=False),
+              default=Path("calibration/leicester.yaml"), show_default=True,
+              help="The parameter set to write; the fit report goes beside it.")
+@fit_options
+@click.option("--reproduce-replications", default=48, show_default=True,
+              type=click.IntRange(2, 10_000), help="Replications for the reports' own figures.")
+def calibrate(out: Path, replications: int, seed: int, jobs: int, max_evaluations: int,
+              window_years: int, reproduce_replications: int) -> None:
+    """Fit the baseline parameter set to the council's reported figures."""
+    from calibration.calibrate import calibrate as calibrate_baseline, write as write_calibration
+    from calibration.fit import FitError, Settings as FitSettings
+    from calibration.report import print_report as print_fit_report
+
+    started = time.perf_counter()
+    settings = FitSettings(replications, seed, jobs, max_evaluations, window_years)
+    try:
+        result = calibrate_baseline(settings, reproduce_replications)
+    except FitError as err:
+        raise click.ClickException(f"{err}; nothing written") from None
+    print_fit_report(result.fit, result.reproduced)
+    for path in write_calibration(result, out):
+        click.echo(f"Written {path}")
+    click.echo(f"Calibrated in {time.perf_counter() - started:.0f} s")
+
+
+@cli.command()
+@click.option("--train-until", required=True, type=click.DateTime(formats=["%Y-%m-%d"]),
+              help="Calibrate on figures for periods ending by this date only.")
+@click.option("--out", type=click.Path(path_type=Path), default=None,
+              help="Folder for backtest.csv, mape.csv and the training fit report.")
+@click.option("--force", is_flag=True, help="Replace an existing results folder.")
+@fit_options
+@click.option("--forecast-replications", default=200, show_default=True,
+              type=click.IntRange(2, 100_000))
+def backtest(train_until, out: Path | None, force: bool, replications: int, seed: int,
+             jobs: int, max_evaluations: int, window_years: int,
+             forecast_replications: int) -> None:
+    """Calibrate on figures to --train-until, forecast the later years and score the forecast
+    against the reports, persistence and a linear trend."""
+    from calibration.backtest import backtest as run_backtest
+    from calibration.backtest import check_train_until, print_backtest, write_backtest
+    from calibration.fit import FitError, Settings as FitSettings
+    from calibration.sources import load_sources
+
+    sources = load_sources()
+    check_train_until(sources, train_until.date())
+    if out is not None:
+        check_target(out, force)
+    settings = FitSettings(replications, seed, jobs, max_evaluations, window_years)
+    try:
+        result = run_backtest(sources, train_until.date(), settings, forecast_replications)
+    except FitError as err:
+        raise click.ClickException(f"{err}; nothing written") from None
+    print_backtest(result)
+    if out is not None:
+        save(out, force, lambda folder: write_backtest(result, folder))
+        click.echo(f"Results written to {out}")
 
 
 def echo_reports(xlsx: Path | None, html: Path | None) -> None:

@@ -1,0 +1,65 @@
+"""`sufficiency calibrate`: fit, build the baseline parameter set, reproduce, report, write."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from sufficiency.parameters import ParameterSet
+
+from .files import parameter_yaml, write_all
+from .fit import Fit, Settings, fit, parameters
+from .report import markdown, target_frame
+from .reproduce import reproduce
+from .sources import load_sources
+
+DEFAULT_OUT = Path(__file__).with_name("leicester.yaml")
+TRAIN_UNTIL = dt.date(2025, 3, 31)
+HEADER = """Leicester baseline parameter set, written by `sufficiency calibrate` ({settings}).
+Do not edit by hand: change calibration/priors.yaml or calibration/sources/*.csv and re-run.
+Every value carries its source: a seed report and its table or paragraph with a check
+[value = ...] over rows of calibration/sources, a named public statistic, a fit by simulation
+(`fitted: ...`, with its uncertainty where runs draw it), or an assumption with its reason.
+The fit report is beside this file: {report}.md and {report}.csv."""
+
+
+@dataclass
+class Calibrated:
+    fit: Fit
+    params: ParameterSet
+    reproduced: list[dict]
+
+
+def calibrate(settings: Settings, reproduce_replications: int,
+              df: pd.DataFrame | None = None, known_until: dt.date = TRAIN_UNTIL) -> Calibrated:
+    """Fit on every figure to ``known_until`` and reproduce the reports' edge-of-care years."""
+    df = load_sources() if df is None else df
+    result = fit(df, known_until, settings)
+    rows = reproduce(result, reproduce_replications, settings.seed, settings.jobs)
+    return Calibrated(result, parameters(result), rows)
+
+
+def report_stem(out: Path) -> Path:
+    return out.with_name(f"{out.stem}_fit")
+
+
+def write(calibrated: Calibrated, out: Path) -> list[Path]:
+    """The parameter YAML, the fit report (Markdown and CSV) and the reproduced figures."""
+    stem = report_stem(out)
+    s = calibrated.fit.settings
+    header = HEADER.format(settings=f"{s.replications} replications per evaluation, seed "
+                           f"{s.seed}", report=stem.name)
+    files = {
+        out: parameter_yaml(calibrated.params, header),
+        stem.with_suffix(".md"): markdown(calibrated.fit, calibrated.params, calibrated.reproduced,
+                                          f"Calibration of {out.name}"),
+        stem.with_suffix(".csv"): target_frame(calibrated.fit).to_csv(index=False,
+                                                                      float_format="%.6g"),
+        out.with_name(f"{out.stem}_reproduced.csv"): pd.DataFrame(calibrated.reproduced).to_csv(
+            index=False, float_format="%.6g"),
+    }
+    write_all(files)
+    return list(files)

@@ -1,0 +1,123 @@
+"""The quantities the reports never state, which the fit chooses by simulation.
+
+Each knob is one positive number, fitted on the log scale, that sets part of a dumped
+parameter set. Multipliers scale the prior (assumed) profile they act on.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Callable
+
+from sufficiency.pathway import PLACEMENT_NAMES
+
+from .direct import find
+from .figures import Figures, significant
+
+FOSTER = ("foster_inhouse", "foster_kinship", "foster_ifa")
+IN_HOUSE = ("foster_inhouse", "foster_kinship")
+THERAPIES = ("mst", "mst_bsf", "fft_cw")
+
+
+@dataclass(frozen=True)
+class Knob:
+    """A fitted number: where it starts, its bounds, and what it sets."""
+
+    name: str
+    description: str
+    low: float
+    high: float
+    start: Callable[[dict, Figures], float]
+    apply: Callable[[dict, float], None]
+    paths: Callable[[dict], tuple[str, ...]]  # the values it sets
+    drawn: bool  # single numbers that carry the fitted uncertainty into runs
+
+    def set(self, data: dict, value: float, source: str, relative_sd: float) -> None:
+        """Apply the fitted value and stamp its source (and uncertainty) on what it sets."""
+        self.apply(data, value)
+        for path in self.paths(data):
+            node = sourced_at(data, path)
+            node["source"] = source
+            if self.drawn:
+                node["value"] = significant(node["value"])
+                node["uncertainty"] = {"distribution": "gamma",
+                                       "sd": significant(node["value"] * relative_sd, 3)}
+
+
+def sourced_at(data: dict, path: str) -> dict[str, Any]:
+    node: Any = data
+    for part in path.split("."):
+        node = find(node, part)
+    return node
+
+
+def set_value(path: str) -> Callable[[dict, float], None]:
+    def apply(data: dict, value: float) -> None:
+        sourced_at(data, path)["value"] = float(value)
+    return apply
+
+
+def scale_exits(data: dict, m: float) -> None:
+    node = sourced_at(data, "exits.mean_months_by_band")
+    node["value"] = {band: months * m for band, months in node["value"].items()}
+
+
+def weight_foster(data: dict, w: float) -> None:
+    """Foster types' first-choice shares times ``w``, each row renormalised."""
+    node = sourced_at(data, "matching.preferences")
+    for by_need in node["value"].values():
+        for need, shares in by_need.items():
+            raw = {k: v * (w if k in FOSTER else 1.0) for k, v in shares.items()}
+            total = sum(raw.values())
+            by_need[need] = {k: raw[k] / total for k in PLACEMENT_NAMES}
+
+
+def weight_inhouse(data: dict, v: float) -> None:
+    """In-house and connected carers' first-choice shares times ``v`` against IFAs, each row's
+    foster total unchanged."""
+    node = sourced_at(data, "matching.preferences")
+    for by_need in node["value"].values():
+        for shares in by_need.values():
+            total = sum(shares[k] for k in FOSTER)
+            raw = {k: shares[k] * (v if k in IN_HOUSE else 1.0) for k in FOSTER}
+            if total > 0:
+                shares.update({k: raw[k] * total / sum(raw.values()) for k in FOSTER})
+
+
+def estimated_referrals(data: dict) -> tuple[str, ...]:
+    """The therapies' referral rates not stated as such (taken from targets or assumed)."""
+    paths = (f"programmes.{p}.referrals_per_month" for p in THERAPIES)
+    return tuple(p for p in paths if "_referrals_per_month@" not in sourced_at(data, p)["source"])
+
+
+def scale_referrals(data: dict, r: float) -> None:
+    for path in estimated_referrals(data):
+        node = sourced_at(data, path)
+        node["value"] = node["value"] * r
+
+
+def current(path: str) -> Callable[[dict, Figures], float]:
+    return lambda data, fig: float(sourced_at(data, path)["value"])
+
+
+ENTRY = "entries[direct].rate_per_month"
+KNOBS = {
+    "direct_entry_rate": Knob(
+        "direct_entry_rate", "children entering care directly a month", 0.5, 80.0,
+        current(ENTRY), set_value(ENTRY), lambda d: (ENTRY,), True),
+    "exit_time_multiplier": Knob(
+        "exit_time_multiplier", "multiplier on the assumed mean months in care by age band",
+        0.3, 3.0, lambda d, f: 1.0, scale_exits, lambda d: ("exits.mean_months_by_band",),
+        False),
+    "inhouse_preference_weight": Knob(
+        "inhouse_preference_weight", "weight on in-house and connected carers against IFAs in "
+        "first-choice foster placements", 0.05, 20.0, lambda d, f: 1.0, weight_inhouse,
+        lambda d: ("matching.preferences",), False),
+    "foster_preference_weight": Knob(
+        "foster_preference_weight", "weight on foster types in first-choice placements",
+        0.1, 10.0, lambda d, f: 1.0, weight_foster, lambda d: ("matching.preferences",), False),
+    "referral_multiplier": Knob(
+        "referral_multiplier", "multiplier on the family therapies' referrals a month where "
+        "the reports do not state them", 0.1, 5.0, lambda d, f: 1.0, scale_referrals,
+        estimated_referrals, True),
+}

@@ -1,0 +1,133 @@
+"""The fit report: observed against simulated for every target, the fitted knobs, the
+stock-flow check, the reproduced report figures and every assumption (screen, CSV, Markdown)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from rich.console import Console
+from rich.table import Table
+
+from sufficiency.parameters import ParameterSet
+
+from .fit import Fit
+from .provenance import assumptions
+from .simulate import stock_flow
+from .trends import log_trend
+
+
+def target_frame(fit: Fit) -> pd.DataFrame:
+    """One row per target: the sources figure, the simulated mean and 90% range, residuals."""
+    sims = fit.simulated
+    p05, p95 = np.percentile(sims, [5, 95], axis=1)
+    return pd.DataFrame({
+        "measure": [t.row.measure for t in fit.targets],
+        "period": [t.row.period for t in fit.targets],
+        "observed": [t.row.value for t in fit.targets],
+        "simulated_mean": sims.mean(axis=1),
+        "simulated_p05": p05,
+        "simulated_p95": p95,
+        "difference": sims.mean(axis=1) - np.array([t.row.value for t in fit.targets]),
+        "spread": fit.spreads,
+        "residual": fit.residuals(),
+        "source_file": [t.row.source_file for t in fit.targets],
+        "location": [t.row.location for t in fit.targets],
+        "compared_as": [t.definition for t in fit.targets],
+    })
+
+
+def knob_frame(fit: Fit) -> pd.DataFrame:
+    """The fitted knobs with their 95% intervals and the spreads drawn in runs."""
+    rows = []
+    for i, knob in enumerate(fit.knobs):
+        low, high = fit.interval(i)
+        rows.append({"knob": knob.name, "what": knob.description,
+                     "start": float(np.exp(fit.start[i])),
+                     "estimate": float(fit.values[i]), "low95": low, "high95": high,
+                     "log_sd": float(fit.marginal_sd[i]),
+                     "log_sd_given_others": float(fit.conditional_sd[i]),
+                     "drawn_per_replication": knob.drawn})
+    return pd.DataFrame(rows)
+
+
+def cla_trend(fit: Fit) -> str:
+    """The yearly change in the CLA rate per 10,000 (quasi-Poisson GLM), for context."""
+    rows = fit.figures.rows("cla_rate_per_10000")
+    if len(rows) < 3:
+        return "Too few yearly CLA rates for a trend."
+    years = [(r.end - rows[0].end).days / 365.25 for r in rows]
+    trend = log_trend(years, [r.value for r in rows])
+    return (f"CLA per 10,000 children, {rows[0].period} to {rows[-1].period}: "
+            f"{(trend.ratio - 1) * 100:+.1f}% a year (95% interval {(trend.low - 1) * 100:+.1f}% "
+            f"to {(trend.high - 1) * 100:+.1f}%; quasi-Poisson GLM on the year).")
+
+
+def number(value: float) -> str:
+    if isinstance(value, (bool, np.bool_)):
+        return "yes" if value else "no"
+    if not isinstance(value, (int, float, np.number)):
+        return str(value)
+    if abs(value) >= 1000:
+        return f"{value:,.0f}"
+    return f"{value:.3g}" if abs(value) < 10 else f"{value:.1f}"
+
+
+def markdown_table(frame: pd.DataFrame) -> str:
+    lines = ["| " + " | ".join(frame.columns) + " |",
+             "|" + "---|" * len(frame.columns)]
+    for row in frame.itertuples(index=False):
+        lines.append("| " + " | ".join(number(v) for v in row) + " |")
+    return "\n".join(lines)
+
+
+def markdown(fit: Fit, params: ParameterSet, reproduced: list[dict], title: str) -> str:
+    """The whole report as Markdown."""
+    s = fit.settings
+    parts = [
+        f"# {title}",
+        f"Fitted by simulation over {fit.first} to {fit.last} ({s.replications} replications "
+        f"per evaluation, seed {s.seed}, common random numbers), {fit.evaluations} evaluations, "
+        f"{fit.seconds:.0f} s; optimiser: {fit.message}",
+        "## Observed against simulated",
+        "Residual = (simulated mean - observed) / spread; the spread combines the variation "
+        "between replications with the observation spread.",
+        markdown_table(target_frame(fit).drop(columns=["source_file", "location"])),
+        "## Fitted quantities", markdown_table(knob_frame(fit)),
+        "## Stock and flow", "Entries - exits = change in CLA in every replication when the "
+        "largest gap is 0.", markdown_table(pd.DataFrame(stock_flow(fit.history))),
+        "## Trend", cla_trend(fit),
+    ]
+    if reproduced:
+        parts += ["## The reports' own edge-of-care figures",
+                  markdown_table(pd.DataFrame(reproduced).drop(columns=["source"]))]
+    parts += ["## Assumptions", "\n".join(f"- `{path}`: {source}"
+                                          for path, source in assumptions(params))]
+    return "\n\n".join(parts) + "\n"
+
+
+def table(frame: pd.DataFrame, title: str) -> Table:
+    out = Table(title=title)
+    for column in frame.columns:
+        out.add_column(column, justify="right" if frame[column].dtype.kind in "fib" else "left")
+    for row in frame.itertuples(index=False):
+        out.add_row(*(number(v) for v in row))
+    return out
+
+
+def wide_console() -> Console:
+    """The terminal, at least 110 columns wide so the tables stay readable."""
+    return Console(width=max(Console().width, 110))
+
+
+def print_report(fit: Fit, reproduced: list[dict], console: Console | None = None) -> None:
+    console = console or wide_console()
+    targets = target_frame(fit)[["measure", "period", "observed", "simulated_mean",
+                                 "simulated_p05", "simulated_p95", "residual"]]
+    console.print(table(targets, f"Fit over {fit.first} to {fit.last}: observed against simulated"))
+    console.print(table(knob_frame(fit)[["knob", "estimate", "low95", "high95"]],
+                        "Fitted quantities (95% intervals)"))
+    console.print(table(pd.DataFrame(stock_flow(fit.history)), "Stock and flow"))
+    if reproduced:
+        frame = pd.DataFrame(reproduced)[["year", "figure", "reported", "reproduced_mean",
+                                          "reproduced_p05", "reproduced_p95"]]
+        console.print(table(frame, "Edge-of-care figures: reported against reproduced"))

@@ -1,0 +1,119 @@
+"""What the fit matches: reported figures in a window and their simulated counterparts.
+
+Observed values are the sources rows unchanged (a rate per 10,000 is compared as a rate).
+Each target has an observation spread: the rounding of the published figure (uniform over one
+unit of its last digit), or, for figures whose definition differs from the model's, an assumed
+10% of the figure.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Callable
+
+import numpy as np
+
+from sufficiency.pathway import PLACEMENTS, State
+
+from .figures import Figures, Row
+from .history import financial_year_start
+from .simulate import History, Teams
+
+ROUNDING = 1 / np.sqrt(12)  # sd of a uniform rounding error of one unit
+DEFINITION = 0.10
+FOSTER = (State.FOSTER_INHOUSE, State.FOSTER_KINSHIP, State.FOSTER_IFA)
+IN_HOUSE = (State.FOSTER_INHOUSE, State.FOSTER_KINSHIP)
+FDM_JOINED = "fdm_in_family_therapies_since"
+
+Simulated = Callable[[History], np.ndarray]
+
+
+@dataclass(frozen=True)
+class Target:
+    """One reported figure, how to read it from a run, and its observation spread."""
+
+    row: Row
+    simulated: Simulated
+    noise: float  # observation spread, in the figure's units
+    definition: str
+
+    @property
+    def key(self) -> str:
+        return self.row.token
+
+
+def rate(h: History, date: dt.date) -> np.ndarray:
+    return h.cla(date) / h.params.child_population.value * 10_000
+
+
+def stock_targets(fig: Figures, first: dt.date, last: dt.date) -> list[Target]:
+    """CLA (counts, and rates where no count is published within a month) and shares."""
+    out = []
+    counts = fig.rows("cla_at_31_march")
+    for row in in_window(counts, first, last):
+        out.append(Target(row, lambda h, d=row.end: h.cla(d), 0.0, "children looked after"))
+    for row in in_window(fig.rows("cla_rate_per_10000"), first, last):
+        if not any(abs((c.end - row.end).days) <= 31 for c in counts):
+            out.append(Target(row, lambda h, d=row.end: rate(h, d), ROUNDING,
+                              "CLA per 10,000 children aged 0-17 (published as whole numbers)"))
+    for row in in_window(fig.rows("pct_cla_in_foster"), first, last):
+        out.append(Target(row, lambda h, d=row.end: h.share(d, FOSTER, PLACEMENTS),
+                          0.01 * ROUNDING, "share of CLA in foster placements (whole percent)"))
+    for row in in_window(fig.rows("pct_cla_with_inhouse_carers"), first, last):
+        out.append(Target(row, lambda h, d=row.end: h.share(d, IN_HOUSE, FOSTER),
+                          0.01 * ROUNDING, "share of fostered children with in-house or "
+                          "connected carers (assumption: the denominator is foster placements)"))
+    return out
+
+
+def in_window(rows: list[Row], first: dt.date, last: dt.date) -> list[Row]:
+    """Rows for a date after the run starts and by the window's end."""
+    return [r for r in rows if first <= r.end <= last]
+
+
+def flow_period(row: Row) -> tuple[dt.date, dt.date] | None:
+    """A year's figure covers the year; a dated one the year to date; quarters are left out."""
+    if " Q" in row.period:
+        return None
+    return financial_year_start(row.end), row.end
+
+
+def teams(fig: Figures) -> Callable[[History], Teams]:
+    """The teams counted in edge-of-care figures for a run (FDM from the date it joined)."""
+    joined = fig.latest(FDM_JOINED)
+
+    def build(h: History) -> Teams:
+        return Teams(h.span(joined.end, joined.end)[0] if joined is not None else np.inf)
+
+    return build
+
+
+def flow_targets(fig: Figures, first: dt.date, last: dt.date) -> list[Target]:
+    """Children diverted and families started by the teams, and the average time in care."""
+    out = []
+    team = teams(fig)
+    for measure, method, text in (
+            ("all_in_year_diversions", "children_diverted",
+             "children who started with the teams in the period and were not in care by its end"),
+            ("all_families_started", "families_started", "families starting with the teams")):
+        for row in fig.rows(measure):
+            span = flow_period(row)
+            if span is None or span[0] < first or span[1] > last:
+                continue
+            out.append(Target(row, lambda h, s=span, m=method: getattr(h, m)(*s, team(h)),
+                              DEFINITION * row.value,
+                              f"{text} (assumption: 10% for differences in counting)"))
+    for row in in_window(fig.rows("avg_months_in_care"), first, last):
+        if len(row.period) == 7 and financial_year_start(row.end) >= first:
+            out.append(Target(row, lambda h, y=row.period: h.months_in_care(y),
+                              DEFINITION * row.value,
+                              "average CLA over exits a year, in months (Little's law; "
+                              "assumption: 10% as the report does not say whom it averages)"))
+    return out
+
+
+def targets(fig: Figures, first: dt.date, last: dt.date) -> list[Target]:
+    """Every target in the window from ``first`` (the run's first day) to ``last``."""
+    return stock_targets(fig, first, last) + flow_targets(fig, first, last)
+
