@@ -146,8 +146,13 @@ def step_mean(initial: float, changes: list[tuple[float, float]], a: float, b: f
     return total / (b - a)
 
 
-def dated(changes: list[Change], path: str) -> list[tuple[float, float]]:
-    return [(c.day, float(c.value)) for c in changes if c.path == path]
+def dated(changes: list[Change], path: str, initial: float) -> list[tuple[float, float]]:
+    """The (day, value in force) steps of one parameter, from its initial value."""
+    steps, value = [], initial
+    for change in sorted((c for c in changes if c.path == path), key=lambda c: c.day):
+        value = float(change.after(value))
+        steps.append((change.day, value))
+    return steps
 
 
 def inflation_factors(params: ParameterSet, cal: Calendar) -> np.ndarray:
@@ -174,7 +179,7 @@ def costs_array(params: ParameterSet, cal: Calendar, changes: list[Change],
     for name in PLACEMENT_NAMES:
         path = f"costs.weekly.{name}"
         weekly = params.costs.weekly[name].value
-        rate = np.array([step_mean(weekly, dated(changes, path), a, b) for a, b in bounds])
+        rate = np.array([step_mean(weekly, dated(changes, path, weekly), a, b) for a, b in bounds])
         rows.append(days[STATES.index(State(name))] * rate / 7.0 * factor)
     for item in PROGRAMME_ITEMS:
         rows.append(programme_costs(params, item, changes, bounds) * factor)
@@ -186,7 +191,7 @@ def programme_costs(params: ParameterSet, item: str, changes: list[Change],
     """Staff cost per month: FTE x cost per FTE, plus the fixed cost while any FTE is in post."""
     p = params.reunification if item == REUNIFICATION else params.programmes[Programme(item)]
     prefix = "reunification" if item == REUNIFICATION else f"programmes.{item}"
-    fte_changes = dated(changes, f"{prefix}.therapists")
+    fte_changes = dated(changes, f"{prefix}.therapists", p.therapists.value)
     out = []
     for a, b in bounds:
         fte = step_mean(p.therapists.value, fte_changes, a, b)

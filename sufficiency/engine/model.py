@@ -25,11 +25,18 @@ CLA = frozenset(PLACEMENTS)
 
 @dataclass(frozen=True)
 class Change:
-    """A dated change to a live parameter: ``path`` as in the parameter set, new ``value``."""
+    """A dated change to a live parameter: ``path`` as in the parameter set, and its new
+    ``value``, or (``add``) an amount added to the value in force, so that a change stays
+    relative to a replication's own drawn parameters."""
 
     day: float
     path: str
     value: Any
+    add: bool = False
+
+    def after(self, current: Any) -> Any:
+        """The value in force once this change applies to ``current``."""
+        return current + self.value if self.add else self.value
 
 
 class Child:
@@ -134,11 +141,11 @@ class Model:
         self.listeners.setdefault(prefix, []).append(callback)
 
     def apply(self, change: Change) -> None:
-        self.live[change.path] = change.value
+        value = self.live[change.path] = change.after(self.live.get(change.path))
         for prefix, callbacks in self.listeners.items():
             if change.path.startswith(prefix):
                 for callback in callbacks:
-                    callback(change.path, change.value)
+                    callback(change.path, value)
 
     def timeline(self):
         """Apply dated changes as the simulation reaches them."""
