@@ -13,7 +13,10 @@ from sufficiency.console import print_run_summary, progress_bar
 from sufficiency.output import check_target, save, write_run
 from sufficiency.report import check_reports, write_reports, write_reports_via
 from sufficiency.runner import run as run_scenario
-from sufficiency.scenario import load_scenario
+from sufficiency.compare import (SCALES, check_names, compare_scenarios, print_comparison,
+                                  print_scenarios, sweep_effects)
+from sufficiency.effects import EFFECTS
+from sufficiency.scenario import list_scenarios, load_scenario
 
 
 class Group(click.Group):
@@ -35,6 +38,23 @@ def report_options(command):
                         help="Write the finance workbook (Excel).")(command)
 
 
+def projection_options(replications: int):
+    """--years, --replications, --seed and --jobs, with the command's default replications."""
+    def add(command):
+        for option in reversed((
+            click.option("--years", default=5, show_default=True, type=click.IntRange(1, 30),
+                         help="Years to project from the start date."),
+            click.option("--replications", default=replications, show_default=True,
+                         type=click.IntRange(1, 100_000)),
+            click.option("--seed", default=1, show_default=True, type=click.IntRange(0, None)),
+            click.option("--jobs", default=1, show_default=True, type=click.IntRange(1, 256),
+                         help="Worker processes; results are identical for any number."),
+        )):
+            command = option(command)
+        return command
+    return add
+
+
 @click.group(cls=Group)
 @click.version_option(__version__, prog_name="sufficiency")
 def cli() -> None:
@@ -43,12 +63,7 @@ def cli() -> None:
 
 @cli.command()
 @click.argument("scenario", type=click.Path(path_type=Path))
-@click.option("--years", default=5, show_default=True, type=click.IntRange(1, 30),
-              help="Years to project from the scenario's start date.")
-@click.option("--replications", default=200, show_default=True, type=click.IntRange(1, 100_000))
-@click.option("--seed", default=1, show_default=True, type=click.IntRange(0, None))
-@click.option("--jobs", default=1, show_default=True, type=click.IntRange(1, 256),
-              help="Worker processes; results are identical for any number.")
+@projection_options(replications=200)
 @click.option("--out", type=click.Path(path_type=Path), default=None,
               help="Folder for stocks.csv, snapshots.csv, flows.csv, costs.csv and run.json.")
 @click.option("--force", is_flag=True, help="Replace an existing results folder.")
@@ -86,6 +101,58 @@ def report(results_dir: Path, xlsx: Path | None, html: Path | None, force: bool)
     check_reports(xlsx, html, force)
     write_reports(results_dir, xlsx, html)
     echo_reports(xlsx, html)
+
+
+@cli.command()
+@click.argument("base", type=click.Path(path_type=Path))
+@click.argument("others", nargs=-1, required=True, type=click.Path(path_type=Path))
+@projection_options(replications=500)
+@click.option("--out", type=click.Path(path_type=Path), default=None,
+              help="Folder for comparison.csv, compare.json, savings.csv and a run folder per "
+                   "scenario.")
+@click.option("--force", is_flag=True, help="Replace an existing results folder.")
+@click.option("--quiet", is_flag=True, help="No progress bar.")
+@click.option("--effect", type=click.Choice(EFFECTS), default="service", show_default=True,
+              help="Programme effects: as the service reports, from published trials, or none.")
+@click.option("--sweep", is_flag=True,
+              help="Also sweep the effect size (via the targeting deflator) and show where each "
+                   "investment stops paying for itself (sweep.csv, break_even.csv).")
+@click.option("--sweep-replications", default=100, show_default=True,
+              type=click.IntRange(1, 100_000), help="Replications at each point of the sweep.")
+@report_options
+def compare(base: Path, others: tuple[Path, ...], years: int, replications: int, seed: int,
+            jobs: int, out: Path | None, force: bool, quiet: bool, effect: str, sweep: bool,
+            sweep_replications: int, xlsx: Path | None, html: Path | None) -> None:
+    """Compare OTHERS against BASE (scenario YAML files) in paired runs and rank them."""
+    first, rest = load_scenario(base), [load_scenario(path) for path in others]
+    if out is not None or xlsx is not None or html is not None:
+        check_names(first, rest)
+    if out is not None:
+        check_target(out, force)
+    check_reports(xlsx, html, force)
+    total = (1 + len(rest)) * (replications + (sweep_replications * len(SCALES) if sweep else 0))
+    with progress_bar(total, quiet, jobs=jobs) as advance:
+        result = compare_scenarios(first, rest, years=years, replications=replications, seed=seed,
+                                   jobs=jobs, progress=advance, effect=effect)
+        if sweep:
+            result.sweep = sweep_effects(first, rest, SCALES, years, sweep_replications, seed,
+                                         jobs, advance)
+    print_comparison(result)
+    if out is not None:
+        save(out, force, result.write)
+        click.echo(f"Results written to {out}")
+        write_reports(out, xlsx, html)
+    elif xlsx is not None or html is not None:
+        write_reports_via(result.write, f"{first.name}-comparison", xlsx, html)
+    echo_reports(xlsx, html)
+
+
+@cli.command()
+@click.argument("folder", default="scenarios", type=click.Path(path_type=Path))
+@click.option("--sources", is_flag=True, help="Also list each scenario's sources.")
+def scenarios(folder: Path, sources: bool) -> None:
+    """List the scenarios in FOLDER (default: scenarios) with their descriptions."""
+    print_scenarios(list_scenarios(folder), sources)
 
 
 def fit_options(command):

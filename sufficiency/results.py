@@ -58,6 +58,12 @@ class RunResult:
                    waiting=stack("waiting"), capacity=stack("capacity"),
                    costs=stack("costs"), **kw)
 
+    def add_cost_item(self, item: str, monthly: np.ndarray) -> None:
+        """Append a cost item that is the same in every replication (pounds per month)."""
+        extra = np.broadcast_to(monthly, (self.replications, 1, monthly.shape[-1]))
+        self.costs = np.concatenate([self.costs, extra], axis=1)
+        self.items = (*self.items, item)
+
     # -- axes -----------------------------------------------------------------------------
     @property
     def calendar(self) -> Calendar:
@@ -196,6 +202,7 @@ class RunResult:
             "jobs": self.jobs,
             "created": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
             "changes": [c.model_dump(mode="json", exclude_none=True) for c in s.changes],
+            "investments": [i.model_dump(mode="json", exclude_none=True) for i in s.investments],
             "parameters": s.params.model_dump(mode="json"),
             "provenance": provenance(s.params),
         }

@@ -17,7 +17,7 @@ from .engine.model import Change, simulate
 from .parameters import ParameterSet
 from .measures import Replication, cost_items, reduce, routes_for
 from .results import RunResult
-from .scenario import Scenario
+from .scenario import Scenario, investment_costs
 from .uncertainty import draw_parameters
 from .engine.streams import Streams
 
@@ -91,11 +91,14 @@ def run(scenario: Scenario, years: int = 5, replications: int = 200, seed: int =
     job = Job.of(scenario, years, seed, replications)
     started = time.perf_counter()
     reps = gather(job, jobs, progress)
-    return RunResult.from_replications(
+    result = RunResult.from_replications(
         scenario=scenario, years=years, seed=seed, replications=reps,
         routes=routes_for(scenario.params), items=cost_items(scenario.params),
         seconds=time.perf_counter() - started, jobs=jobs,
     )
+    if scenario.investments:
+        result.add_cost_item("investment", investment_costs(scenario, result.calendar))
+    return result
 
 
 def gather(job: Job, jobs: int, progress: Progress | None) -> list[Replication]:

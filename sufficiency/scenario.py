@@ -40,7 +40,8 @@ COST_PATHS = tuple(f"costs.weekly.{name}" for name in PLACEMENT_NAMES)
 
 class ChangeSpec(Frozen):
     """One dated change in a scenario file: a new ``value`` for the parameter named in ``set``,
-    or ``add`` to its value in force at that date, or a home to add."""
+    or ``add`` to its value in force at that date, or a home to add. An ``add`` keeps a fitted
+    value's uncertainty and applies to each replication's own draw."""
 
     date: dt.date
     set: str | None = None
@@ -111,6 +112,7 @@ class Scenario:
     investments: tuple[InvestmentSpec, ...] = ()
     origin: ParameterSet | None = None  # the parameter set before any scenario change
     root: Path | None = None  # the parameter file at the bottom of the chain of bases
+    base: "Scenario | None" = None  # the scenario this one builds on (a portfolio: its parts')
     combines: tuple[str, ...] = ()  # names of the scenarios a portfolio combines
 
     def check_horizon(self, cal: Calendar) -> None:
@@ -129,10 +131,11 @@ class Scenario:
 
 @dataclass(frozen=True)
 class Foundation:
-    """What a scenario file builds on: the original parameters and the inherited lists."""
+    """What a scenario file builds on: the original parameters, and the base scenario if any."""
 
     origin: ParameterSet
     root: Path
+    base: Scenario | None = None
     changes: tuple[ChangeSpec, ...] = ()
     investments: tuple[InvestmentSpec, ...] = ()
     combines: tuple[str, ...] = ()
@@ -152,7 +155,7 @@ def load_scenario(path: Path | str, _seen: tuple[Path, ...] = ()) -> Scenario:
     params = apply_immediate(found.origin, changes, path, inherited)
     timeline = tuple(to_timeline(params, changes, path, inherited))
     return Scenario(spec.name, spec.description, path, params, timeline, changes, investments,
-                    found.origin, found.root, found.combines)
+                    found.origin, found.root, found.base, found.combines)
 
 
 def foundation(spec: ScenarioFile, path: Path, seen: tuple[Path, ...]) -> Foundation:
@@ -164,7 +167,7 @@ def foundation(spec: ScenarioFile, path: Path, seen: tuple[Path, ...]) -> Founda
         return Foundation(build_parameters(read_yaml(target), target), target.resolve())
     if spec.base is not None:
         base = load_scenario(existing(path, "base", spec.base), seen)
-        return Foundation(base.origin, base.root, base.changes, base.investments)
+        return Foundation(base.origin, base.root, base, base.changes, base.investments)
     parts = [load_scenario(existing(path, f"combine[{i}]", name), seen)
              for i, name in enumerate(spec.combine)]
     return combine(parts, path)
@@ -177,40 +180,37 @@ def existing(path: Path, field_path: str, name: str) -> Path:
     return target
 
 
-def combine(parts: list[Scenario], path: Path) -> Foundation:
-    """Merge several scenarios' changes and investments onto their common original parameters.
+def own(scenario: Scenario) -> tuple[tuple[ChangeSpec, ...], tuple[InvestmentSpec, ...]]:
+    """The changes and investments a scenario adds to its base."""
+    base = scenario.base
+    if base is None:
+        return scenario.changes, scenario.investments
+    return scenario.changes[len(base.changes):], scenario.investments[len(base.investments):]
 
-    A change or investment shared by several (the same base's, say) is kept once; two parts
-    changing the same parameter or home, or costing the same item, differently is a conflict.
+
+def combine(parts: list[Scenario], path: Path) -> Foundation:
+    """Merge several scenarios' own changes and investments onto their common base.
+
+    Two parts that change the same parameter or home, or cost the same item, conflict.
     """
     first = parts[0]
-    changes: list[tuple[str, str, ChangeSpec]] = []
-    investments: list[tuple[str, str, InvestmentSpec]] = []
+    owners: dict[str, str] = {}
+    changes: list[ChangeSpec] = list(first.base.changes) if first.base else []
+    investments: list[InvestmentSpec] = list(first.base.investments) if first.base else []
     for i, part in enumerate(parts):
-        if part.root != first.root:
-            raise InputError(path, f"combine[{i}]", f"a scenario on the same parameter set as "
-                             f"{first.name!r} ({first.root}), got {part.root}")
-        for change in part.changes:
-            target = change.set or f"home {change.add_home.name!r}"
-            merge_one(changes, (target, part.name, change), path, i)
-        for item in part.investments:
-            merge_one(investments, (f"investment {item.item!r}", part.name, item), path, i)
-    return Foundation(first.origin, first.root, tuple(c for *_, c in changes),
-                      tuple(x for *_, x in investments), tuple(part.name for part in parts))
-
-
-def merge_one(merged: list[tuple[str, str, Any]], entry: tuple[str, str, Any], path: Path,
-              index: int) -> None:
-    """Add an entry (target, owner, item) unless the same item is there already; another
-    scenario's different item on the same target is a conflict."""
-    target, owner, item = entry
-    if any(old == item for *_, old in merged):
-        return
-    for other_target, other_owner, _ in merged:
-        if other_target == target and other_owner != owner:
-            raise InputError(path, f"combine[{index}]", f"scenarios that do not conflict; "
-                             f"{owner!r} and {other_owner!r} both change {target} differently")
-    merged.append(entry)
+        if (part.base and part.base.path, part.root) != (first.base and first.base.path, first.root):
+            raise InputError(path, f"combine[{i}]", f"a scenario on the same base as {first.name!r}")
+        mine, costs = own(part)
+        targets = [c.set or f"home {c.add_home.name!r}" for c in mine]
+        targets += [f"investment {x.item!r}" for x in costs]
+        for target in dict.fromkeys(targets):
+            if owners.setdefault(target, part.name) != part.name:
+                raise InputError(path, f"combine[{i}]", f"scenarios that do not conflict; "
+                                 f"{part.name!r} and {owners[target]!r} both change {target}")
+        changes.extend(mine)
+        investments.extend(costs)
+    return Foundation(first.origin, first.root, first.base, tuple(changes), tuple(investments),
+                      tuple(part.name for part in parts))
 
 
 def check_start(origin: ParameterSet, investments: tuple[InvestmentSpec, ...], path: Path,
@@ -281,7 +281,8 @@ def patch(data: dict, change: ChangeSpec, path: Path, field_path: str) -> None:
     node = sourced_node(data, change.set, path, field_path)
     node["value"] = change.value
     node["source"] = change.source
-    node["uncertainty"] = None  # the scenario's value is chosen, not fitted
+    if change.add is None:
+        node["uncertainty"] = None  # a value the scenario chooses, not a fitted one
 
 
 def sourced_node(data: dict, dotted: str, path: Path, field_path: str) -> dict:
@@ -315,6 +316,9 @@ def to_timeline(params: ParameterSet, changes: tuple[ChangeSpec, ...], path: Pat
                              f"a parameter that can change during a run (one of {sorted(live)}), "
                              f"or a date on or before the start {params.start_date}")
         day = float((change.date - params.start_date).days)
+        if change.add is not None:  # relative to each replication's drawn value
+            out.append(Change(day, change.set, change.add, add=True))
+            continue
         value = change.value.model_dump() if hasattr(change.value, "model_dump") else change.value
         out.append(Change(day, change.set, value))
     return out

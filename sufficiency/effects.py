@@ -1,0 +1,168 @@
+"""How much an edge-of-care programme really changes: effect presets and the effect scale.
+
+A programme's effect is the gap between its ``targeting_deflator`` (the chance a referred child
+comes into care without it) and the chance with it: ``came_into_care`` at closure plus, for the
+children who close at home, ``reentry_within_18_months`` (``care_share``).
+
+- ``service``: the split as the service reports it (the parameter set as it is).
+- ``trial``: the chance with the programme from a published trial's odds ratio applied to the
+  deflator.
+- ``none``: the chance with the programme equals the deflator: referral changes nothing.
+
+The presets set ``came_into_care`` to give that chance and rescale the other outcomes to fill
+the rest. The sweep instead keeps the reported split and moves the deflator: at effect scale
+``s`` it is ``care_share + s * (deflator - care_share)``, so ``s = 1`` is the service-reported
+effect and ``s = 0`` no effect at all.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Any
+
+from .errors import InputError
+from .parameters import ParameterSet, ProgrammeParams
+from .pathway import Programme
+from .scenario import Scenario
+
+EFFECTS = ("service", "trial", "none")
+
+START = ("statistic: START trial of MST in England (Fonagy et al., Lancet Psychiatry 2018): no "
+         "significant effect on out-of-home placement at 18 months, odds ratio 1.25 (95% CI "
+         "0.77-2.05), applied to the targeting deflator")
+FGC_ODDS_RATIO = (0.362 / 0.638) / (0.448 / 0.552)
+FGC = ("statistic: national trial of family group conferences (Taylor et al., British Journal of "
+       "Social Work 2024): 36.2% looked after at 12 months with a referral against 44.8% "
+       f"without, odds ratio {FGC_ODDS_RATIO:.3f}, applied to the targeting deflator")
+
+TRIAL_ODDS_RATIOS: dict[Programme, tuple[float, str]] = {
+    Programme.MST: (1.25, START),
+    Programme.MST_BSF: (1.25, "assumption: no trial of MST-BSF is cited; it is an adaptation of "
+                        "MST (003 para 4.8), so the START odds ratio is used. " + START),
+    Programme.FFT_CW: (FGC_ODDS_RATIO, "assumption: no trial of FFT-CW is cited; it works with "
+                       "families at the threshold of proceedings (000 para 3.7), the nearest "
+                       "trial evidence is the family group conference trial. " + FGC),
+    Programme.FDM: (FGC_ODDS_RATIO, FGC),
+}
+"""The odds ratio of coming into care with the programme against without it, and its source."""
+
+LIVE_EFFECT_PATHS = ("outcome_split", "targeting_deflator", "reentry_within_18_months")
+
+
+def odds_shift(p: float, ratio: float) -> float:
+    """The probability whose odds are ``ratio`` times the odds of ``p``."""
+    if p >= 1.0:
+        return 1.0
+    odds = p / (1.0 - p) * ratio
+    return odds / (1.0 + odds)
+
+
+def with_came_into_care(split: dict[str, float], share: float) -> dict[str, float]:
+    """The outcome split with a new ``came_into_care`` share; the others scaled to fill the rest."""
+    rest = 1.0 - split["came_into_care"]
+    others = {k: v for k, v in split.items() if k != "came_into_care"}
+    if rest <= 0:
+        others = {k: 1.0 / len(others) for k in others}
+        rest = 1.0
+    out = {k: v * (1.0 - share) / rest for k, v in others.items()}
+    out["came_into_care"] = share
+    return out
+
+
+def care_share(p: ProgrammeParams) -> float:
+    """The chance a child worked with comes into care: at closure, or by re-entry after it."""
+    came = p.outcome_split.value["came_into_care"]
+    return came + (1.0 - came) * p.reentry_within_18_months.value
+
+
+def preset_care_share(effect: str, prog: Programme, p: ProgrammeParams) -> float:
+    """The chance a child worked with comes into care under an effect preset."""
+    if effect == "service":
+        return care_share(p)
+    if effect == "none":
+        return p.targeting_deflator.value
+    return odds_shift(p.targeting_deflator.value, TRIAL_ODDS_RATIOS[prog][0])
+
+
+def preset_came_into_care(effect: str, prog: Programme, p: ProgrammeParams) -> float:
+    """The ``came_into_care`` share that, with re-entries, gives the preset's chance of care."""
+    if effect == "service":
+        return p.outcome_split.value["came_into_care"]
+    reentry = p.reentry_within_18_months.value
+    return max(0.0, (preset_care_share(effect, prog, p) - reentry) / (1.0 - reentry))
+
+
+def preset_source(effect: str, prog: Programme) -> str:
+    if effect == "none":
+        return "assumption: effect preset 'none': referral changes nothing (came_into_care = deflator)"
+    return TRIAL_ODDS_RATIOS[prog][1]
+
+
+def with_effect(params: ParameterSet, effect: str) -> ParameterSet:
+    """The parameter set under an effect preset."""
+    if effect == "service":
+        return params
+    data = params.model_dump(mode="python")
+    for prog, p in params.programmes.items():
+        share = preset_came_into_care(effect, prog, p)
+        node = data["programmes"][prog]["outcome_split"]
+        node.update(value=with_came_into_care(node["value"], share),
+                    source=preset_source(effect, prog), uncertainty=None)
+    return ParameterSet.model_validate(data)
+
+
+def swept_deflator(p: ProgrammeParams, scale: float) -> float:
+    """The deflator at effect scale ``scale`` (1: as reported; 0: no effect), within [0, 1]."""
+    reported = care_share(p)
+    return min(1.0, max(0.0, reported + scale * (p.targeting_deflator.value - reported)))
+
+
+def with_effect_scale(params: ParameterSet, scale: float) -> ParameterSet:
+    """The parameter set with every programme's deflator moved to effect scale ``scale``."""
+    data = params.model_dump(mode="python")
+    for prog, p in params.programmes.items():
+        node = data["programmes"][prog]["targeting_deflator"]
+        node.update(value=swept_deflator(p, scale),
+                    source=f"assumption: effect sweep at {scale:g} times the service-reported "
+                           f"effect (deflator {p.targeting_deflator.value:g} as reported)")
+    return ParameterSet.model_validate(data)
+
+
+def deflators_at(params: ParameterSet, scale: float) -> dict[str, float]:
+    """Each programme's deflator at effect scale ``scale``."""
+    return {prog.value: swept_deflator(p, scale) for prog, p in params.programmes.items()}
+
+
+def trial_scales(params: ParameterSet) -> dict[str, float]:
+    """The trial preset's effect as a multiple of the service-reported effect, per programme."""
+    out = {}
+    for prog, p in params.programmes.items():
+        deflator, reported = p.targeting_deflator.value, care_share(p)
+        trial = preset_care_share("trial", prog, p)
+        out[prog.value] = (deflator - trial) / (deflator - reported) if deflator != reported \
+            else float("nan")
+    return out
+
+
+def adjust(scenario: Scenario, how: str, change: Any) -> Scenario:
+    """The scenario with its parameters changed by ``change``; refused if its timeline changes
+    an outcome split or deflator during the run (the adjustment would not reach those)."""
+    for c in scenario.timeline:
+        if c.path.startswith("programmes.") and c.path.endswith(LIVE_EFFECT_PATHS):
+            raise InputError(scenario.path, "changes", f"no change to {c.path} during the run "
+                             f"with {how} (it sets outcome splits and deflators itself)")
+    return dataclasses.replace(scenario, params=change(scenario.params))
+
+
+def apply_effect(scenario: Scenario, effect: str) -> Scenario:
+    """The scenario under an effect preset (``service`` leaves it as it is)."""
+    if effect not in EFFECTS:
+        raise InputError(None, "--effect", f"one of {list(EFFECTS)}, got {effect!r}")
+    if effect == "service":
+        return scenario
+    return adjust(scenario, f"--effect {effect}", lambda p: with_effect(p, effect))
+
+
+def apply_effect_scale(scenario: Scenario, scale: float) -> Scenario:
+    """The scenario at effect scale ``scale`` (the sweep)."""
+    return adjust(scenario, "the effect sweep", lambda p: with_effect_scale(p, scale))
