@@ -14,7 +14,7 @@ from ..pathway import (
     State,
     age_band,
 )
-from .placements import FALLBACK, MONTH
+from .placements import MONTH, seat
 
 if TYPE_CHECKING:
     from .model import Child, Model
@@ -152,17 +152,6 @@ def initial_population(model: "Model") -> None:
             child.entered = -elapsed
             model.move(child, state)
             start_care(model, child, elapsed)
-
-
-def seat(model: "Model", placement: State) -> State:
-    """Take an in-house place for an initial child, or its fallback when full."""
-    pool = model.pools.get(placement)
-    if pool is None:
-        return placement
-    if pool.has_free():
-        pool.take()
-        return placement
-    return FALLBACK[placement]
 
 
 def elapsed_in_care(model: "Model", age: float, stream) -> float:

@@ -129,19 +129,25 @@ class Matcher:
         return states[min(index, len(states) - 1)]
 
 
-def place(model: "Model", child: "Child", u: float) -> State:
-    """The placement a child gets now: first choice, or its fallback if in-house is full."""
-    choice = model.matcher.first_choice(child.band(model.env.now), child.need, u)
-    child.wants = None
+def seat(model: "Model", choice: State) -> State:
+    """Take an in-house place of the type chosen, or give its fallback when none is free."""
     pool = model.pools.get(choice)
     if pool is None:
         return choice
     if pool.has_free():
         pool.take()
         return choice
-    child.wants = choice
-    model.log.count(model.env.now, "placed_externally", choice.value)
     return FALLBACK[choice]
+
+
+def place(model: "Model", child: "Child", u: float) -> State:
+    """The placement a child gets now: first choice, or its fallback if in-house is full."""
+    choice = model.matcher.first_choice(child.band(model.env.now), child.need, u)
+    placement = seat(model, choice)
+    child.wants = choice if placement is not choice else None
+    if child.wants is not None:
+        model.log.count(model.env.now, "placed_externally", choice.value)
+    return placement
 
 
 def vacate(model: "Model", state: State) -> None:
