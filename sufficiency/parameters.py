@@ -330,15 +330,23 @@ def read_yaml(path: Path | str) -> Any:
         raise InputError(path, where, f"valid YAML ({getattr(exc, 'problem', exc)})") from None
 
 
-def build_parameters(data: Any, path: Path | str) -> ParameterSet:
-    """Validate a mapping as a parameter set."""
+M = TypeVar("M", bound=BaseModel)
+
+
+def validate_mapping(model: type[M], data: Any, path: Path | str, expected: str) -> M:
+    """Validate a YAML mapping as ``model``, or raise the project's InputError."""
     if not isinstance(data, dict):
-        raise InputError(path, "(top level)", "a mapping of parameter sections")
+        raise InputError(path, "(top level)", expected)
     try:
-        return ParameterSet.model_validate(data)
+        return model.model_validate(data)
     except ValidationError as err:
         raise_input_error(path, err)
         raise  # unreachable: keeps type checkers content
+
+
+def build_parameters(data: Any, path: Path | str) -> ParameterSet:
+    """Validate a mapping as a parameter set."""
+    return validate_mapping(ParameterSet, data, path, "a mapping of parameter sections")
 
 
 def load_parameters(path: Path | str) -> ParameterSet:

@@ -32,6 +32,7 @@ from .parameters import (
     build_parameters,
     raise_input_error,
     read_yaml,
+    validate_mapping,
 )
 from .pathway import DAYS_PER_YEAR, PLACEMENT_NAMES
 
@@ -223,14 +224,8 @@ def check_start(origin: ParameterSet, investments: tuple[InvestmentSpec, ...], p
 
 
 def parse_file(path: Path) -> ScenarioFile:
-    data = read_yaml(path)
-    if not isinstance(data, dict):
-        raise InputError(path, "(top level)", "a mapping with name, parameters or base, changes")
-    try:
-        return ScenarioFile.model_validate(data)
-    except ValidationError as err:
-        raise_input_error(path, err)
-        raise
+    return validate_mapping(ScenarioFile, read_yaml(path), path,
+                            "a mapping with name, parameters or base, changes")
 
 
 def apply_immediate(params: ParameterSet, changes: tuple[ChangeSpec, ...], path: Path,
