@@ -16,7 +16,6 @@ from .report import markdown, target_frame
 from .reproduce import reproduce
 from .sources import load_sources
 
-DEFAULT_OUT = Path(__file__).with_name("leicester.yaml")
 TRAIN_UNTIL = dt.date(2025, 3, 31)
 HEADER = """Leicester baseline parameter set, written by `sufficiency calibrate` ({settings}).
 Do not edit by hand: change calibration/priors.yaml or calibration/sources/*.csv and re-run.

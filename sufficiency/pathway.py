@@ -96,8 +96,6 @@ EXIT_STATE: dict[ExitRoute, State] = {
     ExitRoute.TURNED_18: State.TURNED_18,
     ExitRoute.OTHER: State.EXIT_OTHER,
 }
-CHOSEN_EXITS: tuple[ExitRoute, ...] = (ExitRoute.REUNIFIED, ExitRoute.PERMANENCE, ExitRoute.OTHER)
-"""Exit routes drawn by competing risks; turning 18 is a date, not a draw."""
 
 
 class Need(str, Enum):

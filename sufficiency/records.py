@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
-from .pathway import PROGRAMMES, REUNIFICATION
 
 
 class Transition(NamedTuple):
@@ -41,7 +40,6 @@ ACTIVITY: tuple[str, ...] = (
 COUNTED: tuple[str, ...] = MEASURES + ACTIVITY
 COUNTED_INDEX = {m: i for i, m in enumerate(COUNTED)}
 
-ENTRY_ROUTES: tuple[str, ...] = tuple(p.value for p in PROGRAMMES) + (REUNIFICATION,)
 EXIT_ROUTES: tuple[str, ...] = ("reunified", "permanence", "turned_18", "other")
 PLACE_ROUTES: tuple[str, ...] = ("foster_inhouse", "home_inhouse")
 

@@ -12,10 +12,6 @@ from .parameters import ParameterSet
 ATTEMPTS = 20
 
 
-def has_uncertainty(params: ParameterSet) -> bool:
-    return bool(_uncertain_nodes(params.model_dump(mode="python")))
-
-
 def draw_parameters(params: ParameterSet, rng: np.random.Generator) -> ParameterSet:
     """A parameter set with every uncertain value drawn once; the others as they are.
 
