@@ -50,7 +50,7 @@ def model_rates(job: Job, replications: int) -> tuple[float, float, float]:
     sim_seconds = total_seconds = 0.0
     events = 0
     for i in range(replications):
-        seed = replication_seed(job.seed, job.replications, i)
+        seed = replication_seed(job.seed, i)
         started = time.perf_counter()
         model = simulate(params, seed, cal.horizon, changes)
         simulated = time.perf_counter()

@@ -82,11 +82,11 @@ def sample(model: Model, cal: Calendar) -> Sample:
 
 
 def run_chunk(params_json: str, timeline: tuple[Change, ...], cal: Calendar, seed: int,
-              replications: int, indices: list[int]) -> list[Sample]:
+              indices: list[int]) -> list[Sample]:
     base = parse_params(params_json)
     out = []
     for i in indices:
-        rep_seed = replication_seed(seed, replications, i)
+        rep_seed = replication_seed(seed, i)
         params = draw_parameters(base, parameter_rng(rep_seed))
         out.append(sample(simulate(params, rep_seed, cal.horizon, list(timeline)), cal))
     return out
@@ -96,7 +96,7 @@ def run(params: ParameterSet, timeline: list[Change], years: int, replications: 
         seed: int, jobs: int = 1) -> "History":
     """Simulate ``replications`` of ``years`` from the parameter set's start date."""
     cal = Calendar(params.start_date, years)
-    args = (params.model_dump_json(), tuple(timeline), cal, seed, replications)
+    args = (params.model_dump_json(), tuple(timeline), cal, seed)
     jobs = max(1, min(jobs, os.cpu_count() or 1, replications))
     parts = chunks(replications, jobs)
     if jobs == 1:

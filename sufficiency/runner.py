@@ -54,9 +54,10 @@ def parse_params(text: str) -> ParameterSet:
     return ParameterSet.model_validate_json(text)
 
 
-def replication_seed(seed: int, replications: int, index: int) -> np.random.SeedSequence:
-    """The seed of replication ``index``: the same whatever the number of jobs."""
-    return np.random.SeedSequence(seed).spawn(replications)[index]
+def replication_seed(seed: int, index: int) -> np.random.SeedSequence:
+    """The seed of replication ``index``: ``SeedSequence(seed).spawn(n)[index]`` for any n,
+    made directly (spawning every sibling for each replication would cost O(n) each)."""
+    return np.random.SeedSequence(seed, spawn_key=(index,))
 
 
 def parameter_rng(seed: np.random.SeedSequence) -> np.random.Generator:
@@ -68,7 +69,7 @@ def run_one(job: Job, index: int) -> Replication:
     """Simulate and reduce one replication."""
     cal = job.calendar
     changes = list(job.timeline)
-    seed = replication_seed(job.seed, job.replications, index)
+    seed = replication_seed(job.seed, index)
     params = draw_parameters(job.params, parameter_rng(seed))
     model = simulate(params, seed, cal.horizon, changes)
     return reduce(model, cal, changes)
