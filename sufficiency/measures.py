@@ -95,40 +95,40 @@ def flow_array(model: Model, cal: Calendar) -> np.ndarray:
     years = len(cal.financial_years)
     out = np.zeros((len(COUNTED), len(routes), years), dtype=np.int32)
     if model.log.counts:
-        times = np.array([c[0] for c in model.log.counts])
-        measure = np.array([c[1] for c in model.log.counts])
-        route = np.array([route_index[c[2]] for c in model.log.counts])
-        weight = np.array([c[3] for c in model.log.counts], dtype=np.int32)
+        times, measures, names, weights = zip(*model.log.counts)
+        route = np.array([route_index[name] for name in names])
         year = np.clip(np.searchsorted(cal.year_bounds, times, side="right") - 1, 0, years - 1)
-        np.add.at(out, (measure, route, year), weight)
+        np.add.at(out, (np.array(measures), route, year), np.array(weights, dtype=np.int32))
     out[:, -1, :] = out[:, :-1, :].sum(axis=1)
     return out
 
 
 def step_values(records: list[tuple[float, int, int]], series: int, points: np.ndarray,
                 cumulative: bool) -> np.ndarray:
-    """A step function from (time, series, value) records, read at each point."""
-    rows = [(t, v) for t, s, v in records if s == series]
-    if not rows:
-        return np.zeros(len(points), dtype=np.int32)
-    times = np.array([t for t, _ in rows])
-    values = np.array([v for _, v in rows])
-    if cumulative:
-        values = np.cumsum(values)
-    index = np.searchsorted(times, points, side="right") - 1
-    return np.where(index >= 0, values[np.maximum(index, 0)], 0).astype(np.int32)
+    """Step functions from (time, series, value) records, read at each point: one row for each
+    series 0 .. ``series`` - 1, each value either a level or (``cumulative``) a change."""
+    out = np.zeros((series, len(points)), dtype=np.int32)
+    if not records:
+        return out
+    data = np.array(records, dtype=float)
+    for s in range(series):
+        rows = data[data[:, 1] == s]
+        if not len(rows):
+            continue
+        values = np.cumsum(rows[:, 2]) if cumulative else rows[:, 2]
+        index = np.searchsorted(rows[:, 0], points, side="right") - 1
+        out[s] = np.where(index >= 0, values[np.maximum(index, 0)], 0)
+    return out
 
 
 def waiting_array(model: Model, cal: Calendar) -> np.ndarray:
     """Children on each programme's waiting list at each point."""
-    return np.array([step_values(model.log.waiting, i, cal.points, cumulative=True)
-                     for i in range(len(PROGRAMMES))])
+    return step_values(model.log.waiting, len(PROGRAMMES), cal.points, cumulative=True)
 
 
 def capacity_array(model: Model, cal: Calendar) -> np.ndarray:
     """In-house foster places and children's home beds at each point."""
-    return np.array([step_values(model.log.capacity, i, cal.points, cumulative=False)
-                     for i in range(len(CAPACITY_POOLS))])
+    return step_values(model.log.capacity, len(CAPACITY_POOLS), cal.points, cumulative=False)
 
 
 def step_mean(initial: float, changes: list[tuple[float, float]], a: float, b: float) -> float:
@@ -179,7 +179,8 @@ def costs_array(params: ParameterSet, cal: Calendar, changes: list[Change],
     for name in PLACEMENT_NAMES:
         path = f"costs.weekly.{name}"
         weekly = params.costs.weekly[name].value
-        rate = np.array([step_mean(weekly, dated(changes, path, weekly), a, b) for a, b in bounds])
+        steps = dated(changes, path, weekly)
+        rate = np.array([step_mean(weekly, steps, a, b) for a, b in bounds])
         rows.append(days[STATES.index(State(name))] * rate / 7.0 * factor)
     for item in PROGRAMME_ITEMS:
         rows.append(programme_costs(params, item, changes, bounds) * factor)
