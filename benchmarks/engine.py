@@ -16,7 +16,7 @@ from pathlib import Path
 
 import simpy
 
-from sufficiency.engine.model import simulate
+from sufficiency.engine.model import replicate
 from sufficiency.measures import reduce
 from sufficiency.runner import Job, replication_seed, run
 from sufficiency.scenario import load_scenario
@@ -45,19 +45,22 @@ def processed_events(env: simpy.Environment) -> int:
 
 
 def model_rates(job: Job, replications: int) -> tuple[float, float, float]:
-    """Seconds per replication (simulate + reduce), simulate-only events per second, events."""
+    """Seconds per replication (simulate + reduce, as the runner does), simulate-only events per
+    second, and events per replication."""
     cal, params, changes = job.calendar, job.params, list(job.timeline)
     sim_seconds = total_seconds = 0.0
     events = 0
     for i in range(replications):
-        seed = replication_seed(job.seed, i)
         started = time.perf_counter()
-        model = simulate(params, seed, cal.horizon, changes)
-        simulated = time.perf_counter()
-        reduce(model, cal, changes)
-        sim_seconds += simulated - started
+
+        def measured(model):
+            nonlocal sim_seconds, events
+            sim_seconds += time.perf_counter() - started
+            events += processed_events(model.env)
+            return reduce(model, cal, changes)
+
+        replicate(params, replication_seed(job.seed, i), cal.horizon, changes, measured)
         total_seconds += time.perf_counter() - started
-        events += processed_events(model.env)
     return total_seconds / replications, events / sim_seconds, events / replications
 
 

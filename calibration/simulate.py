@@ -15,7 +15,7 @@ from multiprocessing import get_context
 import numpy as np
 
 from sufficiency.calendar import Calendar
-from sufficiency.engine.model import Change, Model, simulate
+from sufficiency.engine.model import Change, Model, replicate
 from sufficiency.measures import flow_array, routes_for, state_arrays
 from sufficiency.parameters import ParameterSet
 from sufficiency.pathway import (
@@ -88,7 +88,8 @@ def run_chunk(params_json: str, timeline: tuple[Change, ...], cal: Calendar, see
     for i in indices:
         rep_seed = replication_seed(seed, i)
         params = draw_parameters(base, parameter_rng(rep_seed))
-        out.append(sample(simulate(params, rep_seed, cal.horizon, list(timeline)), cal))
+        out.append(replicate(params, rep_seed, cal.horizon, list(timeline),
+                             lambda model: sample(model, cal)))
     return out
 
 

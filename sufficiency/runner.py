@@ -13,7 +13,7 @@ from typing import Callable
 import numpy as np
 
 from .calendar import Calendar
-from .engine.model import Change, simulate
+from .engine.model import Change, replicate
 from .parameters import ParameterSet
 from .measures import Replication, cost_items, reduce, routes_for
 from .results import RunResult
@@ -71,8 +71,8 @@ def run_one(job: Job, index: int) -> Replication:
     changes = list(job.timeline)
     seed = replication_seed(job.seed, index)
     params = draw_parameters(job.params, parameter_rng(seed))
-    model = simulate(params, seed, cal.horizon, changes)
-    return reduce(model, cal, changes)
+    return replicate(params, seed, cal.horizon, changes,
+                     lambda model: reduce(model, cal, changes))
 
 
 def run_chunk(job: Job, indices: list[int]) -> list[Replication]:

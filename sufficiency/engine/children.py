@@ -1,20 +1,21 @@
-"""A child's life in care: today's population, direct entries, time to exit, turning 16 and 18."""
+"""A child's life in care: direct entries, time to exit, turning 16 and 18."""
 
 from __future__ import annotations
 
+import bisect
+import itertools
 import math
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, Callable
 
 from ..pathway import (
     AGE_BAND_BOUNDS,
     DAYS_PER_YEAR,
     EXIT_STATE,
-    PLACEMENTS,
     ExitRoute,
     State,
     age_band,
 )
-from .placements import MONTH, seat
+from .placements import MONTH
 
 if TYPE_CHECKING:
     from .model import Child, Model
@@ -27,18 +28,20 @@ AGE_18 = 18 * DAYS_PER_YEAR
 AGE_16 = 16 * DAYS_PER_YEAR
 
 
-def pick(shares: dict[str, float], u: float) -> str:
-    """The key whose cumulative share first exceeds ``u``."""
-    total = 0.0
-    last = ""
-    for key, share in shares.items():
-        if share <= 0:
-            continue
-        total += share
-        last = key
-        if u < total:
-            return key
-    return last
+class Shares:
+    """Shares of a set of keys, ready to draw a key from one uniform (zero shares never drawn;
+    a ``u`` at or beyond the total gives the last key)."""
+
+    __slots__ = ("keys", "cumulative", "last")
+
+    def __init__(self, shares: dict[str, float], convert: Callable[[str], Any] = str) -> None:
+        self.keys = [convert(key) for key, share in shares.items() if share > 0]
+        self.cumulative = list(itertools.accumulate(s for s in shares.values() if s > 0))
+        self.last = len(self.keys) - 1
+
+    def pick(self, u: float):
+        """The key whose cumulative share first exceeds ``u``."""
+        return self.keys[min(bisect.bisect_right(self.cumulative, u), self.last)]
 
 
 def weibull_scale(mean_days: float, shape: float) -> float:
@@ -52,7 +55,8 @@ class ExitLaw:
         self.shape = exits.shape.value
         self.scale = {band: weibull_scale(months * MONTH, self.shape)
                       for band, months in exits.mean_months_by_band.value.items()}
-        self.routes = exits.route_shares_by_band.value
+        self.routes = {band: Shares(shares, ExitRoute)
+                       for band, shares in exits.route_shares_by_band.value.items()}
 
     def remaining(self, band: str, u: float, elapsed: float = 0.0) -> float:
         """Days left to a chosen exit, given ``elapsed`` days already in care."""
@@ -64,29 +68,33 @@ class ExitLaw:
         return math.exp(-((days / self.scale[band]) ** self.shape))
 
     def route(self, band: str, u: float) -> ExitRoute:
-        return ExitRoute(pick(self.routes[band], u))
+        return self.routes[band].pick(u)
 
 
-def at(model: "Model", delay: float, action) -> None:
-    """Run ``action()`` after ``delay`` days: a simpy timeout with a callback."""
-    model.env.timeout(max(0.0, delay)).callbacks.append(lambda _event: action())
+def at(model: "Model", delay: float, action: Callable[[Any], None]) -> None:
+    """Call ``action(event)`` after ``delay`` days, through a simpy timeout; nothing is scheduled
+    for the horizon or later, since the run stops first."""
+    when = model.env.now + delay
+    if when < model.horizon:
+        model.env.timeout(delay if delay > 0 else 0.0).callbacks.append(action)
 
 
 def start_care(model: "Model", child: "Child", elapsed: float = 0.0) -> None:
     """Schedule a child's way out of care (and a possible move at 16) from now."""
     now = model.env.now
     law = model.exit_law
-    band = age_band(child.age(now) - elapsed)
-    exit_at = now + law.remaining(band, child.draws[U_EXIT], elapsed)
-    route = law.route(band, child.draws[U_ROUTE])
+    draws = child.draws
+    band = age_band(now - child.birth - elapsed)
+    exit_at = now + law.remaining(band, draws[U_EXIT], elapsed)
+    route = law.route(band, draws[U_ROUTE])
     turns_18 = child.birth + AGE_18
     if turns_18 <= exit_at:
         exit_at, route = turns_18, ExitRoute.TURNED_18
     generation = child.generation
     turns_16 = child.birth + AGE_16
-    if now < turns_16 < exit_at:
-        at(model, turns_16 - now, lambda: turn_16(model, child, generation))
-    at(model, exit_at - now, lambda: leave(model, child, generation, route))
+    if now < turns_16 < exit_at and draws[U_MOVE16] < model.supported_16_peak:
+        at(model, turns_16 - now, lambda _: turn_16(model, child, generation))
+    at(model, exit_at - now, lambda _: leave(model, child, generation, route))
 
 
 def leave(model: "Model", child: "Child", generation: int, route: ExitRoute) -> None:
@@ -115,7 +123,7 @@ def age_in_band(band: str, u: float) -> float:
     return (low + u * (high - low)) * DAYS_PER_YEAR
 
 
-def direct_entries(model: "Model", name: str, age_shares: dict, need_shares: dict):
+def direct_entries(model: "Model", name: str, age_shares: Shares, need_shares: dict[str, Shares]):
     """A Poisson stream of children entering care directly."""
     env = model.env
     stream = model.streams[f"entries.{name}"]
@@ -128,55 +136,17 @@ def direct_entries(model: "Model", name: str, age_shares: dict, need_shares: dic
             continue
         yield env.timeout(wait)
         draws = child_draws(stream)
-        band = pick(age_shares, draws[U_AGE])
+        band = age_shares.pick(draws[U_AGE])
         age = age_in_band(band, stream.u())
-        need = pick(need_shares[band], draws[U_NEED])
+        need = need_shares[band].pick(draws[U_NEED])
         child = model.new_child(env.now - age, need, draws)
         model.enter_care(child, name, draws[U_PLACE])
 
 
-def initial_population(model: "Model") -> None:
-    """Today's children in care, with time already in care drawn from the stationary law."""
-    pop = model.params.population
-    stream = model.streams["initial"]
-    counts = allocate(pop.total.value, pop.placement_shares.value)
-    for placement, n in zip(PLACEMENTS, counts):
-        for _ in range(n):
-            draws = child_draws(stream)
-            band = pick(pop.age_band_shares.value, draws[U_AGE])
-            age = age_in_band(band, stream.u())
-            need = pick(pop.need_shares.value, draws[U_NEED])
-            child = model.new_child(-age, need, draws)
-            elapsed = elapsed_in_care(model, age, stream)
-            state = seat(model, placement)
-            child.entered = -elapsed
-            model.move(child, state)
-            start_care(model, child, elapsed)
-
-
-def elapsed_in_care(model: "Model", age: float, stream) -> float:
-    """Days already in care: density proportional to survival, up to the child's age."""
-    for _ in range(1000):
-        a = stream.u() * age
-        if stream.u() < model.exit_law.survival(age_band(age - a), a):
-            return a
-    return 0.0
-
-
-def allocate(total: int, shares: dict[str, float]) -> list[int]:
-    """Whole counts per placement type summing to ``total`` (largest remainder)."""
-    raw = [total * shares[p.value] for p in PLACEMENTS]
-    counts = [int(math.floor(x)) for x in raw]
-    order = sorted(range(len(raw)), key=lambda i: (counts[i] - raw[i], i))
-    for i in order[: total - sum(counts)]:
-        counts[i] += 1
-    return counts
-
-
 def start(model: "Model") -> None:
-    """Seed today's population and start the direct entry streams."""
-    initial_population(model)
+    """Start the direct entry streams."""
     for entry in model.params.entries:
         model.env.process(direct_entries(
-            model, entry.name, entry.age_band_shares.value, entry.need_shares.value))
+            model, entry.name, Shares(entry.age_band_shares.value),
+            {band: Shares(shares) for band, shares in entry.need_shares.value.items()}))
 

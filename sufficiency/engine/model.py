@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import gc
 from dataclasses import dataclass
-from typing import Any, Iterable
+from typing import Any, Callable, Iterable, TypeVar
 
 import numpy as np
 import simpy
@@ -21,6 +22,7 @@ from .children import ExitLaw, start_care
 from .placements import Matcher, Places, place, vacate
 
 CLA = frozenset(PLACEMENTS)
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -84,6 +86,7 @@ class Model:
         self.placed: dict[State, dict[int, Child]] = {p: {} for p in PLACEMENTS}
         self.listeners: dict[str, list] = {}
         self.changes = sorted(changes, key=lambda c: c.day)
+        self.supported_16_peak = self.peak("matching.supported_at_16")
         self._next_id = 0
 
     # -- time ---------------------------------------------------------------------------
@@ -147,6 +150,15 @@ class Model:
                 for callback in callbacks:
                     callback(change.path, value)
 
+    def peak(self, path: str) -> Any:
+        """The largest value ``path`` takes in the run: today's, or one its changes make."""
+        value = highest = self.live[path]
+        for change in self.changes:
+            if change.path == path:
+                value = change.after(value)
+                highest = max(highest, value)
+        return highest
+
     def timeline(self):
         """Apply dated changes as the simulation reaches them."""
         for change in self.changes:
@@ -182,12 +194,13 @@ def initial_live(params: ParameterSet) -> dict[str, Any]:
 def build(params: ParameterSet, seed: np.random.SeedSequence, horizon: float,
           changes: Iterable[Change] = ()) -> Model:
     """Set up one replication (today's children placed, every actor started), not yet run."""
-    from . import carers, children, programmes, reunification
+    from . import carers, children, population, programmes, reunification
     from .placements import step_down
     from .streams import Streams
 
     model = Model(params, Streams(seed), horizon, changes)
     carers.start(model)
+    population.initial_population(model)
     children.start(model)
     programmes.start(model)
     reunification.start(model)
@@ -202,3 +215,21 @@ def simulate(params: ParameterSet, seed: np.random.SeedSequence, horizon: float,
     model = build(params, seed, horizon, changes)
     model.env.run(until=horizon)
     return model
+
+
+def replicate(params: ParameterSet, seed: np.random.SeedSequence, horizon: float,
+              changes: Iterable[Change], reduce: Callable[[Model], T]) -> T:
+    """Simulate one replication and keep only ``reduce(model)``.
+
+    Python's cyclic garbage collector is paused meanwhile (a replication makes objects by the
+    hundred thousand, and collections triggered by them repeatedly walked every live object)
+    and run once at the end over what the replication left, so memory does not grow.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return reduce(simulate(params, seed, horizon, changes))
+    finally:
+        gc.collect(0)
+        if enabled:
+            gc.enable()

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import bisect
-from typing import TYPE_CHECKING
-
-import simpy
+from collections import deque
+from typing import TYPE_CHECKING, Any, Callable
 
 from ..pathway import AGE_BANDS, FALLBACK, IN_HOUSE, NEEDS, PLACEMENTS, State
 
@@ -84,28 +83,33 @@ class Places:
 
 
 class Slots(Places):
-    """Therapist slots: free slots are the level of a simpy Container, so families can queue
-    for one (``container.get``) and are served first come, first served."""
+    """Therapist slots with a first-come, first-served waiting list.
 
-    def __init__(self, env: simpy.Environment, name: str, places: int = 0) -> None:
-        self.container = simpy.Container(env, capacity=float("inf"), init=0)
+    A family that finds no free slot ``join``s the list; a slot that frees (or is added) goes
+    straight to the longest-waiting family still waiting, through ``grant``. A family that
+    stops waiting (its maximum wait passed) sets ``waiting`` False and is skipped. So a slot is
+    free only when nobody waits, and a family never waits while a slot is free.
+    """
+
+    def __init__(self, name: str, places: int, grant: Callable[[Any], None]) -> None:
+        self.queue: deque = deque()
+        self.grant = grant
         super().__init__(name, places)
 
-    @property
-    def free(self) -> int:
-        return int(self.container.level)
-
-    def has_free(self) -> bool:
-        return self.container.level >= 1 and not self.container.get_queue
-
-    def take(self) -> None:
-        self.container.get(1)
+    def join(self, entry) -> None:
+        """Queue ``entry`` (an object with a ``waiting`` flag, set True here)."""
+        entry.waiting = True
+        self.queue.append(entry)
 
     def _put(self, n: int) -> None:
-        self.container.put(n)
-
-    def _get(self, n: int) -> None:
-        self.container.get(n)
+        self._free += n
+        queue = self.queue
+        while self._free >= 1 and queue:
+            entry = queue.popleft()
+            if entry.waiting:
+                entry.waiting = False
+                self._free -= 1
+                self.grant(entry)
 
 
 class Matcher:

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from ..parameters import slots
 from ..pathway import DAYS_PER_YEAR, PROGRAMME_STATE, PROGRAMMES, Programme, State
-from .children import U_AGE, U_NEED, U_OUTCOME, U_PLACE, U_REENTRY, at, child_draws, pick
+from .children import U_AGE, U_NEED, U_OUTCOME, U_PLACE, U_REENTRY, Shares, at, child_draws
 from .placements import MONTH, Slots
 
 if TYPE_CHECKING:
@@ -31,7 +31,7 @@ def poisson(mean: float, u: float) -> int:
 class Family:
     """A referred family: its children and the draws fixed at referral."""
 
-    __slots__ = ("children", "duration", "u_outcome", "u_when")
+    __slots__ = ("children", "duration", "u_outcome", "u_when", "waiting")
 
     def __init__(self, children: list["Child"], duration: float, u_outcome: float,
                  u_when: float) -> None:
@@ -39,6 +39,7 @@ class Family:
         self.duration = duration
         self.u_outcome = u_outcome
         self.u_when = u_when
+        self.waiting = False
 
 
 class ProgrammeActor:
@@ -52,11 +53,11 @@ class ProgrammeActor:
         self.params = model.params.programmes[prog]
         self.key = f"programmes.{prog.value}."
         self.stream = model.streams[f"referrals.{prog.value}"]
-        self.pool = Slots(model.env, prog.value, self.slots())
+        self.pool = Slots(prog.value, self.slots(), self.granted)
         p = self.params
         self.extra_children = p.children_per_family.value - 1.0
         self.ages = (p.age_range.value.low, p.age_range.value.high + 1)
-        self.needs = p.need_shares.value
+        self.needs = Shares(p.need_shares.value)
         self.cv = p.duration_cv.value
         model.on_change(self.key + "therapists", self.resize)
         model.on_change(self.key + "caseload", self.resize)
@@ -91,7 +92,7 @@ class ProgrammeActor:
         for _ in range(n):
             draws = child_draws(stream)
             age = (low + draws[U_AGE] * (high - low)) * DAYS_PER_YEAR
-            need = pick(self.needs, draws[U_NEED])
+            need = self.needs.pick(draws[U_NEED])
             children.append(self.model.new_child(now - age, need, draws))
         duration = stream.gamma(self.live("duration_days"), self.cv)
         return Family(children, duration, stream.u(), stream.u())
@@ -102,21 +103,27 @@ class ProgrammeActor:
             self.pool.take()
             self.begin(family)
         else:
-            self.model.env.process(self.wait(family))
+            self.wait(family)
 
-    def wait(self, family: Family):
+    def wait(self, family: Family) -> None:
         """Wait for a slot up to the maximum wait; then the risk resolves without us."""
-        model, env = self.model, self.model.env
-        n = len(family.children)
+        model = self.model
         self.set_state(family, State.WAITING)
-        model.log.waiting.append((env.now, self.index, n))
-        request = self.pool.container.get(1)
-        yield request | env.timeout(self.live("max_wait_days"))
-        model.log.waiting.append((env.now, self.index, -n))
-        if request.triggered:
-            self.begin(family)
-        else:
-            request.cancel()
+        model.log.waiting.append((model.env.now, self.index, len(family.children)))
+        self.pool.join(family)
+        at(model, self.live("max_wait_days"), lambda _: self.give_up(family))
+
+    def granted(self, family: Family) -> None:
+        """A slot has come free for a waiting family."""
+        self.model.log.waiting.append((self.model.env.now, self.index, -len(family.children)))
+        self.begin(family)
+
+    def give_up(self, family: Family) -> None:
+        """The maximum wait has passed: the family leaves the list unless already served."""
+        if family.waiting:
+            family.waiting = False
+            self.model.log.waiting.append(
+                (self.model.env.now, self.index, -len(family.children)))
             self.turn_away(family)
 
     def begin(self, family: Family) -> None:
@@ -127,7 +134,7 @@ class ProgrammeActor:
         model.log.count(env.now, "families_started", self.prog.value)
         came_into_care = family.u_outcome < self.live("outcome_split")["came_into_care"]
         duration = family.duration * (family.u_when if came_into_care else 1.0)
-        at(model, duration, lambda: self.close(family, came_into_care))
+        at(model, duration, lambda _: self.close(family, came_into_care))
 
     def close(self, family: Family, came_into_care: bool) -> None:
         model = self.model
@@ -163,7 +170,7 @@ class ProgrammeActor:
         for child in family.children:
             if child.draws[U_OUTCOME] < p_reentry:
                 delay = child.draws[U_REENTRY] * REENTRY_WINDOW
-                at(self.model, delay, lambda child=child: self.reenter(child))
+                at(self.model, delay, lambda _, child=child: self.reenter(child))
 
     def reenter(self, child: "Child") -> None:
         if child.state is State.HOME:
