@@ -53,9 +53,6 @@ class Log:
     waiting: list[tuple[float, int, int]] = field(default_factory=list)
     capacity: list[tuple[float, int, int]] = field(default_factory=list)
 
-    def move(self, time: float, child: int, from_state: int, to_state: int) -> None:
-        self.transitions.extend((time, child, from_state, to_state))
-
     def rows(self) -> list[Transition]:
         """The transitions as records."""
         flat = self.transitions

@@ -24,6 +24,8 @@ DRAWS = 8
 """Uniform draws fixed at each child's creation: [age, need, placement, exit time, exit route,
 move at 16, counterfactual or outcome, re-entry time]."""
 U_AGE, U_NEED, U_PLACE, U_EXIT, U_ROUTE, U_MOVE16, U_OUTCOME, U_REENTRY = range(DRAWS)
+EXITS = {route: (EXIT_STATE[route], route.value) for route in ExitRoute}
+"""Each exit route's state and name."""
 AGE_18 = 18 * DAYS_PER_YEAR
 AGE_16 = 16 * DAYS_PER_YEAR
 
@@ -55,7 +57,7 @@ class ExitLaw:
         self.shape = exits.shape.value
         self.scale = {band: weibull_scale(months * MONTH, self.shape)
                       for band, months in exits.mean_months_by_band.value.items()}
-        self.routes = {band: Shares(shares, ExitRoute)
+        self.routes = {band: Shares(shares, lambda key: EXITS[ExitRoute(key)])
                        for band, shares in exits.route_shares_by_band.value.items()}
 
     def remaining(self, band: str, u: float, elapsed: float = 0.0) -> float:
@@ -67,7 +69,8 @@ class ExitLaw:
     def survival(self, band: str, days: float) -> float:
         return math.exp(-((days / self.scale[band]) ** self.shape))
 
-    def route(self, band: str, u: float) -> ExitRoute:
+    def route(self, band: str, u: float) -> tuple[State, str]:
+        """The exit state and route name drawn for a child who entered in ``band``."""
         return self.routes[band].pick(u)
 
 
@@ -89,7 +92,7 @@ def start_care(model: "Model", child: "Child", elapsed: float = 0.0) -> None:
     route = law.route(band, draws[U_ROUTE])
     turns_18 = child.birth + AGE_18
     if turns_18 <= exit_at:
-        exit_at, route = turns_18, ExitRoute.TURNED_18
+        exit_at, route = turns_18, EXITS[ExitRoute.TURNED_18]
     generation = child.generation
     turns_16 = child.birth + AGE_16
     if now < turns_16 < exit_at and draws[U_MOVE16] < model.supported_16_peak:
@@ -97,10 +100,10 @@ def start_care(model: "Model", child: "Child", elapsed: float = 0.0) -> None:
     at(model, exit_at - now, lambda _: leave(model, child, generation, route))
 
 
-def leave(model: "Model", child: "Child", generation: int, route: ExitRoute) -> None:
+def leave(model: "Model", child: "Child", generation: int, route: tuple[State, str]) -> None:
     """The child's exit comes due, unless something else took the child out of care first."""
     if child.generation == generation:
-        model.leave_care(child, EXIT_STATE[route], route.value)
+        model.leave_care(child, *route)
 
 
 def turn_16(model: "Model", child: "Child", generation: int) -> None:
@@ -111,10 +114,6 @@ def turn_16(model: "Model", child: "Child", generation: int) -> None:
             child.state not in (State.SUPPORTED_ACCOMMODATION, State.PLACED_WITH_PARENTS):
         if model.relocate(child, State.SUPPORTED_ACCOMMODATION):
             model.log.count(model.env.now, "moves_to_supported", "all")
-
-
-def child_draws(stream) -> list[float]:
-    return stream.us(DRAWS)
 
 
 def age_in_band(band: str, u: float) -> float:
@@ -135,7 +134,7 @@ def direct_entries(model: "Model", name: str, age_shares: Shares, need_shares: d
             yield env.timeout(MONTH)
             continue
         yield env.timeout(wait)
-        draws = child_draws(stream)
+        draws = stream.us(DRAWS)
         band = age_shares.pick(draws[U_AGE])
         age = age_in_band(band, stream.u())
         need = need_shares[band].pick(draws[U_NEED])

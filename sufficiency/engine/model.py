@@ -12,6 +12,7 @@ import simpy
 
 from ..parameters import ParameterSet
 from ..pathway import (
+    IN_HOUSE,
     PLACEMENTS,
     STATE_INDEX,
     State,
@@ -21,8 +22,10 @@ from ..records import Log
 from .children import ExitLaw, start_care
 from .placements import Matcher, Places, place, vacate
 
-CLA = frozenset(PLACEMENTS)
 T = TypeVar("T")
+PROGRAMME_LIVE = ("therapists", "caseload", "referrals_per_month", "targeting_deflator",
+                  "outcome_split", "reentry_within_18_months", "max_wait_days", "duration_days")
+"""Programme parameters that scenarios may change during a run."""
 
 
 @dataclass(frozen=True)
@@ -76,6 +79,7 @@ class Model:
         self.start = params.start_date
         self.env = simpy.Environment()
         self.log = Log()
+        self._record = self.log.transitions.extend
         self.live: dict[str, Any] = initial_live(params)
         self.matcher = Matcher(params.matching.preferences.value)
         self.exit_law = ExitLaw(params.exits)
@@ -84,6 +88,8 @@ class Model:
             State.HOME_INHOUSE: Places("home_inhouse"),
         }
         self.placed: dict[State, dict[int, Child]] = {p: {} for p in PLACEMENTS}
+        self.wanting: dict[State, dict[int, Child]] = {p: {} for p in IN_HOUSE}
+        """Children placed externally for want of an in-house place, by the type they want."""
         self.listeners: dict[str, list] = {}
         self.changes = sorted(changes, key=lambda c: c.day)
         self.supported_16_peak = self.peak("matching.supported_at_16")
@@ -103,13 +109,22 @@ class Model:
     def move(self, child: Child, to: State) -> None:
         """Change a child's state and record it; keeps the placement registry in step."""
         old = child.state
-        if old in CLA:
-            del self.placed[old][child.id]
-        if to in CLA:
-            self.placed[to][child.id] = child
+        placed = self.placed
+        if old in placed:
+            del placed[old][child.id]
+        if to in placed:
+            placed[to][child.id] = child
         child.state = to
-        self.log.move(self.env.now, child.id, -1 if old is None else STATE_INDEX[old],
-                      STATE_INDEX[to])
+        self._record((self.env.now, child.id, -1 if old is None else STATE_INDEX[old],
+                      STATE_INDEX[to]))
+
+    def want(self, child: Child, in_house: State | None) -> None:
+        """Note (or, with None, forget) the in-house placement a child is waiting for."""
+        if child.wants is not None:
+            del self.wanting[child.wants][child.id]
+        if in_house is not None:
+            self.wanting[in_house][child.id] = child
+        child.wants = in_house
 
     def enter_care(self, child: Child, route: str, u_place: float) -> None:
         """A child comes into care now by ``route`` and is placed."""
@@ -122,7 +137,7 @@ class Model:
     def leave_care(self, child: Child, to: State, route: str) -> None:
         """A child leaves care now to ``to`` (an exit or reunification support)."""
         vacate(self, child.state)
-        child.wants = None
+        self.want(child, None)
         child.generation += 1
         self.move(child, to)
         self.log.count(self.env.now, "exits", route)
@@ -135,7 +150,7 @@ class Model:
                 return False
             pool.take()
         vacate(self, child.state)
-        child.wants = None
+        self.want(child, None)
         self.move(child, to)
         return True
 
@@ -174,9 +189,7 @@ def initial_live(params: ParameterSet) -> dict[str, Any]:
     """The values that scenarios may change during a run, keyed by parameter path."""
     live: dict[str, Any] = {}
     for prog, p in params.programmes.items():
-        for name in ("therapists", "caseload", "referrals_per_month", "targeting_deflator",
-                     "outcome_split", "reentry_within_18_months", "max_wait_days",
-                     "duration_days"):
+        for name in PROGRAMME_LIVE:
             live[f"programmes.{prog.value}.{name}"] = getattr(p, name).value
     r = params.reunification
     for name in ("therapists", "caseload", "success_share", "breakdown_within_18_months"):

@@ -148,8 +148,8 @@ def place(model: "Model", child: "Child", u: float) -> State:
     """The placement a child gets now: first choice, or its fallback if in-house is full."""
     choice = model.matcher.first_choice(child.band(model.env.now), child.need, u)
     placement = seat(model, choice)
-    child.wants = choice if placement is not choice else None
-    if child.wants is not None:
+    if placement is not choice:
+        model.want(child, choice)
         model.log.count(model.env.now, "placed_externally", choice.value)
     return placement
 
@@ -169,10 +169,9 @@ def step_down(model: "Model"):
         rate = model.live["matching.step_down_rate_per_month"]
         for in_house in IN_HOUSE:
             pool = model.pools[in_house]
-            external = FALLBACK[in_house]
-            for child in list(model.placed[external].values()):
+            for child in list(model.wanting[in_house].values()):
                 if not pool.has_free():
                     break
-                if child.wants is in_house and stream.u() < rate:
+                if stream.u() < rate:
                     model.relocate(child, in_house)
                     model.log.count(model.env.now, "step_downs", in_house.value)

@@ -7,7 +7,8 @@ from typing import TYPE_CHECKING
 
 from ..parameters import slots
 from ..pathway import DAYS_PER_YEAR, PROGRAMME_STATE, PROGRAMMES, Programme, State
-from .children import U_AGE, U_NEED, U_OUTCOME, U_PLACE, U_REENTRY, Shares, at, child_draws
+from .children import DRAWS, U_AGE, U_NEED, U_OUTCOME, U_PLACE, U_REENTRY, Shares, at
+from .model import PROGRAMME_LIVE
 from .placements import MONTH, Slots
 
 if TYPE_CHECKING:
@@ -48,22 +49,24 @@ class ProgrammeActor:
     def __init__(self, model: "Model", prog: Programme) -> None:
         self.model = model
         self.prog = prog
+        self.name = prog.value
         self.index = PROGRAMMES.index(prog)
         self.state = PROGRAMME_STATE[prog]
         self.params = model.params.programmes[prog]
         self.key = f"programmes.{prog.value}."
+        self.paths = {name: self.key + name for name in PROGRAMME_LIVE}
         self.stream = model.streams[f"referrals.{prog.value}"]
         self.pool = Slots(prog.value, self.slots(), self.granted)
         p = self.params
         self.extra_children = p.children_per_family.value - 1.0
-        self.ages = (p.age_range.value.low, p.age_range.value.high + 1)
+        self.ages = (p.age_range.value.low, p.age_range.value.high + 1 - p.age_range.value.low)
         self.needs = Shares(p.need_shares.value)
         self.cv = p.duration_cv.value
         model.on_change(self.key + "therapists", self.resize)
         model.on_change(self.key + "caseload", self.resize)
 
     def live(self, name: str):
-        return self.model.live[self.key + name]
+        return self.model.live[self.paths[name]]
 
     def slots(self) -> int:
         return slots(self.live("therapists"), self.live("caseload"))
@@ -87,13 +90,13 @@ class ProgrammeActor:
         """Draw a family: children, ages, needs, duration and outcome draws."""
         stream, now = self.stream, self.model.env.now
         n = 1 + poisson(self.extra_children, stream.u())
-        low, high = self.ages
+        low, span = self.ages
+        flat = stream.us(DRAWS * n)
         children = []
-        for _ in range(n):
-            draws = child_draws(stream)
-            age = (low + draws[U_AGE] * (high - low)) * DAYS_PER_YEAR
-            need = self.needs.pick(draws[U_NEED])
-            children.append(self.model.new_child(now - age, need, draws))
+        for i in range(0, DRAWS * n, DRAWS):
+            draws = flat[i:i + DRAWS]
+            age = (low + draws[U_AGE] * span) * DAYS_PER_YEAR
+            children.append(self.model.new_child(now - age, self.needs.pick(draws[U_NEED]), draws))
         duration = stream.gamma(self.live("duration_days"), self.cv)
         return Family(children, duration, stream.u(), stream.u())
 
@@ -130,8 +133,8 @@ class ProgrammeActor:
         """Work with the family until it closes (sooner if its children come into care)."""
         model, env = self.model, self.model.env
         self.set_state(family, self.state)
-        model.log.count(env.now, "programme_starts", self.prog.value, len(family.children))
-        model.log.count(env.now, "families_started", self.prog.value)
+        model.log.count(env.now, "programme_starts", self.name, len(family.children))
+        model.log.count(env.now, "families_started", self.name)
         came_into_care = family.u_outcome < self.live("outcome_split")["came_into_care"]
         duration = family.duration * (family.u_when if came_into_care else 1.0)
         at(model, duration, lambda _: self.close(family, came_into_care))
@@ -139,7 +142,7 @@ class ProgrammeActor:
     def close(self, family: Family, came_into_care: bool) -> None:
         model = self.model
         self.pool.release()
-        model.log.count(model.env.now, "programme_completions", self.prog.value,
+        model.log.count(model.env.now, "programme_completions", self.name,
                         len(family.children))
         if came_into_care:
             self.into_care(family)
@@ -152,11 +155,11 @@ class ProgrammeActor:
 
     def into_care(self, family: Family) -> None:
         for child in family.children:
-            self.model.enter_care(child, self.prog.value, child.draws[U_PLACE])
+            self.model.enter_care(child, self.name, child.draws[U_PLACE])
 
     def turn_away(self, family: Family) -> None:
         """Risk resolved without the programme: care with the targeting deflator's probability."""
-        self.model.log.count(self.model.env.now, "turned_away", self.prog.value,
+        self.model.log.count(self.model.env.now, "turned_away", self.name,
                              len(family.children))
         if family.u_outcome < self.live("targeting_deflator"):
             self.into_care(family)
@@ -175,8 +178,8 @@ class ProgrammeActor:
     def reenter(self, child: "Child") -> None:
         if child.state is State.HOME:
             self.model.log.count(self.model.env.now, "reentries_after_programme",
-                                 self.prog.value)
-            self.model.enter_care(child, self.prog.value, child.draws[U_PLACE])
+                                 self.name)
+            self.model.enter_care(child, self.name, child.draws[U_PLACE])
 
 
 def start(model: "Model") -> dict[Programme, ProgrammeActor]:
