@@ -63,29 +63,28 @@ def reduce(model: Model, cal: Calendar, changes: list[Change]) -> Replication:
 
 
 def state_arrays(model: Model, cal: Calendar) -> tuple[np.ndarray, np.ndarray]:
-    """Stocks by state at each point, and state-days in each month."""
-    log = np.array(model.log.transitions, dtype=float).reshape(-1, 4)
-    times, from_state, to_state = log[:, 0], log[:, 2], log[:, 3]
-    bounds = np.concatenate([[0.0], cal.points[1:]])
-    stocks = np.zeros((len(STATES), len(cal.points)))
-    integral = np.zeros((len(STATES), len(bounds)))
-    for s in range(len(STATES)):
-        arrivals, departures = times[to_state == s], times[from_state == s]
-        stocks[s] = arrived_by(arrivals, cal.points) - arrived_by(departures, cal.points)
-        integral[s] = days_since(arrivals, bounds) - days_since(departures, bounds)
+    """Stocks by state at each point, and state-days in each month.
+
+    Each transition adds one to its new state and takes one from its old, from the first point
+    at or after its time on; state-days to a point are (point - time) summed the same way.
+    """
+    log = np.frombuffer(model.log.transitions, dtype=float).reshape(-1, 4)
+    times, from_state, to_state = log[:, 0], log[:, 2].astype(int), log[:, 3].astype(int)
+    left = from_state >= 0
+    state = np.concatenate([to_state, from_state[left]])
+    sign = np.concatenate([np.ones(len(times)), -np.ones(int(left.sum()))])
+    at = np.concatenate([times, times[left]])
+    points = cal.points
+    width = len(points) + 1  # a column for transitions after the last point
+    cell = state * width + np.searchsorted(points, at, side="left")
+
+    def by_point(weights: np.ndarray) -> np.ndarray:
+        totals = np.bincount(cell, weights=weights, minlength=len(STATES) * width)
+        return totals.reshape(len(STATES), width).cumsum(axis=1)[:, :-1]
+
+    stocks = by_point(sign)
+    integral = points * stocks - by_point(sign * at)
     return stocks, np.diff(integral, axis=1)
-
-
-def arrived_by(times: np.ndarray, points: np.ndarray) -> np.ndarray:
-    """How many of the (sorted) times are at or before each point."""
-    return np.searchsorted(times, points, side="right")
-
-
-def days_since(times: np.ndarray, points: np.ndarray) -> np.ndarray:
-    """Sum over the (sorted) times up to each point of (point - time): person-days from day 0."""
-    k = np.searchsorted(times, points, side="right")
-    cumulative = np.concatenate([[0.0], np.cumsum(times)])
-    return k * points - cumulative[k]
 
 
 def flow_array(model: Model, cal: Calendar) -> np.ndarray:

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from array import array
 from dataclasses import dataclass, field
 from typing import NamedTuple
-
 
 
 class Transition(NamedTuple):
@@ -48,7 +48,7 @@ PLACE_ROUTES: tuple[str, ...] = ("foster_inhouse", "home_inhouse")
 class Log:
     """Append-only records of one replication."""
 
-    transitions: list[float] = field(default_factory=list)  # flat: time, child, from, to
+    transitions: array = field(default_factory=lambda: array("d"))  # time, child, from, to
     counts: list[tuple[float, int, str, int]] = field(default_factory=list)
     waiting: list[tuple[float, int, int]] = field(default_factory=list)
     capacity: list[tuple[float, int, int]] = field(default_factory=list)

@@ -34,16 +34,18 @@ class Shares:
     """Shares of a set of keys, ready to draw a key from one uniform (zero shares never drawn;
     a ``u`` at or beyond the total gives the last key)."""
 
-    __slots__ = ("keys", "cumulative", "last")
+    __slots__ = ("keys", "cumulative")
 
     def __init__(self, shares: dict[str, float], convert: Callable[[str], Any] = str) -> None:
         self.keys = [convert(key) for key, share in shares.items() if share > 0]
         self.cumulative = list(itertools.accumulate(s for s in shares.values() if s > 0))
-        self.last = len(self.keys) - 1
+        if not self.keys:
+            raise ValueError("shares: at least one share must be positive")
+        self.cumulative[-1] = math.inf  # the last key takes any remainder
 
     def pick(self, u: float):
         """The key whose cumulative share first exceeds ``u``."""
-        return self.keys[min(bisect.bisect_right(self.cumulative, u), self.last)]
+        return self.keys[bisect.bisect_right(self.cumulative, u)]
 
 
 def weibull_scale(mean_days: float, shape: float) -> float:

@@ -45,7 +45,7 @@ def initial_population(model: "Model") -> None:
 
 def pick_many(shares: Shares, u: np.ndarray) -> list:
     """``shares.pick`` for each of ``u``."""
-    index = np.minimum(np.searchsorted(shares.cumulative, u, side="right"), shares.last)
+    index = np.searchsorted(shares.cumulative, u, side="right")
     return [shares.keys[i] for i in index.tolist()]
 
 
