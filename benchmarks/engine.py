@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import resource
+import statistics
 import time
 from pathlib import Path
 
@@ -44,13 +45,13 @@ def processed_events(env: simpy.Environment) -> int:
     return next(env._eid) - len(env._queue)  # noqa: SLF001 - benchmark introspection only
 
 
-def model_rates(job: Job, replications: int) -> tuple[float, float, float]:
+def model_rates(job: Job, indices: range) -> tuple[float, float, float]:
     """Seconds per replication (simulate + reduce, as the runner does), simulate-only events per
-    second, and events per replication."""
+    second, and events per replication, over the replications ``indices``."""
     cal, params, changes = job.calendar, job.params, list(job.timeline)
     sim_seconds = total_seconds = 0.0
     events = 0
-    for i in range(replications):
+    for i in indices:
         started = time.perf_counter()
 
         def measured(model):
@@ -61,7 +62,18 @@ def model_rates(job: Job, replications: int) -> tuple[float, float, float]:
 
         replicate(params, replication_seed(job.seed, i), cal.horizon, changes, measured)
         total_seconds += time.perf_counter() - started
-    return total_seconds / replications, events / sim_seconds, events / replications
+    return total_seconds / len(indices), events / sim_seconds, events / len(indices)
+
+
+def interleaved(job: Job, sample: int, rounds: int) -> list[tuple[float, float, float, float]]:
+    """Per round: a bare simpy loop timed just before a share of the sampled replications, so
+    that each ratio compares the two on the same machine state (shared machines drift)."""
+    per_round = max(1, sample // rounds)
+    out = []
+    for r in range(rounds):
+        bare = bare_simpy_rate(100_000)
+        out.append((bare, *model_rates(job, range(r * per_round, (r + 1) * per_round))))
+    return out
 
 
 def peak_memory_mb() -> float:
@@ -76,23 +88,29 @@ def main() -> None:
     parser.add_argument("--replications", type=int, default=1000)
     parser.add_argument("--jobs", type=int, default=2)
     parser.add_argument("--sample", type=int, default=30, help="replications timed one by one")
+    parser.add_argument("--rounds", type=int, default=5, help="interleaved timing rounds")
     args = parser.parse_args()
 
     scenario = load_scenario(BASELINE)
     job = Job.of(scenario, 5, 1, max(args.sample, args.replications))
-    per_rep, model_rate, events = model_rates(job, args.sample)
-    bare_rate = bare_simpy_rate()
+    rounds = interleaved(job, args.sample, args.rounds)
+    bare_rate, per_rep, model_rate, events = (statistics.median(col) for col in zip(*rounds))
+    ratio = statistics.median(model / bare for bare, _, model, _ in rounds)
     print(f"seconds per replication (5-year baseline, one core): {per_rep:.4f}")
     print(f"simulated events per replication: {events:,.0f}")
     print(f"model events per second: {model_rate:,.0f}")
     print(f"bare simpy events per second (same run): {bare_rate:,.0f}")
-    print(f"ratio model / bare simpy: {model_rate / bare_rate:.2f} (target >= 0.5)")
+    print(f"ratio model / bare simpy: {ratio:.2f}, median of {len(rounds)} interleaved rounds "
+          f"(range {min(m / b for b, _, m, _ in rounds):.2f} to "
+          f"{max(m / b for b, _, m, _ in rounds):.2f}; target >= 0.5)")
 
     started = time.perf_counter()
     result = run(scenario, years=5, replications=args.replications, seed=1, jobs=args.jobs)
     wall = time.perf_counter() - started
     print(f"{args.replications} replications with --jobs {args.jobs}: {wall:.1f} s wall "
           f"(target <= 60 s for 1,000)")
+    print(f"bare simpy events per second just after: {bare_simpy_rate(100_000):,.0f} "
+          f"(how fast the machine was)")
     arrays = (result.stocks, result.days, result.flows, result.waiting, result.capacity,
               result.costs)
     print(f"result arrays: {sum(a.nbytes for a in arrays) / 1e6:.1f} MB")
