@@ -15,10 +15,13 @@ import statistics
 import time
 from pathlib import Path
 
+import numpy as np
 import simpy
 
-from sufficiency.engine.model import replicate
+from sufficiency.engine.model import Model, replicate
+from sufficiency.engine.streams import Streams
 from sufficiency.measures import reduce
+from sufficiency.pathway import State
 from sufficiency.runner import Job, replication_seed, run
 from sufficiency.scenario import load_scenario
 
@@ -35,6 +38,25 @@ def bare_simpy_rate(events: int = 300_000, processes: int = 100) -> float:
 
     for _ in range(processes):
         env.process(ticker())
+    started = time.perf_counter()
+    env.run(until=events / processes)
+    return events / (time.perf_counter() - started)
+
+
+def one_move_rate(job: Job, events: int = 100_000, processes: int = 100) -> float:
+    """Events per second of the same loop when each event also moves one child between two
+    states through the model's own ``Model.move`` (the least any model event records)."""
+    model = Model(job.params, Streams(np.random.SeedSequence(0)), float("inf"))
+    env = model.env
+
+    def ticker(child):
+        states = (State.HOME, State.WAITING)
+        while True:
+            yield env.timeout(1.0)
+            model.move(child, states[child.state is State.HOME])
+
+    for _ in range(processes):
+        env.process(ticker(model.new_child(0.0, "standard", [])))
     started = time.perf_counter()
     env.run(until=events / processes)
     return events / (time.perf_counter() - started)
@@ -72,7 +94,8 @@ def interleaved(job: Job, sample: int, rounds: int) -> list[tuple[float, float, 
     out = []
     for r in range(rounds):
         bare = bare_simpy_rate(100_000)
-        out.append((bare, *model_rates(job, range(r * per_round, (r + 1) * per_round))))
+        one_move = one_move_rate(job)
+        out.append((bare, one_move, *model_rates(job, range(r * per_round, (r + 1) * per_round))))
     return out
 
 
@@ -94,15 +117,18 @@ def main() -> None:
     scenario = load_scenario(BASELINE)
     job = Job.of(scenario, 5, 1, max(args.sample, args.replications))
     rounds = interleaved(job, args.sample, args.rounds)
-    bare_rate, per_rep, model_rate, events = (statistics.median(col) for col in zip(*rounds))
-    ratio = statistics.median(model / bare for bare, _, model, _ in rounds)
+    bare_rate, one_move, per_rep, model_rate, events = (statistics.median(col)
+                                                         for col in zip(*rounds))
+    ratio = statistics.median(model / bare for bare, _, _, model, _ in rounds)
     print(f"seconds per replication (5-year baseline, one core): {per_rep:.4f}")
     print(f"simulated events per replication: {events:,.0f}")
     print(f"model events per second: {model_rate:,.0f}")
     print(f"bare simpy events per second (same run): {bare_rate:,.0f}")
     print(f"ratio model / bare simpy: {ratio:.2f}, median of {len(rounds)} interleaved rounds "
-          f"(range {min(m / b for b, _, m, _ in rounds):.2f} to "
-          f"{max(m / b for b, _, m, _ in rounds):.2f}; target >= 0.5)")
+          f"(range {min(m / b for b, _, _, m, _ in rounds):.2f} to "
+          f"{max(m / b for b, _, _, m, _ in rounds):.2f}; target >= 0.5)")
+    print(f"for scale: simpy with one Model.move per event: {one_move:,.0f} events/s, ratio "
+          f"{statistics.median(o / b for b, o, *_ in rounds):.2f}")
 
     started = time.perf_counter()
     result = run(scenario, years=5, replications=args.replications, seed=1, jobs=args.jobs)
