@@ -80,8 +80,9 @@ def run_chunk(job: Job, indices: list[int]) -> list[Replication]:
 
 
 def chunks(n: int, jobs: int) -> list[list[int]]:
-    """Replication indices in contiguous chunks, several per worker for load balance."""
-    size = max(1, min(25, n // (jobs * 4) or 1))
+    """Replication indices in contiguous chunks, several per worker for load balance (at most
+    10, so that workers finish within about a second of each other)."""
+    size = max(1, min(10, n // (jobs * 4) or 1))
     return [list(range(i, min(n, i + size))) for i in range(0, n, size)]
 
 
