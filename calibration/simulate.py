@@ -68,10 +68,9 @@ def programme_episodes(model: Model) -> np.ndarray:
 
 def family_starts(model: Model) -> np.ndarray:
     """(n, 2): programme index and day of each family's start."""
-    measure = COUNTED_INDEX["families_started"]
     names = [p.value for p in PROGRAMMES]
-    found = [(names.index(route), time) for time, m, route, _ in model.log.counts
-             if m == measure]
+    found = [(names.index(route), time)
+             for time, route, _ in model.log.counted("families_started")]
     return np.array(found, dtype=float).reshape(-1, 2)
 
 

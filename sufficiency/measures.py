@@ -94,10 +94,12 @@ def flow_array(model: Model, cal: Calendar) -> np.ndarray:
     years = len(cal.financial_years)
     out = np.zeros((len(COUNTED), len(routes), years), dtype=np.int32)
     if model.log.counts:
-        times, measures, names, weights = zip(*model.log.counts)
-        route = np.array([route_index[name] for name in names])
-        year = np.clip(np.searchsorted(cal.year_bounds, times, side="right") - 1, 0, years - 1)
-        np.add.at(out, (np.array(measures), route, year), np.array(weights, dtype=np.int32))
+        counts = np.frombuffer(model.log.counts, dtype=float).reshape(-1, 4)
+        route = np.array([route_index[name] for name in model.log.routes])
+        year = np.clip(np.searchsorted(cal.year_bounds, counts[:, 0], side="right") - 1,
+                       0, years - 1)
+        np.add.at(out, (counts[:, 1].astype(int), route[counts[:, 2].astype(int)], year),
+                  counts[:, 3].astype(np.int32))
     out[:, -1, :] = out[:, :-1, :].sum(axis=1)
     return out
 
@@ -145,6 +147,14 @@ def step_mean(initial: float, changes: list[tuple[float, float]], a: float, b: f
     return total / (b - a)
 
 
+def step_means(initial: float, changes: list[tuple[float, float]],
+               bounds: list[tuple[float, float]]) -> np.ndarray:
+    """``step_mean`` over each of ``bounds`` (a constant when nothing changes)."""
+    if not changes:
+        return np.full(len(bounds), float(initial))
+    return np.array([step_mean(initial, changes, a, b) for a, b in bounds])
+
+
 def dated(changes: list[Change], path: str, initial: float) -> list[tuple[float, float]]:
     """The (day, value in force) steps of one parameter, from its initial value."""
     steps, value = [], initial
@@ -178,8 +188,7 @@ def costs_array(params: ParameterSet, cal: Calendar, changes: list[Change],
     for name in PLACEMENT_NAMES:
         path = f"costs.weekly.{name}"
         weekly = params.costs.weekly[name].value
-        steps = dated(changes, path, weekly)
-        rate = np.array([step_mean(weekly, steps, a, b) for a, b in bounds])
+        rate = step_means(weekly, dated(changes, path, weekly), bounds)
         rows.append(days[STATES.index(State(name))] * rate / 7.0 * factor)
     for item in PROGRAMME_ITEMS:
         rows.append(programme_costs(params, item, changes, bounds) * factor)
@@ -192,11 +201,8 @@ def programme_costs(params: ParameterSet, item: str, changes: list[Change],
     p = params.reunification if item == REUNIFICATION else params.programmes[Programme(item)]
     prefix = "reunification" if item == REUNIFICATION else f"programmes.{item}"
     fte_changes = dated(changes, f"{prefix}.therapists", p.therapists.value)
-    out = []
-    for a, b in bounds:
-        fte = step_mean(p.therapists.value, fte_changes, a, b)
-        staffed = step_mean(float(p.therapists.value > 0),
-                            [(d, float(v > 0)) for d, v in fte_changes], a, b)
-        annual = fte * p.cost_per_therapist_per_year.value + staffed * p.fixed_cost_per_year.value
-        out.append(annual * (b - a) / DAYS_PER_YEAR)
-    return np.array(out)
+    fte = step_means(p.therapists.value, fte_changes, bounds)
+    staffed = step_means(float(p.therapists.value > 0),
+                         [(d, float(v > 0)) for d, v in fte_changes], bounds)
+    annual = fte * p.cost_per_therapist_per_year.value + staffed * p.fixed_cost_per_year.value
+    return annual * np.array([b - a for a, b in bounds]) / DAYS_PER_YEAR

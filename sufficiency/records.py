@@ -49,7 +49,8 @@ class Log:
     """Append-only records of one replication."""
 
     transitions: array = field(default_factory=lambda: array("d"))  # time, child, from, to
-    counts: list[tuple[float, int, str, int]] = field(default_factory=list)
+    counts: array = field(default_factory=lambda: array("d"))  # time, measure, route id, n
+    routes: dict[str, int] = field(default_factory=dict)  # route name -> id in ``counts``
     waiting: list[tuple[float, int, int]] = field(default_factory=list)
     capacity: list[tuple[float, int, int]] = field(default_factory=list)
 
@@ -60,4 +61,15 @@ class Log:
                 for i in range(0, len(flat), 4)]
 
     def count(self, time: float, measure: str, route: str, n: int = 1) -> None:
-        self.counts.append((time, COUNTED_INDEX[measure], route, n))
+        routes = self.routes
+        route_id = routes.get(route)
+        if route_id is None:
+            route_id = routes[route] = len(routes)
+        self.counts.extend((time, COUNTED_INDEX[measure], route_id, n))
+
+    def counted(self, measure: str) -> list[tuple[float, str, int]]:
+        """(time, route, n) of each count of ``measure``."""
+        names = list(self.routes)
+        flat, index = self.counts, COUNTED_INDEX[measure]
+        return [(flat[i], names[int(flat[i + 2])], int(flat[i + 3]))
+                for i in range(0, len(flat), 4) if flat[i + 1] == index]
