@@ -68,7 +68,7 @@ def state_arrays(model: Model, cal: Calendar) -> tuple[np.ndarray, np.ndarray]:
     Each transition adds one to its new state and takes one from its old, from the first point
     at or after its time on; state-days to a point are (point - time) summed the same way.
     """
-    log = np.frombuffer(model.log.transitions, dtype=float).reshape(-1, 4)
+    log = np.array(model.log.transitions, dtype=float).reshape(-1, 4)
     times, from_state, to_state = log[:, 0], log[:, 2].astype(int), log[:, 3].astype(int)
     left = from_state >= 0
     state = np.concatenate([to_state, from_state[left]])
@@ -94,7 +94,7 @@ def flow_array(model: Model, cal: Calendar) -> np.ndarray:
     years = len(cal.financial_years)
     out = np.zeros((len(COUNTED), len(routes), years), dtype=np.int32)
     if model.log.counts:
-        counts = np.frombuffer(model.log.counts, dtype=float).reshape(-1, 4)
+        counts = np.array(model.log.counts, dtype=float).reshape(-1, 4)
         route = np.array([route_index[name] for name in model.log.routes])
         year = np.clip(np.searchsorted(cal.year_bounds, counts[:, 0], side="right") - 1,
                        0, years - 1)

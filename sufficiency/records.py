@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from array import array
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
@@ -48,8 +47,9 @@ PLACE_ROUTES: tuple[str, ...] = ("foster_inhouse", "home_inhouse")
 class Log:
     """Append-only records of one replication."""
 
-    transitions: array = field(default_factory=lambda: array("d"))  # time, child, from, to
-    counts: array = field(default_factory=lambda: array("d"))  # time, measure, route id, n
+    # Flat lists (list.extend of a tuple is far quicker than array.array's): read as arrays.
+    transitions: list[float] = field(default_factory=list)  # time, child, from, to
+    counts: list[float] = field(default_factory=list)  # time, measure, route id, n
     routes: dict[str, int] = field(default_factory=dict)  # route name -> id in ``counts``
     waiting: list[tuple[float, int, int]] = field(default_factory=list)
     capacity: list[tuple[float, int, int]] = field(default_factory=list)
