@@ -12,6 +12,7 @@ from sufficiency.engine.model import Change, build, simulate
 from sufficiency.measures import inflation_factors
 from sufficiency.pathway import (
     AGE_BANDS,
+    FALLBACK,
     PLACEMENT_NAMES,
     PROGRAMME_STATE,
     STATES,
@@ -105,6 +106,12 @@ def test_capacities_are_never_exceeded(baseline_params):
             in_programme = {c.id for c in model.placed.get(PROGRAMME_STATE[prog], {}).values()}
             assert not in_programme  # programme states are not placements
             assert 0 <= actor.pool.free and actor.pool.occupied <= actor.pool.capacity
+            if actor.pool.free:  # nobody waits while a slot is free
+                assert not any(family.waiting for family in actor.pool.queue), prog
+        for in_house, wanting in model.wanting.items():
+            external = model.placed[FALLBACK[in_house]]
+            assert all(c.wants is in_house and c.id in external for c in wanting.values())
+            assert {c.id for c in external.values() if c.wants is in_house} == set(wanting)
     assert steps > 1000
     assert model.pools[State.HOME_INHOUSE].places < sum(h.beds.value for h in params.homes)
 
