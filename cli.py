@@ -68,17 +68,24 @@ def cli() -> None:
               help="Folder for stocks.csv, snapshots.csv, flows.csv, costs.csv and run.json.")
 @click.option("--force", is_flag=True, help="Replace an existing results folder.")
 @click.option("--quiet", is_flag=True, help="No progress bar.")
+@click.option("--event-log", default=0, show_default=True, type=click.IntRange(0, None),
+              metavar="N", help="Also write events.csv: every change of state in the first N "
+                                "replications, for checking the model (needs --out).")
 @report_options
 def run(scenario: Path, years: int, replications: int, seed: int, jobs: int,
-        out: Path | None, force: bool, quiet: bool, xlsx: Path | None, html: Path | None) -> None:
+        out: Path | None, force: bool, quiet: bool, event_log: int, xlsx: Path | None,
+        html: Path | None) -> None:
     """Project a SCENARIO (YAML) and print CLA and cost by year."""
+    if event_log and out is None:
+        raise click.UsageError("--event-log writes events.csv into the results folder: "
+                               "give --out DIR too")
     loaded = load_scenario(scenario)
     if out is not None:
         check_target(out, force)
     check_reports(xlsx, html, force)
     with progress_bar(replications, quiet, jobs=jobs) as advance:
         result = run_scenario(loaded, years=years, replications=replications, seed=seed,
-                              jobs=jobs, progress=advance)
+                              jobs=jobs, progress=advance, event_logs=min(event_log, replications))
     print_run_summary(result)
     if out is not None:
         save(out, force, lambda folder: write_run(result, folder))

@@ -47,6 +47,7 @@ class Replication:
     waiting: np.ndarray  # (programme, point)
     capacity: np.ndarray  # (pool, point)
     costs: np.ndarray  # (cost item, month)
+    events: np.ndarray | None = None  # (transition, [day, child, from, to]), only when asked
 
 
 def reduce(model: Model, cal: Calendar, changes: list[Change]) -> Replication:
@@ -62,13 +63,18 @@ def reduce(model: Model, cal: Calendar, changes: list[Change]) -> Replication:
     )
 
 
+def transitions(model: Model) -> np.ndarray:
+    """The log's changes of state as rows of (day, child, from state, to state)."""
+    return np.array(model.log.transitions, dtype=float).reshape(-1, 4)
+
+
 def state_arrays(model: Model, cal: Calendar) -> tuple[np.ndarray, np.ndarray]:
     """Stocks by state at each point, and state-days in each month.
 
     Each transition adds one to its new state and takes one from its old, from the first point
     at or after its time on; state-days to a point are (point - time) summed the same way.
     """
-    log = np.array(model.log.transitions, dtype=float).reshape(-1, 4)
+    log = transitions(model)
     times, from_state, to_state = log[:, 0], log[:, 2].astype(int), log[:, 3].astype(int)
     left = from_state >= 0
     state = np.concatenate([to_state, from_state[left]])

@@ -57,6 +57,8 @@ def write_run(result: RunResult, folder: Path) -> None:
     write_csv(result.costs_frame(), folder / "costs.csv")
     write_csv(result.placement_days_frame(), folder / "placement_days.csv")
     write_csv(result.capacity_frame(), folder / "capacity.csv")
+    if result.events:
+        write_csv(result.events_frame(), folder / "events.csv")
     (folder / "run.json").write_text(json.dumps(result.metadata(), indent=2, default=str))
 
 

@@ -48,6 +48,7 @@ class RunResult:
     seconds: float = 0.0
     jobs: int = 1
     extra: dict[str, Any] = field(default_factory=dict)
+    events: list[np.ndarray] = field(default_factory=list)  # full logs, when asked
 
     @classmethod
     def from_replications(cls, replications: list[Replication], **kw) -> "RunResult":
@@ -56,7 +57,8 @@ class RunResult:
 
         return cls(stocks=stack("stocks"), days=stack("days"), flows=stack("flows"),
                    waiting=stack("waiting"), capacity=stack("capacity"),
-                   costs=stack("costs"), **kw)
+                   costs=stack("costs"),
+                   events=[r.events for r in replications if r.events is not None], **kw)
 
     def add_cost_item(self, item: str, monthly: np.ndarray) -> None:
         """Append a cost item that is the same in every replication (pounds per month)."""
@@ -172,6 +174,21 @@ class RunResult:
             series[f"{pool}_children"] = self.stocks[:, STATE_INDEX[State(pool)], :]
         return long_frame(series, "measure", {"date": cal.dates})
 
+    def events_frame(self) -> pd.DataFrame:
+        """Every change of state in the replications whose logs were kept. ``child`` numbers
+        the simulated children within each replication; it identifies nobody."""
+        names = np.array(["none", *(s.value for s in STATES)])  # from state -1: a new child
+        start = np.datetime64(self.scenario.params.start_date, "D")
+        frames = [pd.DataFrame({
+            "replication": rep,
+            "day": log[:, 0],
+            "date": (start + np.floor(log[:, 0]).astype("timedelta64[D]")).astype("datetime64[s]"),
+            "child": log[:, 1].astype(np.int64),
+            "from_state": names[log[:, 2].astype(int) + 1],
+            "to_state": names[log[:, 3].astype(int) + 1],
+        }) for rep, log in enumerate(self.events)]
+        return pd.concat(frames, ignore_index=True)
+
     def summary_frame(self) -> pd.DataFrame:
         """The screen summary: CLA at each 31 March and total cost per financial year."""
         cal = self.calendar
@@ -200,6 +217,7 @@ class RunResult:
             "package_version": __version__,
             "run_seconds": round(self.seconds, 3),
             "jobs": self.jobs,
+            "event_log_replications": len(self.events),
             "created": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
             "changes": [c.model_dump(mode="json", exclude_none=True) for c in s.changes],
             "investments": [i.model_dump(mode="json", exclude_none=True) for i in s.investments],

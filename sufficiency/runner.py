@@ -15,7 +15,7 @@ import numpy as np
 from .calendar import Calendar
 from .engine.model import Change, replicate
 from .parameters import ParameterSet
-from .measures import Replication, cost_items, reduce, routes_for
+from .measures import Replication, cost_items, reduce, routes_for, transitions
 from .results import RunResult
 from .scenario import Scenario, investment_costs
 from .uncertainty import draw_parameters
@@ -33,11 +33,13 @@ class Job:
     years: int
     seed: int
     replications: int
+    event_logs: int = 0  # keep the full event log of the first this many replications
 
     @classmethod
-    def of(cls, scenario: Scenario, years: int, seed: int, replications: int) -> "Job":
+    def of(cls, scenario: Scenario, years: int, seed: int, replications: int,
+           event_logs: int = 0) -> "Job":
         return cls(scenario.params.model_dump_json(), scenario.timeline, years, seed,
-                   replications)
+                   replications, event_logs)
 
     @property
     def params(self) -> ParameterSet:
@@ -71,8 +73,15 @@ def run_one(job: Job, index: int) -> Replication:
     changes = list(job.timeline)
     seed = replication_seed(job.seed, index)
     params = draw_parameters(job.params, parameter_rng(seed))
-    return replicate(params, seed, cal.horizon, changes,
-                     lambda model: reduce(model, cal, changes))
+    keep_log = index < job.event_logs
+
+    def reduced(model) -> Replication:
+        rep = reduce(model, cal, changes)
+        if keep_log:
+            rep.events = transitions(model)
+        return rep
+
+    return replicate(params, seed, cal.horizon, changes, reduced)
 
 
 def run_chunk(job: Job, indices: list[int]) -> list[Replication]:
@@ -87,10 +96,11 @@ def chunks(n: int, jobs: int) -> list[list[int]]:
 
 
 def run(scenario: Scenario, years: int = 5, replications: int = 200, seed: int = 1,
-        jobs: int = 1, progress: Progress | None = None) -> RunResult:
-    """Run ``replications`` of a scenario and gather the results."""
+        jobs: int = 1, progress: Progress | None = None, event_logs: int = 0) -> RunResult:
+    """Run ``replications`` of a scenario and gather the results (with the full event logs of
+    the first ``event_logs`` replications)."""
     scenario.check_horizon(Calendar(scenario.params.start_date, years))
-    job = Job.of(scenario, years, seed, replications)
+    job = Job.of(scenario, years, seed, replications, event_logs)
     started = time.perf_counter()
     reps = gather(job, jobs, progress)
     result = RunResult.from_replications(

@@ -86,6 +86,22 @@ def test_every_child_is_in_exactly_one_state(baseline_params):
     assert counts.sum() == model._next_id  # noqa: SLF001 - every child created is somewhere
 
 
+def test_a_kept_event_log_replays_to_the_reduced_stocks():
+    """The full log of a replication, replayed, gives its month-end stocks exactly."""
+    result = run(load_scenario(BASELINE_SCENARIO), years=2, replications=2, seed=8,
+                 event_logs=1)
+    assert len(result.events) == 1
+    log, points = result.events[0], result.calendar.points
+    where: dict[int, int] = {}
+    cursor = 0
+    for p, point in enumerate(points):
+        while cursor < len(log) and log[cursor, 0] <= point:
+            where[int(log[cursor, 1])] = int(log[cursor, 3])
+            cursor += 1
+        counts = np.bincount(list(where.values()), minlength=len(STATES))
+        assert np.array_equal(counts, result.stocks[0, :, p]), result.calendar.dates[p]
+
+
 def test_capacities_are_never_exceeded(baseline_params):
     """Checked after every event, through a run with staff cuts and a home closing."""
     params = edited(baseline_params, {"homes.0.closes": "2026-01-01",

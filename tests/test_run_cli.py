@@ -66,6 +66,28 @@ def test_run_prints_a_projection_and_writes_every_file(tmp_path):
     assert "£5414" in sources["costs.weekly.home_external"]
 
 
+def test_event_log_is_written_only_when_asked_and_changes_nothing_else(tmp_path):
+    plain, logged = tmp_path / "plain", tmp_path / "logged"
+    assert invoke("run", str(BASELINE_SCENARIO), *RUN, "--out", str(plain)).exit_code == 0
+    result = invoke("run", str(BASELINE_SCENARIO), *RUN, "--jobs", "2", "--event-log", "2",
+                    "--out", str(logged))
+    assert result.exit_code == 0, result.output
+    assert not (plain / "events.csv").exists()
+    for name in ("stocks", "flows", "costs"):
+        assert (plain / f"{name}.csv").read_text() == (logged / f"{name}.csv").read_text()
+    events = pd.read_csv(logged / "events.csv")
+    assert has_columns(events, ["replication", "day", "date", "child", "from_state", "to_state"])
+    assert set(events["replication"]) == {0, 1}
+    first = events[events.replication == 0]
+    assert (first["from_state"] == "none").sum() == first["child"].nunique()
+    assert json.loads((logged / "run.json").read_text())["event_log_replications"] == 2
+
+
+def test_event_log_without_a_results_folder_is_a_usage_error():
+    result = invoke("run", str(BASELINE_SCENARIO), *RUN, "--event-log", "1")
+    assert result.exit_code == 2 and "--out" in result.output
+
+
 def test_an_existing_results_folder_is_not_overwritten_without_force(tmp_path):
     out = tmp_path / "results"
     out.mkdir()
