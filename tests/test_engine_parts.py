@@ -8,11 +8,11 @@ import math
 import numpy as np
 import pytest
 
-from sufficiency.engine.children import ExitLaw, Shares
+from sufficiency.engine.children import ExitLaw
 from sufficiency.engine.model import Change, Model, replicate, simulate
 from sufficiency.engine.placements import Slots
 from sufficiency.engine.population import elapsed_in_care
-from sufficiency.engine.streams import Streams
+from sufficiency.engine.streams import Shares, Streams
 from sufficiency.measures import reduce
 from sufficiency.pathway import AGE_BANDS, DAYS_PER_YEAR, STATES, State, age_band
 from sufficiency.runner import replication_seed

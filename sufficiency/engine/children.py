@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import bisect
-import itertools
 import math
 from typing import TYPE_CHECKING, Any, Callable
+
+from simpy.events import Timeout
 
 from ..pathway import (
     AGE_BAND_BOUNDS,
@@ -16,6 +16,7 @@ from ..pathway import (
     age_band,
 )
 from .placements import MONTH
+from .streams import Shares
 
 if TYPE_CHECKING:
     from .model import Child, Model
@@ -28,24 +29,6 @@ EXITS = {route: (EXIT_STATE[route], route.value) for route in ExitRoute}
 """Each exit route's state and name."""
 AGE_18 = 18 * DAYS_PER_YEAR
 AGE_16 = 16 * DAYS_PER_YEAR
-
-
-class Shares:
-    """Shares of a set of keys, ready to draw a key from one uniform (zero shares never drawn;
-    a ``u`` at or beyond the total gives the last key)."""
-
-    __slots__ = ("keys", "cumulative")
-
-    def __init__(self, shares: dict[str, float], convert: Callable[[str], Any] = str) -> None:
-        self.keys = [convert(key) for key, share in shares.items() if share > 0]
-        self.cumulative = list(itertools.accumulate(s for s in shares.values() if s > 0))
-        if not self.keys:
-            raise ValueError("shares: at least one share must be positive")
-        self.cumulative[-1] = math.inf  # the last key takes any remainder
-
-    def pick(self, u: float):
-        """The key whose cumulative share first exceeds ``u``."""
-        return self.keys[bisect.bisect_right(self.cumulative, u)]
 
 
 def weibull_scale(mean_days: float, shape: float) -> float:
@@ -79,9 +62,9 @@ class ExitLaw:
 def at(model: "Model", delay: float, action: Callable[[Any], None]) -> None:
     """Call ``action(event)`` after ``delay`` days, through a simpy timeout; nothing is scheduled
     for the horizon or later, since the run stops first."""
-    when = model.env.now + delay
-    if when < model.horizon:
-        model.env.timeout(delay if delay > 0 else 0.0).callbacks.append(action)
+    env = model.env
+    if env.now + delay < model.horizon:
+        Timeout(env, delay if delay > 0 else 0.0).callbacks.append(action)
 
 
 def start_care(model: "Model", child: "Child", elapsed: float = 0.0) -> None:

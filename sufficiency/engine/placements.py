@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import bisect
 from collections import deque
 from typing import TYPE_CHECKING, Any, Callable
 
 from ..pathway import AGE_BANDS, FALLBACK, IN_HOUSE, NEEDS, PLACEMENTS, State
+from .streams import Shares
 
 if TYPE_CHECKING:
     from .model import Child, Model
@@ -113,24 +113,19 @@ class Slots(Places):
 
 
 class Matcher:
-    """Chooses a placement type from the preferences for a child's age band and need."""
+    """Chooses a placement type from the preferences (weights) for a child's age band and need."""
 
     def __init__(self, preferences: dict[str, dict[str, dict[str, float]]]) -> None:
-        self._table: dict[tuple[str, str], tuple[list[float], list[State]]] = {}
-        for band in AGE_BANDS:
-            for need in NEEDS:
-                shares = preferences[band][need.value]
-                states = [p for p in PLACEMENTS if shares[p.value] > 0]
-                cumulative, total = [], 0.0
-                for state in states:
-                    total += shares[state.value]
-                    cumulative.append(total)
-                self._table[(band, need.value)] = (cumulative, states)
+        self._table: dict[str, dict[str, tuple[Shares, float]]] = {
+            band: {need.value: (Shares({p.value: preferences[band][need.value][p.value]
+                                        for p in PLACEMENTS}, State),
+                                sum(preferences[band][need.value][p.value] for p in PLACEMENTS))
+                   for need in NEEDS}
+            for band in AGE_BANDS}
 
     def first_choice(self, band: str, need: str, u: float) -> State:
-        cumulative, states = self._table[(band, need)]
-        index = bisect.bisect_right(cumulative, u * cumulative[-1])
-        return states[min(index, len(states) - 1)]
+        shares, total = self._table[band][need]
+        return shares.pick(u * total)
 
 
 def seat(model: "Model", choice: State) -> State:

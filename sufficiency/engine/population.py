@@ -11,8 +11,9 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from ..pathway import AGE_BAND_BOUNDS, AGE_BANDS, DAYS_PER_YEAR, PLACEMENTS
-from .children import DRAWS, U_AGE, U_NEED, ExitLaw, Shares, start_care
+from .children import DRAWS, U_AGE, U_NEED, ExitLaw, start_care
 from .placements import seat
+from .streams import Shares
 
 if TYPE_CHECKING:
     from .model import Model

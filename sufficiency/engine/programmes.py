@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import bisect
 import math
 from typing import TYPE_CHECKING
 
 from ..parameters import slots
 from ..pathway import DAYS_PER_YEAR, PROGRAMME_STATE, PROGRAMMES, Programme, State
-from .children import DRAWS, U_AGE, U_NEED, U_OUTCOME, U_PLACE, U_REENTRY, Shares, at
+from .children import DRAWS, U_AGE, U_NEED, U_OUTCOME, U_PLACE, U_REENTRY, at
 from .model import PROGRAMME_LIVE
 from .placements import MONTH, Slots
+from .streams import Shares
 
 if TYPE_CHECKING:
     from .model import Child, Model
@@ -18,15 +20,23 @@ REENTRY_WINDOW = 18 * DAYS_PER_YEAR / 12
 """Families are tracked for 18 months after closure (000, para 3.20)."""
 
 
-def poisson(mean: float, u: float) -> int:
-    """A Poisson draw by inversion (small means only)."""
-    k, p = 0, math.exp(-mean)
-    total = p
-    while u > total and k < 50:
-        k += 1
-        p *= mean / k
-        total += p
-    return k
+class Poisson:
+    """Poisson draws by inversion of a cumulative table (small means; at most ``MOST``)."""
+
+    MOST = 50
+
+    def __init__(self, mean: float) -> None:
+        p = total = math.exp(-mean)
+        self.cumulative = [total]
+        for k in range(1, self.MOST + 1):
+            p *= mean / k
+            total += p
+            self.cumulative.append(total)
+        self.cumulative[-1] = math.inf
+
+    def draw(self, u: float) -> int:
+        """The smallest k whose cumulative probability is at least ``u``."""
+        return bisect.bisect_left(self.cumulative, u)
 
 
 class Family:
@@ -58,7 +68,7 @@ class ProgrammeActor:
         self.stream = model.streams[f"referrals.{prog.value}"]
         self.pool = Slots(prog.value, self.slots(), self.granted)
         p = self.params
-        self.extra_children = p.children_per_family.value - 1.0
+        self.extra_children = Poisson(p.children_per_family.value - 1.0)
         self.ages = (p.age_range.value.low, p.age_range.value.high + 1 - p.age_range.value.low)
         self.needs = Shares(p.need_shares.value)
         self.cv = p.duration_cv.value
@@ -89,7 +99,7 @@ class ProgrammeActor:
     def refer(self) -> Family:
         """Draw a family: children, ages, needs, duration and outcome draws."""
         stream, now = self.stream, self.model.env.now
-        n = 1 + poisson(self.extra_children, stream.u())
+        n = 1 + self.extra_children.draw(stream.u())
         low, span = self.ages
         flat = stream.us(DRAWS * n)
         children = []

@@ -1,4 +1,5 @@
-"""Named random streams: one generator per source of randomness, for common random numbers.
+"""Named random streams (one generator per source of randomness, for common random numbers),
+and drawing keys by their shares.
 
 Each stream is derived from the replication's SeedSequence and a stable hash of its name, so
 adding a stream never shifts another, and two scenarios run with the same seed draw the same
@@ -7,8 +8,11 @@ numbers for the same arrivals.
 
 from __future__ import annotations
 
+import bisect
+import itertools
 import math
 import zlib
+from typing import Any, Callable
 
 import numpy as np
 
@@ -73,3 +77,21 @@ class Streams:
             )
             stream = self._streams[name] = Stream(child)
         return stream
+
+
+class Shares:
+    """Shares of a set of keys, ready to draw a key from one uniform (zero shares never drawn;
+    a ``u`` at or beyond the total gives the last key)."""
+
+    __slots__ = ("keys", "cumulative")
+
+    def __init__(self, shares: dict[str, float], convert: Callable[[str], Any] = str) -> None:
+        self.keys = [convert(key) for key, share in shares.items() if share > 0]
+        self.cumulative = list(itertools.accumulate(s for s in shares.values() if s > 0))
+        if not self.keys:
+            raise ValueError("shares: at least one share must be positive")
+        self.cumulative[-1] = math.inf  # the last key takes any remainder
+
+    def pick(self, u: float):
+        """The key whose cumulative share first exceeds ``u``."""
+        return self.keys[bisect.bisect_right(self.cumulative, u)]
