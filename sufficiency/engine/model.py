@@ -101,10 +101,30 @@ class Model:
         return float((date - self.start).days)
 
     # -- children -----------------------------------------------------------------------
-    def new_child(self, birth: float, need: str, draws: list[float]) -> Child:
-        child = Child(self._next_id, birth, need, draws)
+    def new_id(self) -> int:
+        """The next child's number (children are numbered within a replication)."""
+        cid = self._next_id
         self._next_id += 1
+        return cid
+
+    def new_child(self, birth: float, need: str, draws: list[float]) -> Child:
+        return Child(self.new_id(), birth, need, draws)
+
+    def child_at(self, cid: int, birth: float, need: str, draws: list[float],
+                 state: State) -> Child:
+        """A tracked ``Child`` for a child numbered earlier and now in ``state`` (not in care)."""
+        child = Child(cid, birth, need, draws)
+        child.state = state
         return child
+
+    def move_outside_care(self, ids: list[int], old: State | None, to: State) -> None:
+        """Record children moving together between states that are not placements (waiting,
+        a programme, home), without ``Child`` objects."""
+        now, record = self.env.now, self._record
+        start = -1 if old is None else STATE_INDEX[old]
+        end = STATE_INDEX[to]
+        for cid in ids:
+            record((now, cid, start, end))
 
     def move(self, child: Child, to: State) -> None:
         """Change a child's state and record it; keeps the placement registry in step."""

@@ -14,7 +14,7 @@ from .placements import MONTH, Slots
 from .streams import Shares
 
 if TYPE_CHECKING:
-    from .model import Child, Model
+    from .model import Model
 
 REENTRY_WINDOW = 18 * DAYS_PER_YEAR / 12
 """Families are tracked for 18 months after closure (000, para 3.20)."""
@@ -39,14 +39,20 @@ class Poisson:
         return bisect.bisect_left(self.cumulative, u)
 
 
+Member = tuple[int, float, str, list[float]]
+"""A referred child: id, birth day, need and its draws. A child becomes a ``Child`` only if it
+comes into care; until then the family's state is every member's state."""
+
+
 class Family:
-    """A referred family: its children and the draws fixed at referral."""
+    """A referred family: its children, where they are, and the draws fixed at referral."""
 
-    __slots__ = ("children", "duration", "u_outcome", "u_when", "waiting")
+    __slots__ = ("members", "state", "duration", "u_outcome", "u_when", "waiting")
 
-    def __init__(self, children: list["Child"], duration: float, u_outcome: float,
+    def __init__(self, members: list[Member], duration: float, u_outcome: float,
                  u_when: float) -> None:
-        self.children = children
+        self.members = members
+        self.state: State | None = None
         self.duration = duration
         self.u_outcome = u_outcome
         self.u_when = u_when
@@ -102,13 +108,13 @@ class ProgrammeActor:
         n = 1 + self.extra_children.draw(stream.u())
         low, span = self.ages
         flat = stream.us(DRAWS * n)
-        children = []
+        members = []
         for i in range(0, DRAWS * n, DRAWS):
             draws = flat[i:i + DRAWS]
-            age = (low + draws[U_AGE] * span) * DAYS_PER_YEAR
-            children.append(self.model.new_child(now - age, self.needs.pick(draws[U_NEED]), draws))
+            birth = now - (low + draws[U_AGE] * span) * DAYS_PER_YEAR
+            members.append((self.model.new_id(), birth, self.needs.pick(draws[U_NEED]), draws))
         duration = stream.gamma(self.live("duration_days"), self.cv)
-        return Family(children, duration, stream.u(), stream.u())
+        return Family(members, duration, stream.u(), stream.u())
 
     def arrive(self, family: Family) -> None:
         """Start at once if a slot is free; otherwise join the waiting list."""
@@ -122,13 +128,13 @@ class ProgrammeActor:
         """Wait for a slot up to the maximum wait; then the risk resolves without us."""
         model = self.model
         self.set_state(family, State.WAITING)
-        model.log.waiting.append((model.env.now, self.index, len(family.children)))
+        model.log.waiting.append((model.env.now, self.index, len(family.members)))
         self.pool.join(family)
         at(model, self.live("max_wait_days"), lambda _: self.give_up(family))
 
     def granted(self, family: Family) -> None:
         """A slot has come free for a waiting family."""
-        self.model.log.waiting.append((self.model.env.now, self.index, -len(family.children)))
+        self.model.log.waiting.append((self.model.env.now, self.index, -len(family.members)))
         self.begin(family)
 
     def give_up(self, family: Family) -> None:
@@ -136,14 +142,14 @@ class ProgrammeActor:
         if family.waiting:
             family.waiting = False
             self.model.log.waiting.append(
-                (self.model.env.now, self.index, -len(family.children)))
+                (self.model.env.now, self.index, -len(family.members)))
             self.turn_away(family)
 
     def begin(self, family: Family) -> None:
         """Work with the family until it closes (sooner if its children come into care)."""
         model, env = self.model, self.model.env
         self.set_state(family, self.state)
-        model.log.count(env.now, "programme_starts", self.name, len(family.children))
+        model.log.count(env.now, "programme_starts", self.name, len(family.members))
         model.log.count(env.now, "families_started", self.name)
         came_into_care = family.u_outcome < self.live("outcome_split")["came_into_care"]
         duration = family.duration * (family.u_when if came_into_care else 1.0)
@@ -153,24 +159,30 @@ class ProgrammeActor:
         model = self.model
         self.pool.release()
         model.log.count(model.env.now, "programme_completions", self.name,
-                        len(family.children))
+                        len(family.members))
         if came_into_care:
             self.into_care(family)
         else:
             self.close_at_home(family)
 
     def set_state(self, family: Family, state: State) -> None:
-        for child in family.children:
-            self.model.move(child, state)
+        self.model.move_outside_care([m[0] for m in family.members], family.state, state)
+        family.state = state
 
     def into_care(self, family: Family) -> None:
-        for child in family.children:
-            self.model.enter_care(child, self.name, child.draws[U_PLACE])
+        for member in family.members:
+            self.enter_care(member, family.state)
+
+    def enter_care(self, member: Member, state: State) -> None:
+        """A member comes into care from ``state`` (now a tracked ``Child``)."""
+        cid, birth, need, draws = member
+        child = self.model.child_at(cid, birth, need, draws, state)
+        self.model.enter_care(child, self.name, draws[U_PLACE])
 
     def turn_away(self, family: Family) -> None:
         """Risk resolved without the programme: care with the targeting deflator's probability."""
         self.model.log.count(self.model.env.now, "turned_away", self.name,
-                             len(family.children))
+                             len(family.members))
         if family.u_outcome < self.live("targeting_deflator"):
             self.into_care(family)
         else:
@@ -180,16 +192,16 @@ class ProgrammeActor:
         """Children stay home; some re-enter care within 18 months of closure."""
         self.set_state(family, State.HOME)
         p_reentry = self.live("reentry_within_18_months")
-        for child in family.children:
-            if child.draws[U_OUTCOME] < p_reentry:
-                delay = child.draws[U_REENTRY] * REENTRY_WINDOW
-                at(self.model, delay, lambda _, child=child: self.reenter(child))
+        for member in family.members:
+            draws = member[3]
+            if draws[U_OUTCOME] < p_reentry:
+                delay = draws[U_REENTRY] * REENTRY_WINDOW
+                at(self.model, delay, lambda _, member=member: self.reenter(member))
 
-    def reenter(self, child: "Child") -> None:
-        if child.state is State.HOME:
-            self.model.log.count(self.model.env.now, "reentries_after_programme",
-                                 self.name)
-            self.model.enter_care(child, self.name, child.draws[U_PLACE])
+    def reenter(self, member: Member) -> None:
+        """A child at home since closure comes into care (nothing else moves it from home)."""
+        self.model.log.count(self.model.env.now, "reentries_after_programme", self.name)
+        self.enter_care(member, State.HOME)
 
 
 def start(model: "Model") -> dict[Programme, ProgrammeActor]:
