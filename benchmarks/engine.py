@@ -22,8 +22,9 @@ from sufficiency.engine.model import Model, replicate
 from sufficiency.engine.streams import Streams
 from sufficiency.measures import reduce
 from sufficiency.pathway import State
-from sufficiency.runner import Job, replication_seed, run
+from sufficiency.runner import Job, parameter_rng, replication_seed, run
 from sufficiency.scenario import load_scenario
+from sufficiency.uncertainty import draw_parameters
 
 BASELINE = Path(__file__).resolve().parent.parent / "scenarios" / "baseline.yaml"
 
@@ -68,21 +69,24 @@ def processed_events(env: simpy.Environment) -> int:
 
 
 def model_rates(job: Job, indices: range) -> tuple[float, float, float]:
-    """Seconds per replication (simulate + reduce, as the runner does), simulate-only events per
-    second, and events per replication, over the replications ``indices``."""
-    cal, params, changes = job.calendar, job.params, list(job.timeline)
+    """Seconds per replication (draw parameters, simulate, reduce: as the runner does),
+    simulate-only events per second, and events per replication, over ``indices``."""
+    cal, changes = job.calendar, list(job.timeline)
     sim_seconds = total_seconds = 0.0
     events = 0
     for i in indices:
         started = time.perf_counter()
+        seed = replication_seed(job.seed, i)
+        params = draw_parameters(job.params, parameter_rng(seed))
+        simulating = time.perf_counter()
 
         def measured(model):
             nonlocal sim_seconds, events
-            sim_seconds += time.perf_counter() - started
+            sim_seconds += time.perf_counter() - simulating
             events += processed_events(model.env)
             return reduce(model, cal, changes)
 
-        replicate(params, replication_seed(job.seed, i), cal.horizon, changes, measured)
+        replicate(params, seed, cal.horizon, changes, measured)
         total_seconds += time.perf_counter() - started
     return total_seconds / len(indices), events / sim_seconds, events / len(indices)
 
