@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from ..pathway import AGE_BAND_BOUNDS, AGE_BANDS, DAYS_PER_YEAR, PLACEMENTS
-from .children import DRAWS, U_AGE, U_NEED, ExitLaw, start_care
+from .children import DRAWS, U_AGE, U_NEED, ExitLaw, age_in_band, start_care
 from .placements import seat
 from .streams import Shares
 
@@ -52,9 +52,7 @@ def pick_many(shares: Shares, u: np.ndarray) -> list:
 
 def ages_in_bands(bands: list[str], u: np.ndarray) -> np.ndarray:
     """Ages in days, uniform within each child's band."""
-    low = np.array([AGE_BAND_BOUNDS[band][0] for band in bands], dtype=float)
-    high = np.array([AGE_BAND_BOUNDS[band][1] for band in bands], dtype=float)
-    return (low + u * (high - low)) * DAYS_PER_YEAR
+    return np.array([age_in_band(band, x) for band, x in zip(bands, u.tolist())])
 
 
 def elapsed_in_care(law: ExitLaw, ages: np.ndarray, rng: np.random.Generator) -> np.ndarray:
