@@ -21,7 +21,7 @@ import pandas as pd
 from rich.console import Console
 from rich.table import Table
 
-from . import __version__
+from .version import __version__
 from .calendar import Calendar
 from .effects import (TRIAL_ODDS_RATIOS, apply_effect, apply_effect_scale, deflators_at,
                       trial_scales)

@@ -267,6 +267,14 @@ class Costs(Frozen):
         return value
 
 
+class History(Frozen):
+    """The area's published figures before the run starts, which reports draw beside the
+    projection (the engine does not read them)."""
+
+    cla_at_31_march: dict[dt.date, Sourced[NonNeg]] = {}
+    cla_rate_per_10000: dict[dt.date, Sourced[NonNeg]] = {}
+
+
 class ParameterSet(Frozen):
     """Everything the engine needs, validated, with provenance."""
 
@@ -283,6 +291,7 @@ class ParameterSet(Frozen):
     exits: Exits
     foster_carers: FosterCarers
     homes: list[Home]
+    history: History | None = None
 
     @field_validator("programmes")
     @classmethod

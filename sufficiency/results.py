@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from . import __version__
+from .version import __version__
 from .calendar import Calendar
 from .measures import CAPACITY_POOLS, Replication
 from .parameters import provenance

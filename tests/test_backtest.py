@@ -8,11 +8,11 @@ import pandas as pd
 import pytest
 from click.testing import CliRunner
 
-from calibration.backtest import COLUMNS, backtest
-from calibration.fit import Settings
-from calibration.provenance import tokens
-from calibration.sources import load_sources
-from cli import cli
+from sufficiency.calibration.backtest import COLUMNS, backtest
+from sufficiency.calibration.fit import Settings
+from sufficiency.calibration.provenance import tokens
+from sufficiency.calibration.sources import load_sources
+from sufficiency.cli import cli
 from sufficiency.parameters import provenance
 
 TRAIN_UNTIL = dt.date(2022, 3, 31)

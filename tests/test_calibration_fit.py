@@ -8,15 +8,15 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from calibration import history, simulate
-from calibration.figures import Figures
-from calibration.fit import FitError, Settings, fit, parameters
-from calibration.knobs import KNOBS
-from calibration.report import target_frame
-from calibration.sources import COLUMNS
+from sufficiency.calibration import history, simulate
+from sufficiency.calibration.figures import Figures
+from sufficiency.calibration.fit import FitError, Settings, fit, parameters
+from sufficiency.calibration.knobs import KNOBS
+from sufficiency.calibration.report import target_frame
+from sufficiency.calibration.sources import COLUMNS
 from sufficiency.parameters import read_yaml
 
-from calibration.fit import PRIORS
+from sufficiency.calibration.fit import PRIORS
 
 START = dt.date(2019, 4, 1)
 TRAIN_UNTIL = dt.date(2022, 3, 31)

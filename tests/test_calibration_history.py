@@ -9,14 +9,14 @@ import numpy as np
 import pytest
 from click.testing import CliRunner
 
-from calibration import history
-from calibration.fit import starting_data
-from calibration.provenance import verify
-from calibration.reproduce import savings
-from calibration.simulate import CARE, HOME, ONGOING, History, Sample, Teams
-from calibration.sources import load_sources, until
-from calibration.trends import count_level, share_level
-from cli import cli
+from sufficiency.calibration import history
+from sufficiency.calibration.fit import starting_data
+from sufficiency.calibration.provenance import verify
+from sufficiency.calibration.reproduce import savings
+from sufficiency.calibration.simulate import CARE, HOME, ONGOING, History, Sample, Teams
+from sufficiency.calibration.sources import load_sources, until
+from sufficiency.calibration.trends import count_level, share_level
+from sufficiency.cli import cli
 from sufficiency.calendar import Calendar
 from sufficiency.parameters import load_parameters
 from sufficiency.pathway import PROGRAMMES, Programme

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from calibration.provenance import checks, claims_seed, evaluate, tokens, verify
-from calibration.sources import load_sources
+from sufficiency.calibration.provenance import checks, claims_seed, evaluate, tokens, verify
+from sufficiency.calibration.sources import load_sources
 from sufficiency.parameters import ParameterSet, load_parameters, provenance
 
 BASELINE = Path(__file__).resolve().parents[1] / "calibration" / "leicester.yaml"

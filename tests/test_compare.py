@@ -12,7 +12,7 @@ import pytest
 import yaml
 from click.testing import CliRunner
 
-from cli import cli
+from sufficiency.cli import cli
 from sufficiency.compare import (ALL, COLUMNS, compare_scenarios, crossing, pairing_ratio,
                                  sweep_effects)
 from sufficiency.effects import apply_effect, care_share, deflators_at, with_effect

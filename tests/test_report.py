@@ -16,7 +16,7 @@ import pandas as pd
 import pytest
 from click.testing import CliRunner
 
-from cli import cli
+from sufficiency.cli import cli
 from sufficiency.calendar import financial_year
 from sufficiency.output import save, write_run
 from sufficiency.report import html as html_report

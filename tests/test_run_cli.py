@@ -12,7 +12,7 @@ import pytest
 import yaml
 from click.testing import CliRunner
 
-from cli import cli
+from sufficiency.cli import cli
 from sufficiency.errors import InputError
 from sufficiency.output import save
 

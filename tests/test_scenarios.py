@@ -10,7 +10,7 @@ import pytest
 import yaml
 from click.testing import CliRunner
 
-from cli import cli
+from sufficiency.cli import cli
 from sufficiency.calendar import Calendar
 from sufficiency.errors import InputError
 from sufficiency.runner import run

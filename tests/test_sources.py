@@ -11,7 +11,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from calibration.sources import (
+from sufficiency.calibration.sources import (
     COLUMNS,
     SOURCES_DIR,
     Figure,

@@ -13,7 +13,6 @@ from matplotlib import dates
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
-from calibration.sources import series
 from ..pathway import PLACEMENT_NAMES, PROGRAMMES
 from ..measures import CAPACITY_POOLS
 from .folder import Results, RunFolder
@@ -84,13 +83,20 @@ def fan(ax, x, frame: pd.DataFrame) -> None:
 def history(run: RunFolder) -> tuple[pd.Series, pd.Series, float | None]:
     """Published CLA counts at 31 March, and the published rate per 10,000 converted to
     children with the scenario's child population; both before the run starts."""
-    start = pd.Timestamp(run.meta["start_date"])
-    counts = series("cla_at_31_march")
-    counts = counts[counts.index < start]
-    population = (run.meta["parameters"].get("child_population") or {}).get("value")
-    rates = series("cla_rate_per_10000")
-    converted = rates[rates.index < start] * population / 10_000 if population else rates[:0]
+    params = run.meta["parameters"]
+    counts = published(params, "cla_at_31_march")
+    population = (params.get("child_population") or {}).get("value")
+    rates = published(params, "cla_rate_per_10000")
+    converted = rates * population / 10_000 if population else rates[:0]
     return counts, converted, population
+
+
+def published(params: dict, measure: str) -> pd.Series:
+    """A published series from the parameter set's ``history``, indexed by date."""
+    figures = (params.get("history") or {}).get(measure) or {}
+    dates = pd.to_datetime(list(figures))
+    return pd.Series([f["value"] for f in figures.values()], index=dates, dtype=float,
+                     name=measure)
 
 
 def cla_chart(results: Results) -> Chart:

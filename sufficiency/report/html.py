@@ -11,7 +11,7 @@ from typing import Any, Iterable
 
 import pandas as pd
 
-from .. import __version__
+from ..version import __version__
 from . import tables
 from .charts import Chart, all_charts, placed_externally, POOL_NAMES
 from .files import replacing

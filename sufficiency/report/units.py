@@ -35,6 +35,8 @@ UNITS: tuple[tuple[str, str, str], ...] = (
     (r"beds$", "beds", "number"),
     (r"^population\.total$", "children", "number"),
     (r"^child_population$", "children aged 0-17", "number"),
+    (r"^history\.cla_at_31_march\.", "children", "number"),
+    (r"^history\.cla_rate_per_10000\.", "per 10,000 children", "number"),
     (r"eligible_placements$", "placement types", "number"),
 )
 

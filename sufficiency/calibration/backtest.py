@@ -18,9 +18,9 @@ import numpy as np
 import pandas as pd
 from rich.console import Console
 
-from sufficiency.errors import InputError
-from sufficiency.output import write_csv
-from sufficiency.parameters import ParameterSet
+from ..errors import InputError
+from ..output import write_csv
+from ..parameters import ParameterSet
 
 from .files import parameter_yaml
 from .figures import Figures, Row

@@ -8,7 +8,7 @@ import pandas as pd
 from rich.console import Console
 from rich.table import Table
 
-from sufficiency.parameters import ParameterSet
+from ..parameters import ParameterSet
 
 from .fit import Fit
 from .provenance import assumptions

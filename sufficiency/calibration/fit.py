@@ -23,8 +23,9 @@ import numpy as np
 import pandas as pd
 from scipy.optimize import least_squares
 
-from sufficiency.calendar import add_years
-from sufficiency.parameters import ParameterSet, build_parameters, read_yaml
+from ..shipped import calibration_dir
+from ..calendar import add_years
+from ..parameters import ParameterSet, build_parameters, read_yaml
 
 from . import direct, history, trends
 from .figures import Figures
@@ -33,7 +34,7 @@ from .simulate import History, run
 from .sources import until
 from .targets import Target, targets
 
-PRIORS = Path(__file__).with_name("priors.yaml")
+PRIORS = calibration_dir() / "priors.yaml"
 PRIOR_SD = 0.5
 STEP = 0.1
 Z95 = 1.959964

@@ -14,7 +14,7 @@ from typing import Callable
 
 import numpy as np
 
-from sufficiency.pathway import PLACEMENTS, State
+from ..pathway import PLACEMENTS, State
 
 from .figures import Figures, Row
 from .history import financial_year_start

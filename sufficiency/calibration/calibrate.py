@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from sufficiency.parameters import ParameterSet
+from ..parameters import ParameterSet
 
 from .files import parameter_yaml, write_all
 from .fit import Fit, Settings, fit, parameters

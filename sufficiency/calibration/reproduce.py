@@ -17,7 +17,7 @@ from typing import Callable
 
 import numpy as np
 
-from sufficiency.pathway import PROGRAMMES
+from ..pathway import PROGRAMMES
 
 from . import history
 from .figures import Figures, Row

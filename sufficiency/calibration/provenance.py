@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
-from sufficiency.parameters import SEED_FILE, SOURCE_KINDS, ParameterSet, provenance
+from ..parameters import SEED_FILE, SOURCE_KINDS, ParameterSet, provenance
 
 TOKEN = re.compile(r"\{([a-z][a-z0-9_]*)@([^{}]+)\}")
 CHECKS = re.compile(r"\[([^\[\]]*=[^\[\]]*)\]")

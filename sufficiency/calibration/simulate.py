@@ -14,11 +14,11 @@ from multiprocessing import get_context
 
 import numpy as np
 
-from sufficiency.calendar import Calendar
-from sufficiency.engine.model import Change, Model, replicate
-from sufficiency.measures import flow_array, routes_for, state_arrays
-from sufficiency.parameters import ParameterSet
-from sufficiency.pathway import (
+from ..calendar import Calendar
+from ..engine.model import Change, Model, replicate
+from ..measures import flow_array, routes_for, state_arrays
+from ..parameters import ParameterSet
+from ..pathway import (
     DAYS_PER_YEAR,
     PLACEMENTS,
     PROGRAMME_STATE,
@@ -27,9 +27,9 @@ from sufficiency.pathway import (
     Programme,
     State,
 )
-from sufficiency.records import COUNTED_INDEX
-from sufficiency.runner import chunks, parameter_rng, parse_params, replication_seed
-from sufficiency.uncertainty import draw_parameters
+from ..records import COUNTED_INDEX
+from ..runner import chunks, parameter_rng, parse_params, replication_seed
+from ..uncertainty import draw_parameters
 
 CLA = [STATE_INDEX[p] for p in PLACEMENTS]
 HOME, CARE, ONGOING = 1, 2, 0

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Callable
 
-from sufficiency.pathway import PLACEMENT_NAMES
+from ..pathway import PLACEMENT_NAMES
 
 from .direct import find
 from .figures import Figures, significant

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import yaml
 
-from sufficiency.parameters import ParameterSet
+from ..parameters import ParameterSet
 
 
 class Dumper(yaml.SafeDumper):

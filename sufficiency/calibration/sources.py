@@ -19,9 +19,10 @@ from pathlib import Path
 
 import pandas as pd
 
-from sufficiency.errors import InputError
+from ..shipped import calibration_dir
+from ..errors import InputError
 
-SOURCES_DIR = Path(__file__).parent / "sources"
+SOURCES_DIR = calibration_dir() / "sources"
 COLUMNS = ("measure", "period", "value", "unit", "source_file", "location", "note")
 REQUIRED = ("measure", "period", "value", "unit", "source_file", "location")
 PERIOD_FORMS = "a period like '2023-24', '2024-25 Q3' or '2025-03-31'"

@@ -11,8 +11,8 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from sufficiency.engine.model import Change
-from sufficiency.parameters import ParameterSet, build_parameters
+from ..engine.model import Change
+from ..parameters import ParameterSet, build_parameters
 
 from .direct import put
 from .figures import Figures, Row, significant
@@ -175,6 +175,14 @@ def data_path(live: str) -> str:
     return f"entries[{name}].{tail}"
 
 
+def published(fig: Figures, day: dt.date) -> dict[str, Any]:
+    """The area's published children-looked-after figures up to ``day``, for reports."""
+    words = {"cla_at_31_march": "children looked after",
+             "cla_rate_per_10000": "children looked after per 10,000 children"}
+    return {measure: {r.end: fig.derived(r.token, text) for r in fig.rows(measure) if r.end <= day}
+            for measure, text in words.items()}
+
+
 def at(data: dict, fig: Figures, start: dt.date, end: dt.date,
        known_until: dt.date) -> tuple[ParameterSet, list[Change]]:
     """The parameter set starting on ``start`` and the known changes up to ``end``.
@@ -187,6 +195,7 @@ def at(data: dict, fig: Figures, start: dt.date, end: dt.date,
     children, children_expr = child_population(fig, day)
     total, total_expr = cla_total(fig, day, children_expr)
     out["child_population"] = children
+    out["history"] = published(fig, day)
     put(out, "population.total", total)
     put(out, "population.placement_shares",
         placement_shares(fig, day, data["population"]["placement_shares"]["value"]))

@@ -1,0 +1,251 @@
+"""The `sufficiency` command: thin click commands over the library."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import click
+
+from .version import __version__
+from .errors import InputError
+from .console import print_run_summary, progress_bar
+from .output import check_target, save, write_run
+from .report import check_reports, write_reports, write_reports_via
+from .runner import run as run_scenario
+from .compare import (SCALES, check_names, compare_scenarios, print_comparison,
+                                  print_scenarios, sweep_effects)
+from .effects import EFFECTS
+from .scenario import list_scenarios, load_scenario
+
+
+class Group(click.Group):
+    """A click group that turns a user's mistake into a message and exit status 2."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except InputError as err:
+            click.echo(f"Error: {err.file}: {err.field}: {err.expected}", err=True)
+            ctx.exit(2)
+
+
+def report_options(command):
+    """--xlsx FILE and --html FILE: the finance workbook and the scrutiny report."""
+    command = click.option("--html", type=click.Path(path_type=Path), default=None,
+                           help="Write the scrutiny report (one self-contained HTML file).")(command)
+    return click.option("--xlsx", type=click.Path(path_type=Path), default=None,
+                        help="Write the finance workbook (Excel).")(command)
+
+
+def projection_options(replications: int):
+    """--years, --replications, --seed and --jobs, with the command's default replications."""
+    def add(command):
+        for option in reversed((
+            click.option("--years", default=5, show_default=True, type=click.IntRange(1, 30),
+                         help="Years to project from the start date."),
+            click.option("--replications", default=replications, show_default=True,
+                         type=click.IntRange(1, 100_000)),
+            click.option("--seed", default=1, show_default=True, type=click.IntRange(0, None)),
+            click.option("--jobs", default=1, show_default=True, type=click.IntRange(1, 256),
+                         help="Worker processes; results are identical for any number."),
+        )):
+            command = option(command)
+        return command
+    return add
+
+
+@click.group(cls=Group)
+@click.version_option(__version__, prog_name="sufficiency")
+def cli() -> None:
+    """Forecast children looked after, placements and costs for a local authority."""
+
+
+@cli.command()
+@click.argument("scenario", type=click.Path(path_type=Path))
+@projection_options(replications=200)
+@click.option("--out", type=click.Path(path_type=Path), default=None,
+              help="Folder for stocks.csv, snapshots.csv, flows.csv, costs.csv and run.json.")
+@click.option("--force", is_flag=True, help="Replace an existing results folder.")
+@click.option("--quiet", is_flag=True, help="No progress bar.")
+@click.option("--event-log", default=0, show_default=True, type=click.IntRange(0, None),
+              metavar="N", help="Also write events.csv: every change of state in the first N "
+                                "replications, for checking the model (needs --out).")
+@report_options
+def run(scenario: Path, years: int, replications: int, seed: int, jobs: int,
+        out: Path | None, force: bool, quiet: bool, event_log: int, xlsx: Path | None,
+        html: Path | None) -> None:
+    """Project a SCENARIO (YAML) and print CLA and cost by year."""
+    if event_log and out is None:
+        raise click.UsageError("--event-log writes events.csv into the results folder: "
+                               "give --out DIR too")
+    loaded = load_scenario(scenario)
+    if out is not None:
+        check_target(out, force)
+    check_reports(xlsx, html, force)
+    with progress_bar(replications, quiet, jobs=jobs) as advance:
+        result = run_scenario(loaded, years=years, replications=replications, seed=seed,
+                              jobs=jobs, progress=advance, event_logs=min(event_log, replications))
+    print_run_summary(result)
+    if out is not None:
+        save(out, force, lambda folder: write_run(result, folder))
+        click.echo(f"Results written to {out}")
+        write_reports(out, xlsx, html)
+    elif xlsx is not None or html is not None:
+        write_reports_via(lambda folder: write_run(result, folder), loaded.name, xlsx, html)
+    echo_reports(xlsx, html)
+
+
+@cli.command()
+@click.argument("results_dir", type=click.Path(path_type=Path))
+@report_options
+@click.option("--force", is_flag=True, help="Replace existing report files.")
+def report(results_dir: Path, xlsx: Path | None, html: Path | None, force: bool) -> None:
+    """Write the finance workbook (--xlsx) and/or the scrutiny report (--html) from a
+    RESULTS_DIR written by 'run --out' or 'compare --out'; nothing is simulated again."""
+    if xlsx is None and html is None:
+        raise click.UsageError("give --xlsx FILE, --html FILE or both")
+    check_reports(xlsx, html, force)
+    write_reports(results_dir, xlsx, html)
+    echo_reports(xlsx, html)
+
+
+@cli.command()
+@click.argument("base", type=click.Path(path_type=Path))
+@click.argument("others", nargs=-1, required=True, type=click.Path(path_type=Path))
+@projection_options(replications=500)
+@click.option("--out", type=click.Path(path_type=Path), default=None,
+              help="Folder for comparison.csv, compare.json, savings.csv and a run folder per "
+                   "scenario.")
+@click.option("--force", is_flag=True, help="Replace an existing results folder.")
+@click.option("--quiet", is_flag=True, help="No progress bar.")
+@click.option("--effect", type=click.Choice(EFFECTS), default="service", show_default=True,
+              help="Programme effects: as the service reports, from published trials, or none.")
+@click.option("--sweep", is_flag=True,
+              help="Also sweep the effect size (via the targeting deflator) and show where each "
+                   "investment stops paying for itself (sweep.csv, break_even.csv).")
+@click.option("--sweep-replications", default=100, show_default=True,
+              type=click.IntRange(1, 100_000), help="Replications at each point of the sweep.")
+@report_options
+def compare(base: Path, others: tuple[Path, ...], years: int, replications: int, seed: int,
+            jobs: int, out: Path | None, force: bool, quiet: bool, effect: str, sweep: bool,
+            sweep_replications: int, xlsx: Path | None, html: Path | None) -> None:
+    """Compare OTHERS against BASE (scenario YAML files) in paired runs and rank them."""
+    first, rest = load_scenario(base), [load_scenario(path) for path in others]
+    if out is not None or xlsx is not None or html is not None:
+        check_names(first, rest)
+    if out is not None:
+        check_target(out, force)
+    check_reports(xlsx, html, force)
+    total = (1 + len(rest)) * (replications + (sweep_replications * len(SCALES) if sweep else 0))
+    with progress_bar(total, quiet, jobs=jobs) as advance:
+        result = compare_scenarios(first, rest, years=years, replications=replications, seed=seed,
+                                   jobs=jobs, progress=advance, effect=effect)
+        if sweep:
+            result.sweep = sweep_effects(first, rest, SCALES, years, sweep_replications, seed,
+                                         jobs, advance)
+    print_comparison(result)
+    if out is not None:
+        save(out, force, result.write)
+        click.echo(f"Results written to {out}")
+        write_reports(out, xlsx, html)
+    elif xlsx is not None or html is not None:
+        write_reports_via(result.write, f"{first.name}-comparison", xlsx, html)
+    echo_reports(xlsx, html)
+
+
+@cli.command()
+@click.argument("folder", default="scenarios", type=click.Path(path_type=Path))
+@click.option("--sources", is_flag=True, help="Also list each scenario's sources.")
+def scenarios(folder: Path, sources: bool) -> None:
+    """List the scenarios in FOLDER (default: scenarios) with their descriptions."""
+    print_scenarios(list_scenarios(folder), sources)
+
+
+def fit_options(command):
+    """--replications (per fit evaluation), --seed, --jobs, --max-evaluations, --window-years."""
+    for option in reversed((
+        click.option("--replications", default=16, show_default=True,
+                     type=click.IntRange(2, 10_000), help="Replications per fit evaluation."),
+        click.option("--seed", default=1, show_default=True, type=click.IntRange(0, None)),
+        click.option("--jobs", default=1, show_default=True, type=click.IntRange(1, 256),
+                     help="Worker processes; results are identical for any number."),
+        click.option("--max-evaluations", default=40, show_default=True,
+                     type=click.IntRange(1, 10_000), help="Optimiser steps before giving up."),
+        click.option("--window-years", default=3, show_default=True, type=click.IntRange(1, 8),
+                     help="Years of history before the training date that the fit simulates."),
+    )):
+        command = option(command)
+    return command
+
+
+@cli.command()
+@click.option("--out", type=click.Path(path_type=Path, dir_okay=False),
+              default=Path("calibration/leicester.yaml"), show_default=True,
+              help="The parameter set to write; the fit report goes beside it.")
+@fit_options
+@click.option("--reproduce-replications", default=48, show_default=True,
+              type=click.IntRange(2, 10_000), help="Replications for the reports' own figures.")
+def calibrate(out: Path, replications: int, seed: int, jobs: int, max_evaluations: int,
+              window_years: int, reproduce_replications: int) -> None:
+    """Fit the baseline parameter set to the council's reported figures."""
+    from .calibration.calibrate import calibrate as calibrate_baseline, write as write_calibration
+    from .calibration.fit import FitError, Settings as FitSettings
+    from .calibration.report import print_report as print_fit_report
+
+    started = time.perf_counter()
+    settings = FitSettings(replications, seed, jobs, max_evaluations, window_years)
+    try:
+        result = calibrate_baseline(settings, reproduce_replications)
+    except FitError as err:
+        raise click.ClickException(f"{err}; nothing written") from None
+    print_fit_report(result.fit, result.reproduced)
+    for path in write_calibration(result, out):
+        click.echo(f"Written {path}")
+    click.echo(f"Calibrated in {time.perf_counter() - started:.0f} s")
+
+
+@cli.command()
+@click.option("--train-until", required=True, type=click.DateTime(formats=["%Y-%m-%d"]),
+              help="Calibrate on figures for periods ending by this date only.")
+@click.option("--out", type=click.Path(path_type=Path), default=None,
+              help="Folder for backtest.csv, mape.csv and the training fit report.")
+@click.option("--force", is_flag=True, help="Replace an existing results folder.")
+@fit_options
+@click.option("--forecast-replications", default=200, show_default=True,
+              type=click.IntRange(2, 100_000))
+def backtest(train_until, out: Path | None, force: bool, replications: int, seed: int,
+             jobs: int, max_evaluations: int, window_years: int,
+             forecast_replications: int) -> None:
+    """Calibrate on figures to --train-until, forecast the later years and score the forecast
+    against the reports, persistence and a linear trend."""
+    from .calibration.backtest import backtest as run_backtest
+    from .calibration.backtest import check_train_until, print_backtest, write_backtest
+    from .calibration.fit import FitError, Settings as FitSettings
+    from .calibration.sources import load_sources
+
+    sources = load_sources()
+    check_train_until(sources, train_until.date())
+    if out is not None:
+        check_target(out, force)
+    settings = FitSettings(replications, seed, jobs, max_evaluations, window_years)
+    try:
+        result = run_backtest(sources, train_until.date(), settings, forecast_replications)
+    except FitError as err:
+        raise click.ClickException(f"{err}; nothing written") from None
+    print_backtest(result)
+    if out is not None:
+        save(out, force, lambda folder: write_backtest(result, folder))
+        click.echo(f"Results written to {out}")
+
+
+def echo_reports(xlsx: Path | None, html: Path | None) -> None:
+    for kind, path in (("Workbook", xlsx), ("Report", html)):
+        if path is not None:
+            click.echo(f"{kind} written to {path}")
+
+
+main = cli
+
+if __name__ == "__main__":
+    main()
