@@ -37,8 +37,9 @@ class Figures:
     def rows(self, measure: str) -> list[Row]:
         """Every figure of a measure, oldest period end first."""
         found = self.df[self.df["measure"] == measure].sort_values("period_end", kind="stable")
-        return [Row(r.measure, r.period, float(r.value), r.source_file, r.location,
-                    r.period_end.date()) for r in found.itertuples(index=False)]
+        return [Row(str(r["measure"]), str(r["period"]), float(r["value"]), str(r["source_file"]),
+                    str(r["location"]), pd.Timestamp(r["period_end"]).date())
+                for r in found.to_dict("records")]
 
     def get(self, measure: str, period: str) -> Row | None:
         return next((r for r in self.rows(measure) if r.period == period), None)

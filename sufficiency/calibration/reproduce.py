@@ -56,6 +56,12 @@ def year(fy: str) -> tuple[dt.date, dt.date]:
     return dt.date(first, 4, 1), dt.date(first + 1, 3, 31)
 
 
+def saving(span: tuple[dt.date, dt.date], cost: float,
+           in_year: bool) -> Callable[[History, Teams], np.ndarray]:
+    """Gross savings the council's way over ``span``, at ``cost`` avoided a child."""
+    return lambda h, t: savings(h, span[0], span[1], t, cost, in_year)
+
+
 def figures(fig: Figures) -> list[Figure]:
     """The figures reproduced for 2023/24 and 2024/25."""
     y23 = year("2023-24")
@@ -90,8 +96,7 @@ def figures(fig: Figures) -> list[Figure]:
         for in_year, label in ((True, "in-year"), (False, "full-year")):
             found.append(Figure(fy, f"gross savings, {label} (council's way, £{cost.value:,.0f} "
                                 f"avoided a child)",
-                                measure, period, lambda h, t, c=cost.value, y=year(fy),
-                                i=in_year: savings(h, *y, t, c, i)))
+                                measure, period, saving(year(fy), cost.value, in_year)))
     return [f for f in found if fig.get(f.measure, f.period) is not None]
 
 
@@ -105,7 +110,8 @@ def reproduce(fit: Fit, replications: int, seed: int, jobs: int) -> list[dict]:
         first, last = year(f.year)
         if first < fit.first or last > fit.last:
             continue
-        reported: Row = fit.figures.get(f.measure, f.period)
+        reported = fit.figures.get(f.measure, f.period)
+        assert reported is not None, "figures() keeps only reported figures"
         values = f.simulated(h, team)
         p05, p95 = np.percentile(values, [5, 95])
         rows.append({"year": f.year, "figure": f.label, "measure": f.measure,

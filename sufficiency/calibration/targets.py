@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from functools import partial
+from operator import methodcaller
 from typing import Callable
 
 import numpy as np
@@ -44,7 +46,15 @@ class Target:
 
 
 def rate(h: History, date: dt.date) -> np.ndarray:
-    return h.cla(date) / h.params.child_population.value * 10_000
+    children = h.params.child_population
+    assert children is not None, "a rate target needs the child population"
+    return h.cla(date) / children.value * 10_000
+
+
+def flow(method: str, span: tuple[dt.date, dt.date],
+         team: Callable[[History], Teams]) -> Simulated:
+    """A simulated flow: ``History.<method>`` over ``span``, counting ``team``'s work."""
+    return lambda h: getattr(h, method)(*span, team(h))
 
 
 def stock_targets(fig: Figures, first: dt.date, last: dt.date) -> list[Target]:
@@ -52,16 +62,16 @@ def stock_targets(fig: Figures, first: dt.date, last: dt.date) -> list[Target]:
     out = []
     counts = fig.rows("cla_at_31_march")
     for row in in_window(counts, first, last):
-        out.append(Target(row, lambda h, d=row.end: h.cla(d), 0.0, "children looked after"))
+        out.append(Target(row, methodcaller("cla", row.end), 0.0, "children looked after"))
     for row in in_window(fig.rows("cla_rate_per_10000"), first, last):
         if not any(abs((c.end - row.end).days) <= 31 for c in counts):
-            out.append(Target(row, lambda h, d=row.end: rate(h, d), ROUNDING,
+            out.append(Target(row, partial(rate, date=row.end), ROUNDING,
                               "CLA per 10,000 children aged 0-17 (published as whole numbers)"))
     for row in in_window(fig.rows("pct_cla_in_foster"), first, last):
-        out.append(Target(row, lambda h, d=row.end: h.share(d, FOSTER, PLACEMENTS),
+        out.append(Target(row, methodcaller("share", row.end, FOSTER, PLACEMENTS),
                           0.01 * ROUNDING, "share of CLA in foster placements (whole percent)"))
     for row in in_window(fig.rows("pct_cla_with_inhouse_carers"), first, last):
-        out.append(Target(row, lambda h, d=row.end: h.share(d, IN_HOUSE, FOSTER),
+        out.append(Target(row, methodcaller("share", row.end, IN_HOUSE, FOSTER),
                           0.01 * ROUNDING, "share of fostered children with in-house or "
                           "connected carers (assumption: the denominator is foster placements)"))
     return out
@@ -101,12 +111,12 @@ def flow_targets(fig: Figures, first: dt.date, last: dt.date) -> list[Target]:
             span = flow_period(row)
             if span is None or span[0] < first or span[1] > last:
                 continue
-            out.append(Target(row, lambda h, s=span, m=method: getattr(h, m)(*s, team(h)),
+            out.append(Target(row, flow(method, span, team),
                               DEFINITION * row.value,
                               f"{text} (assumption: 10% for differences in counting)"))
     for row in in_window(fig.rows("avg_months_in_care"), first, last):
         if len(row.period) == 7 and financial_year_start(row.end) >= first:
-            out.append(Target(row, lambda h, y=row.period: h.months_in_care(y),
+            out.append(Target(row, methodcaller("months_in_care", row.period),
                               DEFINITION * row.value,
                               "average CLA over exits a year, in months (Little's law; "
                               "assumption: 10% as the report does not say whom it averages)"))

@@ -76,7 +76,7 @@ def foster_carers(data: dict, fig: Figures) -> None:
     new = recent(fig, "new_foster_carers")
     households = fig.latest("foster_households")
     carers = fig.get("foster_carers_end_of_year", households.period) if households else None
-    if new and carers is not None:
+    if new and households is not None and carers is not None:
         level = count_level([r.value for r in new])
         ratio = households.value / carers.value
         terms = " + ".join(r.token for r in new)
@@ -91,14 +91,13 @@ def foster_carers(data: dict, fig: Figures) -> None:
 
 def attrition(data: dict, fig: Figures) -> None:
     """Carers leaving a year over carers at the start: start + new - end, pooled."""
-    years = [r for r in recent(fig, "foster_carers_start_of_year")
-             if fig.get("new_foster_carers", r.period)
-             and fig.get("foster_carers_end_of_year", r.period)]
-    if not years:
+    rows = [(r, n, e) for r in recent(fig, "foster_carers_start_of_year")
+            if (n := fig.get("new_foster_carers", r.period))
+            and (e := fig.get("foster_carers_end_of_year", r.period))]
+    if not rows:
         return
+    years, new, ends = (list(column) for column in zip(*rows))
     starts = [r.value for r in years]
-    new = [fig.get("new_foster_carers", r.period) for r in years]
-    ends = [fig.get("foster_carers_end_of_year", r.period) for r in years]
     left = [s + n.value - e.value for s, n, e in zip(starts, new, ends)]
     level = share_level(left, starts)
     leavers = " + ".join(f"({s.token} + {n.token} - {e.token})"

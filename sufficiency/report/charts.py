@@ -6,10 +6,12 @@ from __future__ import annotations
 import datetime as dt
 import io
 from dataclasses import dataclass
+from typing import Literal
 
 import numpy as np
 import pandas as pd
 from matplotlib import dates
+from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
@@ -44,8 +46,8 @@ def png(fig: Figure) -> bytes:
     return buffer.getvalue()
 
 
-def panels(n: int, height: float = 3.2, cols: int = 1, sharey: bool | str = True
-           ) -> tuple[Figure, np.ndarray]:
+def panels(n: int, height: float = 3.2, cols: int = 1, sharey: bool | Literal["col"] = True
+           ) -> tuple[Figure, list[Axes]]:
     """A figure with one panel per scenario (or item), in rows of ``cols``, sharing axes."""
     rows = -(-n // cols)
     fig = Figure(figsize=(8.5 if cols > 1 else 8, height * rows), layout="constrained")
@@ -57,7 +59,7 @@ def panels(n: int, height: float = 3.2, cols: int = 1, sharey: bool | str = True
             ax.spines[side].set_visible(False)
     for ax in axes.flat[n:]:
         ax.set_visible(False)
-    return fig, axes.flat
+    return fig, list(axes.flat)
 
 
 def years_axis(ax) -> None:
@@ -175,7 +177,7 @@ def mix_chart(results: Results) -> Chart:
     for ax, run in zip(axes, results.runs):
         rows = run.stocks[run.stocks["state"].isin(PLACEMENT_NAMES)]
         wide = rows.pivot(index="date", columns="state", values="mean")[list(PLACEMENT_NAMES)]
-        layers = ax.stackplot(wide.index, wide.T.to_numpy(), labels=[label(p) for p in wide],
+        layers = ax.stackplot(wide.index, wide.T.to_numpy(), labels=[label(str(p)) for p in wide],
                               colors=[SHADES[i % len(SHADES)] for i in range(len(wide.columns))],
                               edgecolor="white", linewidth=0.3)
         for layer, hatch in zip(layers, HATCHES):
@@ -266,7 +268,7 @@ def waiting_chart(results: Results) -> Chart:
             alt.append(f"{label(programme)}, {run.name}: median "
                        + ", ".join(f"{count(v)} ({y})" for y, v in
                                    zip(rows["financial_year"], rows["p50"])) + ".")
-            ax.set_xticks(np.arange(len(rows)), [year_end(y).year for y in rows["financial_year"]])
+            ax.set_xticks(np.arange(len(rows)), [str(year_end(y).year) for y in rows["financial_year"]])
         ax.set_title(label(programme), loc="left", fontsize=10)
         ax.tick_params(labelbottom=True)
     axes[0].set_ylabel("waiting at 31 March")
