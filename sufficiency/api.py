@@ -1,11 +1,5 @@
 """The Python interface for analysts in notebooks: a run or a comparison as tidy pandas
-DataFrames, with the results folder and both reports writable from them.
-
-``sufficiency/__init__.py`` exports ``run`` and ``compare`` from here. This module imports the
-``sufficiency.compare`` module first, so the package attribute ``compare`` ends up naming the
-function below while ``from sufficiency.compare import ...`` still reaches the module. Without
-that module (an installation that lacks the comparison library) ``compare`` says so.
-"""
+DataFrames, with the results folder and both reports writable from them."""
 
 from __future__ import annotations
 
@@ -16,18 +10,12 @@ from pathlib import Path
 import pandas as pd
 
 from .output import save, write_run
+from .paired import Comparison, compare_scenarios
 from .report import check_reports, write_reports_via
 from .report.folder import RUN_FILES, RunFrames
 from .results import RunResult
 from .runner import run as run_scenario
 from .scenario import load_scenario
-
-try:
-    from .compare import Comparison, compare_scenarios
-except ModuleNotFoundError as missing:
-    if missing.name != f"{__package__}.compare":
-        raise
-    Comparison = compare_scenarios = None
 
 
 class Writable(ABC):
@@ -49,16 +37,17 @@ class Writable(ABC):
 
     def to_excel(self, path: str | Path, force: bool = False) -> Path:
         """The finance workbook."""
-        return self.reports(Path(path), None, force)
+        self.reports(Path(path), None, force)
+        return Path(path)
 
     def to_html(self, path: str | Path, force: bool = False) -> Path:
         """The scrutiny report: one self-contained HTML file."""
-        return self.reports(None, Path(path), force)
+        self.reports(None, Path(path), force)
+        return Path(path)
 
-    def reports(self, xlsx: Path | None, html: Path | None, force: bool) -> Path:
+    def reports(self, xlsx: Path | None, html: Path | None, force: bool) -> None:
         check_reports(xlsx, html, force)
         write_reports_via(self.write, self.name, xlsx, html)
-        return xlsx or html
 
 
 @dataclass(frozen=True)
@@ -69,7 +58,7 @@ class Projection(RunFrames, Writable):
     result: RunResult
 
     @classmethod
-    def of(cls, result: RunResult) -> "Projection":
+    def of(cls, result: RunResult) -> Projection:
         frames = {name: getattr(result, f"{name}_frame")() for name in RUN_FILES}
         return cls(result=result, **frames)
 
@@ -91,7 +80,7 @@ class ScenarioComparison(Writable):
     """Scenarios against a base, paired: ``comparison`` is comparison.csv as a DataFrame and
     ``projections`` each scenario's run (the base first)."""
 
-    source: "Comparison"
+    source: Comparison
     comparison: pd.DataFrame
     projections: dict[str, Projection]
 
@@ -115,9 +104,6 @@ def compare(base: str | Path, *others: str | Path, years: int = 5, replications:
             seed: int = 1, jobs: int = 1, effect: str = "service") -> ScenarioComparison:
     """Compare scenario files against a base with common random numbers; the same results as
     ``sufficiency compare``."""
-    if compare_scenarios is None:
-        raise RuntimeError("scenario comparison needs the sufficiency.compare module, which "
-                           "this installation lacks")
     result = compare_scenarios(load_scenario(base), [load_scenario(o) for o in others],
                                years=years, replications=replications, seed=seed, jobs=jobs,
                                effect=effect)

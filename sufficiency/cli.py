@@ -9,12 +9,13 @@ import click
 
 from .version import __version__
 from .errors import InputError
-from .console import print_run_summary, progress_bar
+from .console.progress import progress_bar
+from .console.tables import print_comparison, print_run_summary, print_scenarios
 from .output import check_target, save, write_run
+from .paired import check_names, compare_scenarios
 from .report import check_reports, write_reports, write_reports_via
 from .runner import run as run_scenario
-from .compare import (SCALES, check_names, compare_scenarios, print_comparison,
-                                  print_scenarios, sweep_effects)
+from .sweep import SCALES, sweep_effects
 from .effects import EFFECTS
 from .scenario import list_scenarios, load_scenario
 

@@ -4,7 +4,7 @@ The council's way (for continuity with its reports): each child a programme dive
 carries a projected annual placement cost avoided, times the programme's targeting deflator,
 counted over a two-year placement spread across years 1, 2 and 3 after the diversion. The
 counterfactual way is the paired difference in placement cost between the base and the
-scenario (``sufficiency.compare``).
+scenario (``sufficiency.paired``).
 """
 
 from __future__ import annotations

@@ -13,14 +13,14 @@ import yaml
 from click.testing import CliRunner
 
 from sufficiency.cli import cli
-from sufficiency.compare import (ALL, COLUMNS, compare_scenarios, crossing, pairing_ratio,
-                                 sweep_effects)
 from sufficiency.effects import apply_effect, care_share, deflators_at, with_effect
 from sufficiency.errors import InputError
 from sufficiency.output import save
+from sufficiency.paired import ALL, COLUMNS, compare_scenarios, pairing_ratio
 from sufficiency.pathway import STATE_INDEX, State
 from sufficiency.savings import break_even, spread
 from sufficiency.scenario import load_scenario
+from sufficiency.sweep import crossing, sweep_effects
 
 from .conftest import BASELINE_SCENARIO, ROOT
 

@@ -18,11 +18,13 @@ from click.testing import CliRunner
 
 from sufficiency.cli import cli
 from sufficiency.calendar import financial_year
+from sufficiency.formatting import count, money
 from sufficiency.output import save, write_run
+from sufficiency.paired import compare_scenarios
 from sufficiency.report import html as html_report
 from sufficiency.report import read_results, write_reports
 from sufficiency.report.files import replacing
-from sufficiency.report.words import between, count, money
+from sufficiency.report.words import between
 from sufficiency.runner import run
 from sufficiency.scenario import load_scenario
 
@@ -49,10 +51,8 @@ def run_dir(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="module")
 def comparison_dir(tmp_path_factory) -> Path:
-    library = pytest.importorskip("sufficiency.compare", reason="the comparison library "
-                                  "(sufficiency.compare) is not installed")
     folder = tmp_path_factory.mktemp("compare") / "comparison"
-    result = library.compare_scenarios(load_scenario(BASELINE), [load_scenario(HILLVIEW)], years=YEARS,
+    result = compare_scenarios(load_scenario(BASELINE), [load_scenario(HILLVIEW)], years=YEARS,
                                replications=REPLICATIONS, seed=1)
     save(folder, False, result.write)
     return folder

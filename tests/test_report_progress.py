@@ -7,7 +7,7 @@ import io
 
 from rich.console import Console
 
-from sufficiency.console import duration, estimate, progress_bar
+from sufficiency.console.progress import duration, estimate, progress_bar
 
 
 def terminal() -> tuple[Console, io.StringIO]:

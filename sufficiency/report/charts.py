@@ -15,10 +15,11 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
+from ..formatting import count, money
 from ..pathway import PLACEMENT_NAMES, PROGRAMMES
 from ..measures import CAPACITY_POOLS
 from .folder import Results, RunFolder
-from .words import between, count, label, money
+from .words import between, label
 
 INK = "#1a1a1a"
 BAND_90 = "#c6d4e6"

@@ -17,14 +17,16 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from ..formatting import count, percent, pounds, year_label
 from ..pathway import PLACEMENT_NAMES
 from . import tables
 from .files import replacing
 from .folder import Results, scenario_changes
 from .units import describe, unit, written
-from .words import label, year_of
+from .words import label
 
 MONEY = '"£"#,##0'
+PENCE = '"£"0.00'
 COUNT = "#,##0"
 PERCENT = "0.0%"
 DATE = "yyyy-mm-dd"
@@ -98,14 +100,14 @@ def note(sheet: Worksheet, row: int, text: str, width: int, bold: bool = False) 
     sheet.merge_cells(start_row=row, start_column=1, end_row=row, end_column=max(width, 2))
 
 
-def shown(value: Any, fmt: str) -> str:
+def cell_text(value: Any, fmt: str) -> str:
     """Roughly the text Excel shows for a value in a number format."""
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         if fmt == MONEY:
-            return f"£{value:,.0f}"
+            return pounds(value)
         if fmt == PERCENT:
-            return f"{value * 100:.1f}%"
-        return f"{value:,.0f}" if fmt == COUNT else str(value)
+            return percent(value)
+        return count(value) if fmt == COUNT else str(value)
     if isinstance(value, (dt.date, dt.datetime)):
         return value.isoformat()[:10]
     return "" if value is None else str(value)
@@ -118,7 +120,7 @@ def fit_columns(sheet: Worksheet) -> None:
         for cell in row:
             if cell.value is None or cell.coordinate in sheet.merged_cells:
                 continue
-            size = len(shown(cell.value, cell.number_format)) + 2
+            size = len(cell_text(cell.value, cell.number_format)) + 2
             if size > TEXT_WIDTH:
                 cell.alignment = Alignment(wrap_text=True, vertical="top")
             widths[cell.column] = max(widths.get(cell.column, 8), min(size, TEXT_WIDTH))
@@ -188,9 +190,8 @@ def over_run_block(sheet: Worksheet, row: int, results: Results) -> None:
         cells: list[Cell] = [(run.name, None), ("", None), ("", None)]
         cells += [(over["kept"][q], COUNT) for q in PAIRED]
         cells += [(over["saving"][q], MONEY) for q in PAIRED]
-        cells += [(year_of(over["break_even"][q], years) or "not within the run", None)
-                  for q in PAIRED]
-        cells += [(over["return"][q], '"£"0.00') for q in PAIRED]
+        cells += [(year_label(over["break_even"][q], years), None) for q in PAIRED]
+        cells += [(over["return"][q], PENCE) for q in PAIRED]
         write_row(sheet, row + offset, cells)
 
 

@@ -11,14 +11,14 @@ from typing import Any, Iterable
 
 import pandas as pd
 
+from ..formatting import count, money, pence, times
 from ..version import __version__
 from . import tables
 from .charts import Chart, all_charts, placed_externally, POOL_NAMES
 from .files import replacing
 from .folder import Results, RunFolder, scenario_changes
 from .units import describe, with_unit
-from .words import (between, break_even, count, kept_out_range, money, pence,
-                    saving_range)
+from .words import Format, between, break_even, kept_out_range, saving_range
 
 CSS = """
 body { font-family: "Segoe UI", Arial, Helvetica, sans-serif; max-width: 62rem; margin: 0 auto;
@@ -129,7 +129,7 @@ def figure(chart: Chart) -> str:
             f'alt="{escape(chart.alt)}"><figcaption>{escape(chart.caption)}</figcaption></figure>')
 
 
-def ranged(middle: str, low: float, high: float, fmt=count) -> str:
+def ranged(middle: str, low: float, high: float, fmt: Format = count) -> str:
     """A figure and its 90% range in words, for a table cell."""
     words = between(low, high, fmt)
     return ranged_words(middle, "in every future" if words == middle else words)
@@ -308,11 +308,11 @@ def sweep(results: Results) -> str:
         by_scale = group.set_index("effect_scale")["net_saving_mean"]
         scale = stops.loc[name, "break_even_scale"]
         rows.append([escape(name)] + [escape(money(by_scale[x])) for x in scales]
-                    + [escape(stops.loc[name, "note"] if pd.isna(scale) else f"x{scale:.2f}")])
+                    + [escape(stops.loc[name, "note"] if pd.isna(scale) else times(scale, ".2f"))])
     return ("<h3>If the programmes work less well</h3>"
             + table("Mean net saving over the run at each effect scale (1: the effect the "
                     "services report; 0: no effect), and the scale below which each scenario "
-                    "stops paying for itself", ["Scenario"] + [f"Effect x{x:g}" for x in scales]
+                    "stops paying for itself", ["Scenario"] + [f"Effect {times(x)}" for x in scales]
                     + ["Stops paying below"], rows, key="sweep-table"))
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from ..formatting import figure, percent, pounds
 from .words import LABELS, label
 
 # (pattern on the dotted parameter path, unit, kind); the first match wins.
@@ -49,19 +50,15 @@ def unit(parameter: str) -> tuple[str, str]:
     return "", "number"
 
 
-def number(value: float) -> str:
-    return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.4g}"
-
-
 def scalar(value: Any, kind: str) -> str:
     """One value in its kind: £340, 37%, 1.45."""
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         return label(str(value))
     if kind == "money":
-        return f"£{value:,.0f}"
+        return pounds(value)
     if kind == "fraction":
-        return f"{value * 100:.3g}%"
-    return number(value)
+        return percent(value, ".3g")
+    return figure(value)
 
 
 def written(value: Any, kind: str) -> str:
@@ -116,6 +113,6 @@ def change_text(change: dict[str, Any]) -> tuple[str, str]:
 def investment_text(item: dict[str, Any]) -> tuple[str, str]:
     """An investment cost from run.json as (what, how much) in words."""
     if item.get("one_off") is not None:
-        return f"Investment: {item['item']}", f"£{item['one_off']:,.0f} once"
+        return f"Investment: {item['item']}", f"{pounds(item['one_off'])} once"
     until = f" until {item['until']}" if item.get("until") else ""
-    return f"Investment: {item['item']}", f"£{item['per_year']:,.0f} a year{until}"
+    return f"Investment: {item['item']}", f"{pounds(item['per_year'])} a year{until}"

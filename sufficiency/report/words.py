@@ -1,6 +1,12 @@
-"""Numbers and names in plain language: ranges in words, money, and readable labels."""
+"""Numbers and names in plain language: ranges in words and readable labels."""
 
 from __future__ import annotations
+
+from collections.abc import Callable
+
+from ..formatting import NOT_WITHIN, count, money, year_label, year_of
+
+Format = Callable[[float], str]
 
 LABELS = {
     "foster_inhouse": "In-house foster care",
@@ -26,34 +32,13 @@ def label(key: str) -> str:
     return LABELS.get(key, key.replace("_", " ").capitalize())
 
 
-def count(value: float) -> str:
-    """A whole number with thousands separators: 1,234."""
-    return f"{round(value):,}"
-
-
-def money(value: float) -> str:
-    """Pounds as finance reads them: £47.2m, £850k, £900; negative as -£1.2m."""
-    sign = "-" if value < 0 else ""
-    size = abs(value)
-    if size >= 1e6:
-        return f"{sign}£{size / 1e6:,.1f}m"
-    if size >= 1e4:
-        return f"{sign}£{size / 1e3:,.0f}k"
-    return f"{sign}£{size:,.0f}"
-
-
-def pence(value: float) -> str:
-    """Pounds and pence: £1.89, -£0.19."""
-    return f"{'-' if value < 0 else ''}£{abs(value):,.2f}"
-
-
-def between(low: float, high: float, fmt=count) -> str:
+def between(low: float, high: float, fmt: Format = count) -> str:
     """A range in words: 'between 570 and 610' (one figure if both round the same)."""
     lo, hi = fmt(min(low, high)), fmt(max(low, high))
     return lo if lo == hi else f"between {lo} and {hi}"
 
 
-def between_signed(low: float, high: float, fmt, positive: str, negative: str) -> str:
+def between_signed(low: float, high: float, fmt: Format, positive: str, negative: str) -> str:
     """A range that may cross zero: 'between 3 and 12 fewer', 'between 5 more and 12 fewer'."""
     lo, hi = sorted((low, high))
     if fmt(abs(lo)) == fmt(0) == fmt(abs(hi)):
@@ -75,18 +60,13 @@ def saving_range(low: float, high: float) -> str:
     return between_signed(low, high, money, "saved", "extra cost")
 
 
-def year_of(number: float, years: list[str]) -> str | None:
-    """Financial year ``number`` (1 = the first of the run); None if NaN (not within the run)."""
-    return None if number != number else years[int(number) - 1]
-
-
 def break_even(mean: float, earliest: float, latest: float, years: list[str]) -> tuple[str, str]:
     """The break-even year of the mean cumulative net saving, and its range in words
     (earliest: in favourable futures, the 95th percentile; latest: the 5th)."""
-    main = year_of(mean, years) or "not within the run"
+    main = year_label(mean, years)
     first, last = year_of(earliest, years), year_of(latest, years)
     if first is None:
-        return main, "not within the run even in favourable futures"
+        return main, f"{NOT_WITHIN} even in favourable futures"
     if last is None:
-        return main, f"from {first} in favourable futures; not within the run in others"
-    return main, between(int(earliest), int(latest), lambda i: years[i - 1])
+        return main, f"from {first} in favourable futures; {NOT_WITHIN} in others"
+    return main, between(int(earliest), int(latest), lambda i: years[int(i) - 1])

@@ -10,21 +10,17 @@ For a ``*saving*`` measure the sign is the other way: positive means the scenari
 from __future__ import annotations
 
 import json
-import sys
+import math
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
-from rich.console import Console
-from rich.table import Table
 
-from .version import __version__
 from .calendar import Calendar
-from .effects import (TRIAL_ODDS_RATIOS, apply_effect, apply_effect_scale, deflators_at,
-                      trial_scales)
+from .effects import TRIAL_ODDS_RATIOS, apply_effect, trial_scales
 from .errors import InputError
 from .measures import PROGRAMME_ITEMS
 from .output import write_csv, write_run
@@ -34,13 +30,15 @@ from .results import CLA_INDEX, RunResult
 from .runner import Progress, run
 from .savings import break_even, council_method, council_savings, counted
 from .scenario import Scenario
+from .version import __version__
+
+if TYPE_CHECKING:
+    from .sweep import Sweep
 
 ALL = "all years"
 COLUMNS = ["scenario", "measure", "period", "base_mean", "scenario_mean", "difference_mean",
            "difference_p05", "difference_p95"]
 INVESTMENT_ITEMS = PROGRAMME_ITEMS + ("investment",)
-SCALES = (0.0, 0.25, 0.5, 0.75, 1.0)
-WIDE = 160
 Series = tuple[np.ndarray, list[str]]  # (replication, period) and the period labels
 
 
@@ -154,7 +152,7 @@ class Comparison:
     base: RunResult
     others: dict[str, RunResult]
     effect: str = "service"
-    sweep: "Sweep | None" = None
+    sweep: Sweep | None = None
     _measures: dict[int, dict[str, Series]] = field(default_factory=dict, repr=False)
 
     def measures_of(self, result: RunResult) -> dict[str, Series]:
@@ -264,7 +262,7 @@ def plain(value: Any) -> Any:
     if isinstance(value, (list, tuple)):
         return [plain(v) for v in value]
     if isinstance(value, float):
-        return None if value != value else float(f"{value:.6g}")
+        return None if math.isnan(value) else float(f"{value:.6g}")
     return value
 
 
@@ -297,225 +295,3 @@ def compare_scenarios(base: Scenario, others: list[Scenario], years: int = 5,
     results = [run(s, years=years, replications=replications, seed=seed, jobs=jobs,
                    progress=progress) for s in scenarios]
     return Comparison(results[0], {r.scenario.name: r for r in results[1:]}, effect)
-
-
-# -- the effect sweep ---------------------------------------------------------------------------
-@dataclass(frozen=True)
-class Sweep:
-    """Net saving at each effect scale (1: as the service reports, 0: no effect)."""
-
-    scales: tuple[float, ...]
-    replications: int
-    points: pd.DataFrame
-
-    def settings(self) -> dict[str, Any]:
-        return {"scales": list(self.scales), "replications": self.replications,
-                "moves": "targeting_deflator = care_share + scale x (deflator - care_share), "
-                         "care_share = came_into_care + (1 - came_into_care) x re-entry"}
-
-    def break_even(self) -> pd.DataFrame:
-        """For each scenario, the effect scale below which it no longer pays for itself, and
-        every programme's deflator at that scale."""
-        rows = []
-        for name, group in self.points.groupby("scenario", sort=False):
-            scale, note = crossing(group.effect_scale.to_numpy(), group.net_saving_mean.to_numpy())
-            rows.append({"scenario": name, "break_even_scale": scale, **self.deflators(scale),
-                         "note": note})
-        return pd.DataFrame(rows)
-
-    def deflators(self, scale: float) -> dict[str, float]:
-        """Deflators at a scale, interpolated between the sweep's points (linear in the scale)."""
-        points = self.points.drop_duplicates("effect_scale").sort_values("effect_scale")
-        return {c: float(np.interp(scale, points.effect_scale, points[c]))
-                for c in points.columns if c.endswith("_deflator")}
-
-
-def crossing(scales: np.ndarray, net: np.ndarray) -> tuple[float, str]:
-    """Where the mean net saving crosses zero going down from the largest scale."""
-    order = np.argsort(scales)
-    scales, net = scales[order], net[order]
-    if not net.any():
-        return float("nan"), "no difference from the base at any effect scale"
-    if net[-1] < 0:
-        return float("nan"), f"does not pay for itself at effect scale {scales[-1]:g}"
-    below = np.flatnonzero(net < 0)
-    if below.size == 0:
-        return float("nan"), f"pays for itself at every effect scale tried, down to {scales[0]:g}"
-    i = int(below[-1])
-    s0, s1, n0, n1 = scales[i], scales[i + 1], net[i], net[i + 1]
-    return float(s0 + (0 - n0) * (s1 - s0) / (n1 - n0)), "stops paying for itself below this scale"
-
-
-def sweep_effects(base: Scenario, others: list[Scenario], scales: tuple[float, ...] = SCALES,
-                  years: int = 5, replications: int = 100, seed: int = 1, jobs: int = 1,
-                  progress: Progress | None = None) -> Sweep:
-    """Compare the scenarios at each effect scale, moving every programme's deflator."""
-    rows = []
-    for scale in scales:
-        moved = [apply_effect_scale(s, scale) for s in (base, *others)]
-        result = compare_scenarios(moved[0], moved[1:], years, replications, seed, jobs, progress)
-        deflators = {f"{k}_deflator": v for k, v in deflators_at(base.params, scale).items()}
-        for name in result.others:
-            net = [result.value(name, "net_saving", ALL, c) for c in
-                   ("difference_mean", "difference_p05", "difference_p95")]
-            rows.append({"scenario": name, "effect_scale": scale, **deflators,
-                         "placement_saving_mean": -result.value(name, "placement_cost"),
-                         "investment_cost_mean": result.value(name, "investment_cost"),
-                         "council_saving_mean": result.value(name, "council_saving"),
-                         "net_saving_mean": net[0], "net_saving_p05": net[1],
-                         "net_saving_p95": net[2]})
-    return Sweep(tuple(scales), replications, pd.DataFrame(rows))
-
-
-# -- what the terminal shows ---------------------------------------------------------------------
-def shown(value: float, fmt: str) -> str:
-    """A number in ``fmt``; '-' for NaN; a value that rounds to zero without a minus sign."""
-    if value != value:
-        return "-"
-    text = format(value, fmt)
-    return format(0.0, fmt) if text.lstrip("-+").strip("0.,£") == "" else text
-
-
-def number(value: float) -> str:
-    return shown(value, ",.0f")
-
-
-def signed(value: float) -> str:
-    return shown(value, "+,.1f")
-
-
-def with_pound(text: str, suffix: str = "") -> str:
-    """'£' after the sign of a shown number: -£1.32."""
-    digits = text.lstrip("-")
-    return text if text == "-" else f"{text[:len(text) - len(digits)]}£{digits}{suffix}"
-
-
-def pounds(value: float) -> str:
-    """Millions of pounds: -£0.2m."""
-    return with_pound(shown(value / 1e6, ",.1f"), "m")
-
-
-def per_pound(value: float) -> str:
-    return with_pound(shown(value, ",.2f"))
-
-
-def year_label(years: list[str], value: float) -> str:
-    return "not within the run" if value != value else years[int(value) - 1]
-
-
-def ranking(comparison: Comparison) -> list[str]:
-    """The other scenarios, best mean net saving over the run first."""
-    return sorted(comparison.others, key=lambda n: -comparison.value(n, "net_saving"))
-
-
-def ranked(comparison: Comparison, title: str, columns: tuple[str, ...],
-           cells: Callable[[Comparison, str], list[str]], caption: str) -> Table:
-    """A table of the other scenarios, best mean net saving first."""
-    base = comparison.base
-    table = Table(title=f"{title} against {base.scenario.name}: {base.replications} paired "
-                  f"replications, seed {base.seed}, effect '{comparison.effect}'", caption=caption)
-    for column in ("Rank", "Scenario", *columns):
-        table.add_column(column, justify="left" if column == "Scenario" else "right")
-    for rank, name in enumerate(ranking(comparison), 1):
-        table.add_row(str(rank), name, *cells(comparison, name))
-    return table
-
-
-def getter(comparison: Comparison, name: str) -> Callable[..., float]:
-    def v(measure: str, column: str = "difference_mean", period: str = ALL) -> float:
-        return comparison.value(name, measure, period, column)
-    return v
-
-
-def interval(v: Callable[..., float], measure: str, fmt: Callable[[float], str],
-             period: str = ALL) -> str:
-    """A mean and its 90% interval."""
-    return f"{fmt(v(measure, period=period))} [{fmt(v(measure, 'difference_p05', period))} to " \
-           f"{fmt(v(measure, 'difference_p95', period))}]"
-
-
-def last_census(comparison: Comparison) -> str:
-    cal = comparison.base.calendar
-    return cal.dates[cal.census[-1]].isoformat()
-
-
-def buys_table(comparison: Comparison) -> Table:
-    """What each scenario buys: children, placement-days, external placements."""
-    last = last_census(comparison)
-
-    def cells(c: Comparison, name: str) -> list[str]:
-        v = getter(c, name)
-        external = sum(v(f"placed_externally.{pool}") for pool in PLACE_ROUTES)
-        return [interval(v, "cla", signed, last), number(-v("children_entering_care")),
-                number(-v("placement_days.all")), number(-external),
-                number(sum(v(f"families_started.{p.value}") for p in PROGRAMMES)),
-                number(v("reunification_returns"))]
-
-    return ranked(comparison, "What each buys", (
-        f"CLA change {last} [90%]", "Fewer entries to care", "Placement-days avoided",
-        "Fewer placed externally", "More families started", "More children reunified"),
-        cells, "Over the run unless dated; differences are paired (scenario minus base).")
-
-
-def money_table(comparison: Comparison) -> Table:
-    """What each scenario costs and saves, both ways of counting, and the pairing check."""
-    years = comparison.base.calendar.financial_years
-    pairing = comparison.pairing()
-
-    def cells(c: Comparison, name: str) -> list[str]:
-        v = getter(c, name)
-        return [pounds(-v("placement_cost")), pounds(v("investment_cost")),
-                interval(v, "net_saving", pounds), year_label(years, v("break_even_year")),
-                per_pound(v("return_per_pound")), pounds(v("council_saving")),
-                shown(pairing[name]["total_cost"], ".3f")]
-
-    return ranked(comparison, "What each costs and saves", (
-        "Placement cost saved", "Investment cost", "Net saving [90%]", "Breaks even",
-        "Return per £", "Council's way", "Pairing ratio"), cells,
-        "Over the run. Placement cost saved is the counterfactual (paired) saving; the council's "
-        "way counts each diverted child's avoided cost x deflator over years 1-3. Pairing ratio: "
-        "90% interval width of the paired total-cost difference / that of independent runs.")
-
-
-def sweep_table(sweep: Sweep) -> Table:
-    """Mean net saving over the run at each effect scale, and where it stops paying."""
-    table = Table(title=f"Effect sweep: mean net saving over the run ({sweep.replications} "
-                  "replications a point)", caption="Effect scale 1 = as the service reports; "
-                  "0 = no effect (each programme's deflator moved to its chance of care with the "
-                  "programme)")
-    table.add_column("Scenario")
-    for scale in sweep.scales:
-        table.add_column(f"x{scale:g}", justify="right")
-    table.add_column("Stops paying below", justify="right")
-    ends = sweep.break_even().set_index("scenario")
-    for name, group in sweep.points.groupby("scenario", sort=False):
-        scale = ends.loc[name, "break_even_scale"]
-        table.add_row(name, *[pounds(x) for x in group.sort_values("effect_scale").net_saving_mean],
-                      f"x{scale:.2f}" if scale == scale else ends.loc[name, "note"])
-    return table
-
-
-def stdout() -> Console:
-    """The terminal, or a wide page when the output goes to a file."""
-    return Console() if sys.stdout.isatty() else Console(width=WIDE)
-
-
-def print_comparison(comparison: Comparison) -> None:
-    console = stdout()
-    console.print(buys_table(comparison))
-    console.print(money_table(comparison))
-    if comparison.sweep is not None:
-        console.print(sweep_table(comparison.sweep))
-
-
-def print_scenarios(scenarios: list[Scenario], sources: bool) -> None:
-    """Each scenario's name, file, what it builds on and its description (and sources)."""
-    table = Table(title="Scenarios", show_lines=True)
-    for column in ("Scenario", "File", "Builds on", "Description"):
-        table.add_column(column)
-    for s in scenarios:
-        builds_on = ", ".join(s.combines) or (s.base.name if s.base else s.root.name)
-        text = s.description + ("\n\nSources:\n- " + "\n- ".join(s.sources())
-                                if sources and s.sources() else "")
-        table.add_row(s.name, s.path.name, builds_on, text)
-    stdout().print(table)

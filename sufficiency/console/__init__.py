@@ -1,0 +1,1 @@
+"""What the terminal shows: the progress bar (``progress``) and the result tables (``tables``)."""

@@ -1,0 +1,84 @@
+"""The effect sweep: how the paired net saving falls as the programmes' effect shrinks, and the
+effect scale below which each scenario stops paying for itself."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from .effects import apply_effect_scale, deflators_at
+from .paired import ALL, compare_scenarios
+from .runner import Progress
+from .scenario import Scenario
+
+SCALES = (0.0, 0.25, 0.5, 0.75, 1.0)
+
+
+@dataclass(frozen=True)
+class Sweep:
+    """Net saving at each effect scale (1: as the service reports, 0: no effect)."""
+
+    scales: tuple[float, ...]
+    replications: int
+    points: pd.DataFrame
+
+    def settings(self) -> dict[str, Any]:
+        return {"scales": list(self.scales), "replications": self.replications,
+                "moves": "targeting_deflator = care_share + scale x (deflator - care_share), "
+                         "care_share = came_into_care + (1 - came_into_care) x re-entry"}
+
+    def break_even(self) -> pd.DataFrame:
+        """For each scenario, the effect scale below which it no longer pays for itself, and
+        every programme's deflator at that scale."""
+        rows = []
+        for name, group in self.points.groupby("scenario", sort=False):
+            scale, note = crossing(group.effect_scale.to_numpy(), group.net_saving_mean.to_numpy())
+            rows.append({"scenario": name, "break_even_scale": scale, **self.deflators(scale),
+                         "note": note})
+        return pd.DataFrame(rows)
+
+    def deflators(self, scale: float) -> dict[str, float]:
+        """Deflators at a scale, interpolated between the sweep's points (linear in the scale)."""
+        points = self.points.drop_duplicates("effect_scale").sort_values("effect_scale")
+        return {c: float(np.interp(scale, points.effect_scale, points[c]))
+                for c in points.columns if c.endswith("_deflator")}
+
+
+def crossing(scales: np.ndarray, net: np.ndarray) -> tuple[float, str]:
+    """Where the mean net saving crosses zero going down from the largest scale."""
+    order = np.argsort(scales)
+    scales, net = scales[order], net[order]
+    if not net.any():
+        return float("nan"), "no difference from the base at any effect scale"
+    if net[-1] < 0:
+        return float("nan"), f"does not pay for itself at effect scale {scales[-1]:g}"
+    below = np.flatnonzero(net < 0)
+    if below.size == 0:
+        return float("nan"), f"pays for itself at every effect scale tried, down to {scales[0]:g}"
+    i = int(below[-1])
+    s0, s1, n0, n1 = scales[i], scales[i + 1], net[i], net[i + 1]
+    return float(s0 + (0 - n0) * (s1 - s0) / (n1 - n0)), "stops paying for itself below this scale"
+
+
+def sweep_effects(base: Scenario, others: list[Scenario], scales: tuple[float, ...] = SCALES,
+                  years: int = 5, replications: int = 100, seed: int = 1, jobs: int = 1,
+                  progress: Progress | None = None) -> Sweep:
+    """Compare the scenarios at each effect scale, moving every programme's deflator."""
+    rows = []
+    for scale in scales:
+        moved = [apply_effect_scale(s, scale) for s in (base, *others)]
+        result = compare_scenarios(moved[0], moved[1:], years, replications, seed, jobs, progress)
+        deflators = {f"{k}_deflator": v for k, v in deflators_at(base.params, scale).items()}
+        for name in result.others:
+            net = [result.value(name, "net_saving", ALL, c) for c in
+                   ("difference_mean", "difference_p05", "difference_p95")]
+            rows.append({"scenario": name, "effect_scale": scale, **deflators,
+                         "placement_saving_mean": -result.value(name, "placement_cost"),
+                         "investment_cost_mean": result.value(name, "investment_cost"),
+                         "council_saving_mean": result.value(name, "council_saving"),
+                         "net_saving_mean": net[0], "net_saving_p05": net[1],
+                         "net_saving_p95": net[2]})
+    return Sweep(tuple(scales), replications, pd.DataFrame(rows))
