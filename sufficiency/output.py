@@ -9,8 +9,8 @@ import os
 import secrets
 import shutil
 import tempfile
-from pathlib import Path
 from collections.abc import Callable, Iterator
+from pathlib import Path
 
 import pandas as pd
 

@@ -12,7 +12,6 @@ from functools import partial
 from pathlib import Path
 
 import pytest
-
 from click.testing import CliRunner
 
 from sufficiency import cli as cli_module

@@ -86,6 +86,6 @@ def write(calibrated: Calibrated, out: Path) -> list[Path]:
         target_frame(calibrated.fit).to_csv(index=False, float_format="%.6g"),
         pd.DataFrame(calibrated.reproduced).to_csv(index=False, float_format="%.6g"),
     ]
-    files = dict(zip(targets(out), texts))
+    files = dict(zip(targets(out), texts, strict=True))
     write_all(files)
     return list(files)

@@ -8,8 +8,8 @@ import os
 import re
 import secrets
 import zipfile
-from pathlib import Path
 from collections.abc import Iterator
+from pathlib import Path
 
 from ..errors import InputError
 from ..output import check_file_target
