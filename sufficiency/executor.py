@@ -87,7 +87,7 @@ class Processes(Executor):
                  done: Progress | None) -> None:
         """Run the parts not yet in ``results`` on a fresh pool, adding each as it finishes."""
         pool = ProcessPoolExecutor(max_workers=self.jobs, mp_context=get_context("fork"),
-                                   initializer=worker_signals)
+                                   initializer=worker_signals, initargs=(os.getpid(),))
         try:
             pending: dict[Future, int] = {pool.submit(task, parts[i]): i
                                           for i in range(len(parts)) if i not in results}

@@ -5,10 +5,13 @@ results into place is never cut in half."""
 from __future__ import annotations
 
 import contextlib
+import ctypes
+import os
 import signal
 from collections.abc import Iterator
 
 STOPS = (signal.SIGINT, signal.SIGTERM)
+PR_SET_PDEATHSIG = 1  # from <sys/prctl.h>
 
 
 class Terminated(BaseException):
@@ -24,11 +27,21 @@ def unwind_on_sigterm() -> None:
     signal.signal(signal.SIGTERM, raise_terminated)
 
 
-def worker_signals() -> None:
-    """In a worker: ignore SIGINT (the main process stops workers itself) and let SIGTERM end
-    the worker at once."""
+def worker_signals(parent: int) -> None:
+    """In a worker: ignore SIGINT (the main process stops workers itself), let SIGTERM end the
+    worker at once, and end it if the main process ``parent`` dies (killed with SIGKILL)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    die_with_parent()
+    if os.getppid() != parent:  # the parent died before the kernel was asked
+        os._exit(1)
+
+
+def die_with_parent() -> None:
+    """Ask the kernel to send this process SIGKILL when its parent dies (Linux only)."""
+    prctl = getattr(ctypes.CDLL(None), "prctl", None)
+    if prctl is not None:
+        prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
 
 
 @contextlib.contextmanager

@@ -145,3 +145,12 @@ def test_a_killed_worker_leaves_the_results_unchanged(tmp_path):
     for name in ("stocks", "flows", "costs", "capacity"):
         clean_csv = (tmp_path / "clean" / f"{name}.csv").read_bytes()
         assert (tmp_path / "killed" / f"{name}.csv").read_bytes() == clean_csv, name
+
+
+def test_workers_end_when_the_main_process_is_killed(tmp_path):
+    proc = start(tmp_path / "results", "--replications", "400")
+    workers = children(proc.pid)
+    proc.kill()
+    proc.communicate(timeout=60)
+    assert wait_for(lambda: all(gone(w) for w in workers), 10)
+    assert list(tmp_path.iterdir()) == []
