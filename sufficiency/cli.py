@@ -11,6 +11,8 @@ from .version import __version__
 from .errors import InputError
 from .console.progress import progress_bar
 from .console.tables import print_comparison, print_run_summary, print_scenarios
+from .executor import WorkersLost
+from .shutdown import Terminated, unwind_on_sigterm
 from .output import check_target, save, write_run
 from .paired import check_names, compare_scenarios
 from .report import check_reports, write_reports, write_reports_via
@@ -24,11 +26,26 @@ class Group(click.Group):
     """A click group that turns a user's mistake into a message and exit status 2."""
 
     def invoke(self, ctx: click.Context):
+        unwind_on_sigterm()
         try:
             return super().invoke(ctx)
         except InputError as err:
             click.echo(f"Error: {err.file}: {err.field}: {err.expected}", err=True)
             ctx.exit(2)
+        except WorkersLost as err:
+            click.echo(f"Error: {err}; nothing written", err=True)
+            ctx.exit(1)
+        except KeyboardInterrupt:
+            interrupted(ctx, "Ctrl-C (SIGINT)", 130)
+        except Terminated:
+            interrupted(ctx, "SIGTERM", 143)
+
+
+def interrupted(ctx: click.Context, signal: str, status: int) -> None:
+    """One line saying what stopped, then the shell's exit status for that signal."""
+    click.echo(f"Interrupted by {signal}: 'sufficiency {ctx.invoked_subcommand}' stopped; "
+               "no partial output was left", err=True)
+    ctx.exit(status)
 
 
 def report_options(command):
@@ -181,19 +198,23 @@ def fit_options(command):
 
 
 @cli.command()
-@click.option("--out", type=click.Path(path_type=Path, dir_okay=False),
-              default=Path("calibration/leicester.yaml"), show_default=True,
-              help="The parameter set to write; the fit report goes beside it.")
+@click.option("--out", type=click.Path(path_type=Path, dir_okay=False), required=True,
+              help="The parameter set to write (e.g. calibration/mine.yaml); the fit report "
+                   "goes beside it.")
+@click.option("--force", is_flag=True, help="Replace a parameter set and fit report that "
+                                            "'sufficiency calibrate' wrote.")
 @fit_options
 @click.option("--reproduce-replications", default=48, show_default=True,
               type=click.IntRange(2, 10_000), help="Replications for the reports' own figures.")
-def calibrate(out: Path, replications: int, seed: int, jobs: int, max_evaluations: int,
-              window_years: int, reproduce_replications: int) -> None:
+def calibrate(out: Path, force: bool, replications: int, seed: int, jobs: int,
+              max_evaluations: int, window_years: int, reproduce_replications: int) -> None:
     """Fit the baseline parameter set to the council's reported figures."""
-    from .calibration.calibrate import calibrate as calibrate_baseline, write as write_calibration
+    from .calibration.calibrate import calibrate as calibrate_baseline, check_targets
+    from .calibration.calibrate import write as write_calibration
     from .calibration.fit import FitError, Settings as FitSettings
     from .calibration.report import print_report as print_fit_report
 
+    check_targets(out, force)
     started = time.perf_counter()
     settings = FitSettings(replications, seed, jobs, max_evaluations, window_years)
     try:

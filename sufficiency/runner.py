@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-import os
 import time
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
-from functools import lru_cache
-from multiprocessing import get_context
-from typing import Callable
+from functools import lru_cache, partial
 
 import numpy as np
 
+from . import executor
+from .executor import Progress
 from .calendar import Calendar
 from .engine.model import Change, replicate
 from .parameters import ParameterSet
@@ -20,8 +18,6 @@ from .results import RunResult
 from .scenario import Scenario, investment_costs
 from .uncertainty import draw_parameters
 from .engine.streams import Streams
-
-Progress = Callable[[int], None]
 
 
 @dataclass(frozen=True)
@@ -88,13 +84,6 @@ def run_chunk(job: Job, indices: list[int]) -> list[Replication]:
     return [run_one(job, i) for i in indices]
 
 
-def chunks(n: int, jobs: int) -> list[list[int]]:
-    """Replication indices in contiguous chunks, several per worker for load balance (at most
-    10, so that workers finish within about a second of each other)."""
-    size = max(1, min(10, n // (jobs * 4) or 1))
-    return [list(range(i, min(n, i + size))) for i in range(0, n, size)]
-
-
 def run(scenario: Scenario, years: int = 5, replications: int = 200, seed: int = 1,
         jobs: int = 1, progress: Progress | None = None, event_logs: int = 0) -> RunResult:
     """Run ``replications`` of a scenario and gather the results (with the full event logs of
@@ -102,7 +91,7 @@ def run(scenario: Scenario, years: int = 5, replications: int = 200, seed: int =
     scenario.check_horizon(Calendar(scenario.params.start_date, years))
     job = Job.of(scenario, years, seed, replications, event_logs)
     started = time.perf_counter()
-    reps = gather(job, jobs, progress)
+    reps = executor.gather(partial(run_chunk, job), job.replications, jobs, progress)
     result = RunResult.from_replications(
         scenario=scenario, years=years, seed=seed, replications=reps,
         routes=routes_for(scenario.params), items=cost_items(scenario.params),
@@ -112,23 +101,3 @@ def run(scenario: Scenario, years: int = 5, replications: int = 200, seed: int =
         result.add_cost_item("investment", investment_costs(scenario, result.calendar))
     return result
 
-
-def gather(job: Job, jobs: int, progress: Progress | None) -> list[Replication]:
-    """Run every replication, in order, on ``jobs`` processes."""
-    jobs = max(1, min(jobs, os.cpu_count() or 1, job.replications))
-    parts = chunks(job.replications, jobs)
-    out: list[Replication] = []
-    if jobs == 1:
-        for part in parts:
-            out.extend(run_chunk(job, part))
-            if progress:
-                progress(len(part))
-        return out
-    with ProcessPoolExecutor(max_workers=jobs, mp_context=get_context("fork")) as pool:
-        futures = [pool.submit(run_chunk, job, part) for part in parts]
-        for future in futures:
-            result = future.result()
-            out.extend(result)
-            if progress:
-                progress(len(result))
-    return out

@@ -342,7 +342,10 @@ def test_report_command_writes_refuses_to_overwrite_and_replaces_with_force(run_
     book.write_bytes(b"not a workbook")
     refused = invoke("report", run_dir, "--xlsx", book)
     assert refused.exit_code == 2 and "--force" in refused.output
+    foreign = invoke("report", run_dir, "--xlsx", book, "--force")
+    assert foreign.exit_code == 2 and "only a file that sufficiency wrote" in foreign.output
     assert book.read_bytes() == b"not a workbook"
+    book.write_bytes(first)
     assert invoke("report", run_dir, "--xlsx", book, "--force").exit_code == 0
     assert openpyxl.load_workbook(book).sheetnames == SHEETS and len(first) > 1000
 

@@ -97,8 +97,8 @@ def test_an_existing_results_folder_is_not_overwritten_without_force(tmp_path):
     assert "--force" in result.output
     assert (out / "keep.txt").read_text() == "earlier work"
     forced = invoke("run", str(BASELINE_SCENARIO), *RUN, "--out", str(out), "--force")
-    assert forced.exit_code == 0, forced.output
-    assert not (out / "keep.txt").exists() and (out / "stocks.csv").is_file()
+    assert forced.exit_code == 2 and "no manifest.json" in forced.output
+    assert [p.name for p in out.iterdir()] == ["keep.txt"]
 
 
 def test_a_failed_write_leaves_nothing_behind(tmp_path):

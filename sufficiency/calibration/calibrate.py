@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 import pandas as pd
 
+from ..output import check_file_target
 from ..parameters import ParameterSet
 
 from .files import parameter_yaml, write_all
@@ -45,20 +47,45 @@ def report_stem(out: Path) -> Path:
     return out.with_name(f"{out.stem}_fit")
 
 
+def targets(out: Path) -> dict[Path, str]:
+    """Every file ``write`` writes, with the start of its first line (by which a file that
+    calibrate wrote is recognised)."""
+    stem = report_stem(out)
+    return {
+        out: "# " + HEADER.split(" (", 1)[0],
+        stem.with_suffix(".md"): "# Calibration of ",
+        stem.with_suffix(".csv"): "measure,period,observed,",
+        out.with_name(f"{out.stem}_reproduced.csv"): "year,figure,measure,period,reported,",
+    }
+
+
+def first_line_starts(prefix: str, path: Path) -> bool:
+    try:
+        with path.open(encoding="utf-8", errors="replace") as fh:
+            return fh.readline().startswith(prefix)
+    except OSError:
+        return False
+
+
+def check_targets(out: Path, force: bool) -> None:
+    """Refuse, before any work starts, files that cannot be written or that exist (unless
+    forced, and then only files that calibrate wrote)."""
+    for path, prefix in targets(out).items():
+        check_file_target(path, force, "--out", partial(first_line_starts, prefix))
+
+
 def write(calibrated: Calibrated, out: Path) -> list[Path]:
     """The parameter YAML, the fit report (Markdown and CSV) and the reproduced figures."""
-    stem = report_stem(out)
     s = calibrated.fit.settings
     header = HEADER.format(settings=f"{s.replications} replications per evaluation, seed "
-                           f"{s.seed}", report=stem.name)
-    files = {
-        out: parameter_yaml(calibrated.params, header),
-        stem.with_suffix(".md"): markdown(calibrated.fit, calibrated.params, calibrated.reproduced,
-                                          f"Calibration of {out.name}"),
-        stem.with_suffix(".csv"): target_frame(calibrated.fit).to_csv(index=False,
-                                                                      float_format="%.6g"),
-        out.with_name(f"{out.stem}_reproduced.csv"): pd.DataFrame(calibrated.reproduced).to_csv(
-            index=False, float_format="%.6g"),
-    }
+                           f"{s.seed}", report=report_stem(out).name)
+    texts = [
+        parameter_yaml(calibrated.params, header),
+        markdown(calibrated.fit, calibrated.params, calibrated.reproduced,
+                 f"Calibration of {out.name}"),
+        target_frame(calibrated.fit).to_csv(index=False, float_format="%.6g"),
+        pd.DataFrame(calibrated.reproduced).to_csv(index=False, float_format="%.6g"),
+    ]
+    files = dict(zip(targets(out), texts, strict=True))
     write_all(files)
     return list(files)

@@ -7,10 +7,8 @@ number of replications use common random numbers whatever the parameters or ``jo
 from __future__ import annotations
 
 import datetime as dt
-import os
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
-from multiprocessing import get_context
+from functools import partial
 
 import numpy as np
 
@@ -28,7 +26,8 @@ from ..pathway import (
     State,
 )
 from ..records import COUNTED_INDEX
-from ..runner import chunks, parameter_rng, parse_params, replication_seed
+from ..executor import gather
+from ..runner import parameter_rng, parse_params, replication_seed
 from ..uncertainty import draw_parameters
 
 CLA = [STATE_INDEX[p] for p in PLACEMENTS]
@@ -96,15 +95,8 @@ def run(params: ParameterSet, timeline: list[Change], years: int, replications: 
         seed: int, jobs: int = 1) -> "History":
     """Simulate ``replications`` of ``years`` from the parameter set's start date."""
     cal = Calendar(params.start_date, years)
-    args = (params.model_dump_json(), tuple(timeline), cal, seed)
-    jobs = max(1, min(jobs, os.cpu_count() or 1, replications))
-    parts = chunks(replications, jobs)
-    if jobs == 1:
-        samples = [s for part in parts for s in run_chunk(*args, part)]
-    else:
-        with ProcessPoolExecutor(max_workers=jobs, mp_context=get_context("fork")) as pool:
-            futures = [pool.submit(run_chunk, *args, part) for part in parts]
-            samples = [s for future in futures for s in future.result()]
+    task = partial(run_chunk, params.model_dump_json(), tuple(timeline), cal, seed)
+    samples = gather(task, replications, jobs)
     return History(cal, params, samples)
 
 

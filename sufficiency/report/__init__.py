@@ -7,6 +7,7 @@ import tempfile
 from pathlib import Path
 from typing import Callable
 
+from .. import manifest
 from .files import check_report_target
 from .folder import Results, read_results
 
@@ -44,4 +45,5 @@ def write_reports_via(writer: Callable[[Path], None], name: str, xlsx: Path | No
         folder = Path(tmp) / (re.sub(r"[^\w.-]+", "-", name) or "results")
         folder.mkdir()
         writer(folder)
+        manifest.write(folder)
         write_reports(folder, xlsx, html)

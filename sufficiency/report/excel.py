@@ -20,7 +20,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from ..formatting import count, percent, pounds, year_label
 from ..pathway import PLACEMENT_NAMES
 from . import tables
-from .files import replacing
+from .files import GENERATOR, replacing
 from .folder import Results, scenario_changes
 from .units import describe, unit, written
 from .words import label
@@ -46,6 +46,7 @@ Cell = tuple[Any, str | None]
 def write_workbook(results: Results, path: Path) -> None:
     """Write the finance workbook for a run or comparison folder, whole or not at all."""
     book = Workbook()
+    book.properties.creator = GENERATOR
     summary_sheet(book.active, results)
     placement_sheet(book.create_sheet("By placement type"), results)
     monthly_sheet(book.create_sheet("Monthly"), results)

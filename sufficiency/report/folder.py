@@ -13,7 +13,9 @@ from typing import Any
 
 import pandas as pd
 
+from .. import manifest
 from ..errors import InputError
+from ..results import QUANTILES
 from .units import change_text, investment_text
 
 DATED = ("stocks", "snapshots", "capacity")
@@ -66,59 +68,120 @@ class Results:
 
 
 RUN_FILES = tuple(field.name for field in fields(RunFrames))
+KEYS = {"stocks": ("date", "state"), "snapshots": ("date", "state"),
+        "flows": ("financial_year", "measure", "route"),
+        "activity": ("financial_year", "measure", "route"), "costs": ("financial_year", "item"),
+        "placement_days": ("financial_year", "placement"), "capacity": ("date", "measure")}
+COLUMNS = {
+    **{name: (*KEYS[name], *QUANTILES) for name in RUN_FILES},
+    "comparison": ("scenario", "measure", "period", "base_mean", "scenario_mean",
+                   "difference_mean", "difference_p05", "difference_p95"),
+    "savings": ("scenario", "financial_year", "council_mean", "council_p05", "council_p95",
+                "counterfactual_mean", "counterfactual_p05", "counterfactual_p95"),
+    "sweep": ("scenario", "effect_scale", "net_saving_mean"),
+    "break_even": ("scenario", "break_even_scale", "note"),
+}
+"""The columns each CSV file of a results folder has (at least), as run and compare write them."""
 
 
-def read_json(path: Path) -> dict[str, Any]:
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as err:
-        raise InputError(path, "(file)", f"a readable JSON file ({err})") from None
-    if not isinstance(data, dict):
-        raise InputError(path, "(top level)", "a JSON object")
-    return data
+@dataclass(frozen=True)
+class Folder:
+    """A results folder whose manifest has been checked: only the files it lists are read."""
+
+    path: Path
+    listed: frozenset[str]
+
+    @classmethod
+    def checked(cls, path: Path) -> Folder:
+        """The folder, if its manifest lists every file unchanged; else an InputError."""
+        if not any((path / name).is_file() for name in (manifest.NAME, "run.json",
+                                                         "comparison.csv")):
+            raise InputError(path, "RESULTS_DIR", "a run folder (with run.json) or a comparison "
+                             "folder (with comparison.csv) written by sufficiency")
+        try:
+            return cls(path, listed(path))
+        except manifest.Unsound as err:
+            raise InputError(path, "RESULTS_DIR", f"a results folder as sufficiency wrote it, "
+                             f"but {err}: run the scenarios again to rewrite it") from None
+
+    def has(self, name: str) -> bool:
+        return name in self.listed
+
+    def file(self, name: str) -> Path:
+        if name not in self.listed:
+            raise InputError(self.path / name, "(file)", f"a file that {manifest.NAME} lists "
+                             "(written by 'sufficiency run --out' or 'compare --out')")
+        return self.path / name
+
+    def json(self, name: str) -> dict[str, Any]:
+        path = self.file(name)
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError) as err:
+            raise InputError(path, "(file)", f"a readable JSON file ({err})") from None
+        if not isinstance(data, dict):
+            raise InputError(path, "(top level)", "a JSON object")
+        return data
+
+    def csv(self, name: str, kind: str) -> pd.DataFrame:
+        """A CSV file with the columns ``kind`` has, dates parsed."""
+        path = self.file(name)
+        try:
+            frame = pd.read_csv(path)
+        except (ValueError, pd.errors.ParserError) as err:
+            raise InputError(path, "(file)", f"a results CSV ({err})") from None
+        missing = [column for column in COLUMNS[kind] if column not in frame.columns]
+        if missing:
+            raise InputError(path, "columns", f"{', '.join(COLUMNS[kind])} as sufficiency "
+                             f"writes them (missing: {', '.join(missing)})")
+        if kind in DATED:
+            try:
+                frame["date"] = pd.to_datetime(frame["date"])
+            except ValueError as err:
+                raise InputError(path, "date", f"dates as YYYY-MM-DD ({err})") from None
+        return frame
 
 
-def read_csv(path: Path, dated: bool = False) -> pd.DataFrame:
-    if not path.is_file():
-        raise InputError(path, "(file)", "the results file written by 'sufficiency run --out'")
-    try:
-        frame = pd.read_csv(path)
-        if dated:
-            frame["date"] = pd.to_datetime(frame["date"])
-    except (ValueError, KeyError, pd.errors.ParserError) as err:
-        raise InputError(path, "(file)", f"a results CSV ({err})") from None
-    return frame
+def listed(path: Path) -> frozenset[str]:
+    """The files a checked manifest lists for ``path``: its own, or for one scenario's folder
+    inside a comparison folder, the comparison's."""
+    if (path / manifest.NAME).is_file() or not (path.parent / manifest.NAME).is_file():
+        return frozenset(manifest.verify(path))
+    prefix = f"{path.name}/"
+    return frozenset(name.removeprefix(prefix) for name in manifest.verify(path.parent)
+                     if name.startswith(prefix))
 
 
-def read_run(folder: Path) -> RunFolder:
-    """A run folder as written by ``sufficiency.output.write_run``."""
-    meta = read_json(folder / "run.json")
+def read_run(folder: Folder, prefix: str = "") -> RunFolder:
+    """A run folder as written by ``sufficiency.output.write_run`` (or one inside a
+    comparison folder, its files' names starting with ``prefix``)."""
+    meta = folder.json(f"{prefix}run.json")
     for key in ("scenario", "seed", "replications", "years", "provenance"):
         if key not in meta:
-            raise InputError(folder / "run.json", key, "present (written by 'sufficiency run')")
-    frames = {name: read_csv(folder / f"{name}.csv", name in DATED) for name in RUN_FILES}
+            raise InputError(folder.path / f"{prefix}run.json", key,
+                             "present (written by 'sufficiency run')")
+    frames = {name: folder.csv(f"{prefix}{name}.csv", name) for name in RUN_FILES}
     costs = set(frames["costs"]["item"])
     if not {"all_placements", "all_programmes", "total"} <= costs:
-        raise InputError(folder / "costs.csv", "item",
+        raise InputError(folder.path / f"{prefix}costs.csv", "item",
                          "rows for all_placements, all_programmes and total "
                          "(results from an older version: run again)")
-    return RunFolder(path=folder, meta=meta, **frames)
+    return RunFolder(path=folder.path / prefix, meta=meta, **frames)
 
 
 def read_results(path: Path | str) -> Results:
-    """Read a run folder (run.json) or a comparison folder (comparison.csv)."""
-    path = Path(path)
-    if (path / "comparison.csv").is_file():
-        settings = read_json(path / "compare.json")
-        names = scenario_names(path, settings)
-        runs = tuple(read_run(path / name) for name in names)
-        extras = {name: read_csv(path / f"{name}.csv") for name in EXTRAS
-                  if (path / f"{name}.csv").is_file()}
-        return Results(path, runs, read_csv(path / "comparison.csv"), settings, extras)
-    if (path / "run.json").is_file():
-        return Results(path, (read_run(path),))
-    raise InputError(path, "RESULTS_DIR", "a run folder (with run.json) or a comparison "
-                     "folder (with comparison.csv)")
+    """Read a run folder (run.json) or a comparison folder (comparison.csv), after checking
+    its manifest; files the manifest does not list are ignored."""
+    folder = Folder.checked(Path(path))
+    if folder.has("comparison.csv"):
+        settings = folder.json("compare.json")
+        names = scenario_names(folder.path, settings)
+        runs = tuple(read_run(folder, f"{name}/") for name in names)
+        extras = {name: folder.csv(f"{name}.csv", name) for name in EXTRAS
+                  if folder.has(f"{name}.csv")}
+        return Results(folder.path, runs, folder.csv("comparison.csv", "comparison"), settings,
+                       extras)
+    return Results(folder.path, (read_run(folder),))
 
 
 def scenario_names(path: Path, settings: dict[str, Any]) -> list[str]:

@@ -15,7 +15,7 @@ from ..formatting import count, money, pence, times
 from ..version import __version__
 from . import tables
 from .charts import Chart, all_charts, placed_externally, POOL_NAMES
-from .files import replacing
+from .files import HTML_META, replacing
 from .folder import Results, RunFolder, scenario_changes
 from .units import describe, with_unit
 from .words import Format, between, break_even, kept_out_range, saving_range
@@ -96,6 +96,7 @@ def render(results: Results) -> str:
     return (
         '<!DOCTYPE html>\n<html lang="en-GB">\n<head>\n<meta charset="utf-8">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+        f"{HTML_META}\n"
         f"<title>{escape(title)}</title>\n<style>{CSS}</style>\n</head>\n<body>\n"
         f"<header><h1>{escape(title)}</h1>{intro(results)}</header>\n"
         f'<nav aria-label="Contents"><h2>Contents</h2><ol>{contents}</ol></nav>\n'
