@@ -76,7 +76,7 @@ def test_every_child_is_in_exactly_one_state():
     for i, state in enumerate(STATES):
         if state.value in PLACEMENT_NAMES:
             assert counts[i] == len(model.placed[state])
-    assert counts.sum() == model._next_id  # noqa: SLF001 - every child created is somewhere
+    assert counts.sum() == model._next_id  # every child created is somewhere
     left = (State.HOME, State.REUNIFIED, State.PERMANENCE, State.TURNED_18, State.EXIT_OTHER)
     assert all(counts[STATES.index(state)] for state in left)  # every way out is exercised
 

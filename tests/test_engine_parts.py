@@ -60,7 +60,8 @@ def test_no_family_waits_past_the_maximum_wait():
         "caseload": 1.0, "max_wait_days": max_wait}})
     model = simulate(params, replication_seed(2, 0), 5 * 365.0)
     joined: dict[int, float] = {}
-    served, turned_away = [], []
+    served: list[float] = []
+    turned_away: list[float] = []
     waiting, in_mst = STATES.index(State.WAITING), STATES.index(State.IN_MST)
     for t in model.log.rows():
         if t.to_state == waiting:
@@ -116,13 +117,13 @@ def test_replicate_restores_the_garbage_collector_and_keeps_only_the_reduction(e
     (gc.enable if enabled else gc.disable)()
     try:
         kept = replicate(params, replication_seed(4, 0), cal_days, [],
-                         lambda model: (gc.isenabled(), model._next_id))  # noqa: SLF001
+                         lambda model: (gc.isenabled(), model._next_id))
         assert gc.isenabled() is enabled
     finally:
         gc.enable()
     assert kept[0] is False  # paused during the replication
     again = simulate(params, replication_seed(4, 0), cal_days)
-    assert kept[1] == again._next_id  # noqa: SLF001 - the same replication either way
+    assert kept[1] == again._next_id  # the same replication either way
 
 
 def test_replicate_and_simulate_reduce_to_the_same_arrays():

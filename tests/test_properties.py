@@ -13,6 +13,7 @@ import datetime as dt
 import itertools
 import math
 from collections import Counter
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
@@ -22,12 +23,14 @@ from hypothesis import strategies as st
 
 from sufficiency.calendar import Calendar
 from sufficiency.engine.model import Model, simulate
+from sufficiency.parameters import ProgrammeParams, ReunificationParams
 from sufficiency.pathway import (
     DAYS_PER_YEAR,
     FALLBACK,
     PLACEMENT_NAMES,
     PROGRAMME_STATE,
     PROGRAMMES,
+    REUNIFICATION,
     STATES,
     State,
 )
@@ -44,9 +47,9 @@ EXAMPLES = settings(max_examples=50, deadline=None, database=None,
 PLACED = frozenset(STATES.index(State(name)) for name in PLACEMENT_NAMES)
 ABSORBING = frozenset(STATES.index(s) for s in (State.PERMANENCE, State.TURNED_18,
                                                   State.EXIT_OTHER))
-EXIT_ROUTE: dict[State, str] = {State.REUNIFIED: "reunified", State.IN_FFT_REUNIFICATION: "reunified",
-              State.PERMANENCE: "permanence", State.TURNED_18: "turned_18",
-              State.EXIT_OTHER: "other"}
+EXIT_ROUTE: dict[State, str] = {
+    State.REUNIFIED: "reunified", State.IN_FFT_REUNIFICATION: "reunified",
+    State.PERMANENCE: "permanence", State.TURNED_18: "turned_18", State.EXIT_OTHER: "other"}
 """The route an exit from care to each state is counted under."""
 LEFT = frozenset(STATES.index(s) for s in EXIT_ROUTE)
 IN_HOUSE = {STATES.index(State.FOSTER_INHOUSE): 0, STATES.index(State.HOME_INHOUSE): 1}
@@ -161,11 +164,11 @@ def replay(rows: list[Transition]) -> dict[int, int]:
     return where
 
 
-def in_force(records: list[tuple[float, float]], time: float) -> float:
-    """The most a stepped value could be at ``time`` (changes at that very time count, in
-    whichever order they fell)."""
-    values = [v for t, v in records if t < time]
-    return max(values[-1:] + [v for t, v in records if t == time])
+def in_force(records: Sequence[tuple[float, float]], time: float) -> tuple[float, float]:
+    """The least and most a stepped value, from (time, value) records in time order, can be
+    at ``time``: the value before, or one that a record at that very time set."""
+    values = [v for t, v in records if t < time][-1:] + [v for t, v in records if t == time]
+    return min(values), max(values)
 
 
 def check_states(model: Model, rows: list[Transition]) -> None:
@@ -184,7 +187,8 @@ def check_states(model: Model, rows: list[Transition]) -> None:
 
 
 def check_waits(model: Model, rows: list[Transition]) -> None:
-    """Served families waited at most their programme's maximum, the others exactly one."""
+    """Served families waited at most their programme's maximum wait; families turned away
+    waited exactly a programme's maximum."""
     waiting = STATES.index(State.WAITING)
     served = {STATES.index(PROGRAMME_STATE[p]): model.params.programmes[p].max_wait_days.value
               for p in PROGRAMMES}
@@ -232,12 +236,12 @@ def check_in_house_places(model: Model, rows: list[Transition]) -> None:
         if t.from_state in occupied:
             occupied[t.from_state] -= 1
         if t.to_state in occupied:
-            assert occupied[t.to_state] < in_force(places[IN_HOUSE[t.to_state]], t.time), t
+            assert occupied[t.to_state] < in_force(places[IN_HOUSE[t.to_state]], t.time)[1], t
             occupied[t.to_state] += 1
 
 
 def stepped(initial: float, changes: list[Change], path: str) -> list[tuple[float, float]]:
-    """The (day, value) steps of a live parameter."""
+    """The (day, value) steps of a live parameter, in the order the engine applies them."""
     value, out = initial, [(0.0, initial)]
     for change in sorted((c for c in changes if c.path == path), key=lambda c: c.day):
         value = change.after(value)
@@ -245,16 +249,20 @@ def stepped(initial: float, changes: list[Change], path: str) -> list[tuple[floa
     return out
 
 
+def value_at(records: list[tuple[float, float]], day: float) -> float:
+    """A stepped value once every change up to ``day`` has applied."""
+    return [v for t, v in records if t <= day][-1]
+
+
 def check_programme_slots(model: Model, changes: list[Change]) -> None:
-    """Families start only into a free slot (FTE x caseload, rounded down) and wait only when
-    none is free; the waiting lists hold exactly the children in the waiting state."""
+    """Families start only into a free slot (FTE x caseload, rounded down) and join a waiting
+    list only when none is free."""
     for prog in PROGRAMMES:
         p = model.params.programmes[prog]
         staff = stepped(p.therapists.value, changes, f"programmes.{prog.value}.therapists")
         load = stepped(p.caseload.value, changes, f"programmes.{prog.value}.caseload")
         days = sorted({d for d, _ in staff + load})
-        slots = [(d, math.floor(in_force(staff, d + 1e-9) * in_force(load, d + 1e-9) + 1e-9))
-                 for d in days]
+        slots = [(d, math.floor(value_at(staff, d) * value_at(load, d) + 1e-9)) for d in days]
         started = [t for t, route, _ in model.log.counted("families_started")
                    if route == prog.value]
         ended = [t for t, route, _ in model.log.counted("programme_completions")
@@ -262,15 +270,13 @@ def check_programme_slots(model: Model, changes: list[Change]) -> None:
         events = sorted([(t, -1) for t in ended] + [(t, 1) for t in started])
         families = 0
         for time, step in events:  # a slot frees before the family waiting for it starts
-            assert step < 0 or families < in_force(slots, time), (prog, time)
+            assert step < 0 or families < in_force(slots, time)[1], (prog, time)
             families += step
             assert families >= 0
         index = PROGRAMMES.index(prog)
-        for time, _, n in (w for w in model.log.waiting if w[1] == index and w[2] > 0):
+        for time, _, _ in (w for w in model.log.waiting if w[1] == index and w[2] > 0):
             busy = sum(1 for t in started if t <= time) - sum(1 for t in ended if t <= time)
-            lowest = min([v for t, v in slots if t < time][-1:] +
-                         [v for t, v in slots if t == time])
-            assert busy >= lowest, (prog, time)
+            assert busy >= in_force(slots, time)[0], (prog, time)
 
 
 def check_waiting_lists(model: Model, rows: list[Transition]) -> None:
@@ -348,12 +354,13 @@ def check_costs(result: RunResult) -> None:
                        int(cal.horizon))
         expected = days[STATES.index(State(name))] * weekly[[m.start for m in months]] / 7
         assert np.allclose(result.costs[0, result.items.index(name)], expected * factor), name
-    staffed = {p.value: params.programmes[p] for p in PROGRAMMES}
-    staffed["fft_reunification"] = params.reunification
-    for item, p in staffed.items():
-        prefix = "reunification" if item == "fft_reunification" else f"programmes.{item}"
+    staff: dict[str, tuple[str, ProgrammeParams | ReunificationParams]] = {
+        f"programmes.{p.value}": (p.value, params.programmes[p]) for p in PROGRAMMES}
+    staff["reunification"] = (REUNIFICATION, params.reunification)
+    for prefix, (item, p) in staff.items():
         fte = daily(p.therapists.value, changes, f"{prefix}.therapists", int(cal.horizon))
-        annual = fte * p.cost_per_therapist_per_year.value + (fte > 0) * p.fixed_cost_per_year.value
+        annual = (fte * p.cost_per_therapist_per_year.value
+                  + (fte > 0) * p.fixed_cost_per_year.value)
         expected = np.array([annual[m].sum() for m in months]) / DAYS_PER_YEAR * factor
         assert np.allclose(result.costs[0, result.items.index(item)], expected), item
 
