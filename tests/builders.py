@@ -20,7 +20,7 @@ from sufficiency.parameters import ParameterSet, Sourced
 from sufficiency.pathway import DAYS_PER_YEAR, PROGRAMMES
 from sufficiency.scenario import Scenario
 
-__all__ = ["MONTH", "SMALL", "SOURCE", "Change", "scenario_of", "small_set", "small_values"]
+__all__ = ["MONTH", "SMALL", "SOURCE", "Change", "scenario_of", "small_set"]
 
 MONTH = DAYS_PER_YEAR / 12
 SOURCE = "assumption: test"
@@ -133,31 +133,15 @@ NAMED = ("programmes", "entries", "homes")
 """Sections whose items an override names: ``programmes={"mst": {"therapists": 2.0}}``."""
 
 
-def small_values() -> dict[str, Any]:
-    """A fresh copy of the small set's plain values, free to edit (nothing shared between its
-    parts, though the text repeats itself through YAML anchors)."""
-    return unshared(yaml.safe_load(SMALL))
-
-
-def unshared(node: Any) -> Any:
-    """A copy of nested mappings and lists in which no two places hold the same object."""
-    if isinstance(node, dict):
-        return {key: unshared(item) for key, item in node.items()}
-    if isinstance(node, list):
-        return [unshared(item) for item in node]
-    return node
-
-
-def small_set(values: dict[str, Any] | None = None, active: Iterable[str] | None = None,
-              **sections: Any) -> ParameterSet:
-    """The small parameter set (or ``values``), with overrides, validated.
+def small_set(active: Iterable[str] | None = None, **sections: Any) -> ParameterSet:
+    """The small parameter set with overrides, validated.
 
     Each keyword names a section: a mapping replaces the fields it names (in ``programmes``,
     ``entries`` and ``homes``, the fields of the items it names), anything else (a list, a date)
     replaces the section. ``active`` lists the programmes (and ``reunification``) left
     working; the others get no referrals and no staff.
     """
-    data = small_values() if values is None else values
+    data = yaml.safe_load(SMALL)
     for section, fields in sections.items():
         if section in NAMED and isinstance(fields, dict):
             items = by_name(data[section])
@@ -196,6 +180,8 @@ def sourced(model: type[BaseModel], data: dict[str, Any]) -> dict[str, Any]:
 
 def wrap(annotation: Any, value: Any) -> Any:
     """``value`` as the ``annotation`` wants it: sourced where it is ``Sourced``."""
+    if value is None:
+        return None
     if get_origin(annotation) in (Union, types.UnionType):
         annotation = next(a for a in get_args(annotation) if a is not type(None))
     if isinstance(annotation, type) and issubclass(annotation, Sourced):
