@@ -279,6 +279,24 @@ def check_programme_slots(model: Model, changes: list[Change]) -> None:
             assert busy >= in_force(slots, time)[0], (prog, time)
 
 
+def check_reunification_slots(model: Model, rows: list[Transition],
+                              changes: list[Change]) -> None:
+    """Reunification work starts only into a free slot. A slot is held from the start for the
+    time to return, and on while the child is home with support."""
+    r = model.params.reunification
+    staff = stepped(r.therapists.value, changes, "reunification.therapists")
+    load = stepped(r.caseload.value, changes, "reunification.caseload")
+    slots = [(d, math.floor(value_at(staff, d) * value_at(load, d) + 1e-9))
+             for d in sorted({d for d, _ in staff + load})]
+    supported = STATES.index(State.IN_FFT_REUNIFICATION)
+    starts = [t for t, _, _ in model.log.counted("reunification_starts")]
+    for i, time in enumerate(starts):
+        working = sum(1 for s in starts[:i] if time < s + r.days_to_return.value)
+        at_home = sum((t.to_state == supported) - (t.from_state == supported)
+                      for t in rows if t.time < time)
+        assert working + at_home < in_force(slots, time)[1], time
+
+
 def check_waiting_lists(model: Model, rows: list[Transition]) -> None:
     """After every change to a waiting list, the lists hold the children in the waiting state."""
     if not model.log.waiting:
@@ -306,6 +324,7 @@ def test_random_scenarios_keep_every_invariant_in_the_event_log(case):
     check_exits(model, rows)
     check_in_house_places(model, rows)
     check_programme_slots(model, changes)
+    check_reunification_slots(model, rows, changes)
     check_waiting_lists(model, rows)
     check_waits(model, rows)
 
