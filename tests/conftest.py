@@ -1,4 +1,5 @@
-"""Shared fixtures: the baseline, and small parameter sets built from it for analytic checks."""
+"""Shared fixtures: the Leicester baseline and its scenario (the engine tests' own small
+parameter set is in builders.py)."""
 
 from __future__ import annotations
 
@@ -35,19 +36,3 @@ def edited(params: ParameterSet, edits: dict[str, Any]) -> ParameterSet:
         else:
             node[last] = value
     return ParameterSet.model_validate(data)
-
-
-def quiet_programmes(params: ParameterSet, keep: tuple[str, ...] = ()) -> dict[str, Any]:
-    """Edits that switch off every programme (no referrals, no staff) except those kept."""
-    edits: dict[str, Any] = {}
-    for prog in ("mst", "mst_bsf", "fft_cw", "fdm"):
-        if prog not in keep:
-            edits[f"programmes.{prog}.referrals_per_month"] = 0.0
-            edits[f"programmes.{prog}.therapists"] = 0.0
-    edits["reunification.therapists"] = 0.0
-    return edits
-
-
-def even_shares(keys: tuple[str, ...], chosen: str) -> dict[str, float]:
-    """All weight on ``chosen``."""
-    return {k: 1.0 if k == chosen else 0.0 for k in keys}

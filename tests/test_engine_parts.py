@@ -8,8 +8,9 @@ import math
 import numpy as np
 import pytest
 
+from sufficiency.calendar import Calendar
 from sufficiency.engine.children import ExitLaw
-from sufficiency.engine.model import Change, Model, replicate, simulate
+from sufficiency.engine.model import Model, replicate, simulate
 from sufficiency.engine.placements import Slots
 from sufficiency.engine.population import elapsed_in_care
 from sufficiency.engine.streams import Shares, Streams
@@ -17,7 +18,7 @@ from sufficiency.measures import reduce
 from sufficiency.pathway import AGE_BANDS, DAYS_PER_YEAR, STATES, State, age_band
 from sufficiency.runner import replication_seed
 
-from .conftest import edited, quiet_programmes
+from .builders import Change, small_set
 
 
 class Entry:
@@ -51,21 +52,16 @@ def test_added_slots_serve_the_waiting_list_at_once():
     assert granted == waiting[:2] and slots.free == 0 and slots.capacity == 2
 
 
-def test_no_family_waits_past_the_maximum_wait(baseline_params):
+def test_no_family_waits_past_the_maximum_wait():
     """Served families waited at most the maximum; turned-away ones exactly the maximum."""
     max_wait = 20.0
-    edits = quiet_programmes(baseline_params, keep=("mst",))
-    edits.update({
-        "population.total": 0,
-        "programmes.mst.referrals_per_month": 6.0,
-        "programmes.mst.children_per_family": 1.0,
-        "programmes.mst.therapists": 2.0,
-        "programmes.mst.caseload": 1.0,
-        "programmes.mst.max_wait_days": max_wait,
-    })
-    model = simulate(edited(baseline_params, edits), replication_seed(2, 0), 5 * 365.0)
+    params = small_set(active=("mst",), population={"total": 0}, programmes={"mst": {
+        "referrals_per_month": 6.0, "children_per_family": 1.0, "therapists": 2.0,
+        "caseload": 1.0, "max_wait_days": max_wait}})
+    model = simulate(params, replication_seed(2, 0), 5 * 365.0)
     joined: dict[int, float] = {}
-    served, turned_away = [], []
+    served: list[float] = []
+    turned_away: list[float] = []
     waiting, in_mst = STATES.index(State.WAITING), STATES.index(State.IN_MST)
     for t in model.log.rows():
         if t.to_state == waiting:
@@ -94,8 +90,8 @@ def stationary_mean(law: ExitLaw, age: float) -> float:
 
 
 @pytest.mark.parametrize("years", [3.0, 12.5, 17.5])
-def test_time_already_in_care_follows_the_stationary_law(baseline_params, years):
-    law = ExitLaw(baseline_params.exits)
+def test_time_already_in_care_follows_the_stationary_law(years):
+    law = ExitLaw(small_set().exits)
     age = years * DAYS_PER_YEAR
     draws = elapsed_in_care(law, np.full(20_000, age), np.random.default_rng(7))
     assert draws.min() >= 0 and draws.max() <= age
@@ -103,43 +99,43 @@ def test_time_already_in_care_follows_the_stationary_law(baseline_params, years)
     assert abs(draws.mean() - stationary_mean(law, age)) < 4 * standard_error
 
 
-def test_the_peak_of_a_dated_parameter_follows_set_and_add(baseline_params):
+def test_the_peak_of_a_dated_parameter_follows_set_and_add():
     path = "matching.supported_at_16"
+    params = small_set(matching={"supported_at_16": 0.3})
     changes = [Change(10.0, path, 0.2), Change(20.0, path, 0.5, add=True),
                Change(30.0, path, 0.1)]
-    model = Model(baseline_params, Streams(replication_seed(1, 0)), 100.0, changes)
-    assert model.peak(path) == pytest.approx(max(model.live[path], 0.7))
-    assert Model(baseline_params, Streams(replication_seed(1, 0)), 100.0).peak(path) == \
-        model.live[path]
+    model = Model(params, Streams(replication_seed(1, 0)), 100.0, changes)
+    assert model.live[path] == 0.3
+    assert model.peak(path) == pytest.approx(0.7)
+    assert Model(params, Streams(replication_seed(1, 0)), 100.0).peak(path) == 0.3
 
 
 @pytest.mark.parametrize("enabled", [True, False])
-def test_replicate_restores_the_garbage_collector_and_keeps_only_the_reduction(
-        baseline_params, enabled):
+def test_replicate_restores_the_garbage_collector_and_keeps_only_the_reduction(enabled):
+    params = small_set()
     cal_days = 365.0
     (gc.enable if enabled else gc.disable)()
     try:
-        kept = replicate(baseline_params, replication_seed(4, 0), cal_days, [],
-                         lambda model: (gc.isenabled(), model._next_id))  # noqa: SLF001
+        kept = replicate(params, replication_seed(4, 0), cal_days, [],
+                         lambda model: (gc.isenabled(), model._next_id))
         assert gc.isenabled() is enabled
     finally:
         gc.enable()
     assert kept[0] is False  # paused during the replication
-    again = simulate(baseline_params, replication_seed(4, 0), cal_days)
-    assert kept[1] == again._next_id  # noqa: SLF001 - the same replication either way
+    again = simulate(params, replication_seed(4, 0), cal_days)
+    assert kept[1] == again._next_id  # the same replication either way
 
 
-def test_replicate_and_simulate_reduce_to_the_same_arrays(baseline_params):
-    from sufficiency.calendar import Calendar
-
-    cal = Calendar(baseline_params.start_date, 1)
-    one = replicate(baseline_params, replication_seed(9, 1), cal.horizon, [],
+def test_replicate_and_simulate_reduce_to_the_same_arrays():
+    params = small_set()
+    cal = Calendar(params.start_date, 1)
+    one = replicate(params, replication_seed(9, 1), cal.horizon, [],
                     lambda model: reduce(model, cal, []))
-    two = reduce(simulate(baseline_params, replication_seed(9, 1), cal.horizon), cal, [])
+    two = reduce(simulate(params, replication_seed(9, 1), cal.horizon), cal, [])
     for name in ("stocks", "days", "flows", "waiting", "capacity", "costs"):
         assert np.array_equal(getattr(one, name), getattr(two, name)), name
 
 
-def test_every_age_band_has_an_exit_scale(baseline_params):
-    law = ExitLaw(baseline_params.exits)
+def test_every_age_band_has_an_exit_scale():
+    law = ExitLaw(small_set().exits)
     assert set(law.scale) == set(AGE_BANDS)
