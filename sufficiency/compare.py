@@ -28,8 +28,8 @@ from .effects import (TRIAL_ODDS_RATIOS, apply_effect, apply_effect_scale, defla
 from .errors import InputError
 from .measures import PROGRAMME_ITEMS
 from .output import write_csv, write_run
-from .pathway import PLACEMENT_NAMES, PLACEMENTS, PROGRAMMES, REUNIFICATION, STATE_INDEX
-from .records import PLACE_ROUTES
+from .pathway import (IN_HOUSE_NAMES, PLACEMENT_NAMES, PLACEMENTS, PROGRAMMES, REUNIFICATION,
+                      STATE_INDEX)
 from .results import CLA_INDEX, RunResult
 from .runner import Progress, run
 from .savings import break_even, council_method, council_savings, counted
@@ -68,7 +68,7 @@ def measures(result: RunResult) -> dict[str, Series]:
     }
     for p in PLACEMENTS:
         out[f"placement_days.{p.value}"] = with_total(days[:, STATE_INDEX[p], :], years)
-    for pool in PLACE_ROUTES:
+    for pool in IN_HOUSE_NAMES:
         out[f"placed_externally.{pool}"] = with_total(counted(result, "placed_externally", pool), years)
     out["placement_cost"] = with_total(cost_of(result, PLACEMENT_NAMES), years)
     out["investment_cost"] = with_total(cost_of(result, INVESTMENT_ITEMS), years)
@@ -445,7 +445,7 @@ def buys_table(comparison: Comparison) -> Table:
 
     def cells(c: Comparison, name: str) -> list[str]:
         v = getter(c, name)
-        external = sum(v(f"placed_externally.{pool}") for pool in PLACE_ROUTES)
+        external = sum(v(f"placed_externally.{pool}") for pool in IN_HOUSE_NAMES)
         return [interval(v, "cla", signed, last), number(-v("children_entering_care")),
                 number(-v("placement_days.all")), number(-external),
                 number(sum(v(f"families_started.{p.value}") for p in PROGRAMMES)),

@@ -157,15 +157,6 @@ class ProgrammeParams(Frozen):
     cost_per_therapist_per_year: Sourced[NonNeg]
     fixed_cost_per_year: Sourced[NonNeg]
 
-    @property
-    def slots(self) -> int:
-        return slots(self.therapists.value, self.caseload.value)
-
-
-def slots(therapists: float, caseload: float) -> int:
-    """Families that can be worked with at once: FTE x caseload, rounded down."""
-    return int(math.floor(therapists * caseload + 1e-9))
-
 
 class ReunificationParams(Frozen):
     """FFT reunification ("Safe Steps Home"): returns children in care to their families."""
@@ -189,10 +180,6 @@ class ReunificationParams(Frozen):
         if unknown:
             raise ValueError(f"placement types from {list(PLACEMENT_NAMES)}; unknown {unknown}")
         return value
-
-    @property
-    def slots(self) -> int:
-        return slots(self.therapists.value, self.caseload.value)
 
 
 class EntryStream(Frozen):

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from enum import Enum
 from typing import NamedTuple
+
+from .pathway import ExitRoute
 
 
 class Transition(NamedTuple):
@@ -15,32 +18,39 @@ class Transition(NamedTuple):
     to_state: int
 
 
-MEASURES: tuple[str, ...] = (
-    "entries",
-    "exits",
-    "programme_starts",
-    "programme_completions",
-    "turned_away",
-)
-"""Counted flows reported in flows.csv (children)."""
+class Measure(str, Enum):
+    """What the engine counts: flows of children (``FLOWS``, in flows.csv), then further
+    activity (activity.csv)."""
 
-ACTIVITY: tuple[str, ...] = (
-    "families_started",
-    "placed_externally",
-    "step_downs",
-    "moves_to_supported",
-    "reunification_starts",
-    "reunification_returns",
-    "reunification_breakdowns",
-    "reentries_after_programme",
-)
+    __hash__ = str.__hash__
+
+    ENTRIES = "entries"
+    EXITS = "exits"
+    PROGRAMME_STARTS = "programme_starts"
+    PROGRAMME_COMPLETIONS = "programme_completions"
+    TURNED_AWAY = "turned_away"
+    FAMILIES_STARTED = "families_started"
+    PLACED_EXTERNALLY = "placed_externally"
+    STEP_DOWNS = "step_downs"
+    MOVES_TO_SUPPORTED = "moves_to_supported"
+    REUNIFICATION_STARTS = "reunification_starts"
+    REUNIFICATION_RETURNS = "reunification_returns"
+    REUNIFICATION_BREAKDOWNS = "reunification_breakdowns"
+    REENTRIES_AFTER_PROGRAMME = "reentries_after_programme"
+
+
+FLOWS = 5
+MEASURES: tuple[str, ...] = tuple(m.value for m in Measure)[:FLOWS]
+"""Counted flows reported in flows.csv (children)."""
+ACTIVITY: tuple[str, ...] = tuple(m.value for m in Measure)[FLOWS:]
 """Further counted events reported in activity.csv."""
 
 COUNTED: tuple[str, ...] = MEASURES + ACTIVITY
 COUNTED_INDEX = {m: i for i, m in enumerate(COUNTED)}
 
-EXIT_ROUTES: tuple[str, ...] = ("reunified", "permanence", "turned_18", "other")
-PLACE_ROUTES: tuple[str, ...] = ("foster_inhouse", "home_inhouse")
+ALL_ROUTES = "all"
+"""The route that holds the total over every route."""
+EXIT_ROUTES: tuple[str, ...] = tuple(r.value for r in ExitRoute)
 
 
 @dataclass

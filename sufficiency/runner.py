@@ -13,10 +13,11 @@ from typing import Callable
 import numpy as np
 
 from .calendar import Calendar
-from .engine.model import Change, replicate
+from .engine.model import replicate
 from .parameters import ParameterSet
 from .measures import Replication, cost_items, reduce, routes_for, transitions
 from .results import RunResult
+from .timeline import Change
 from .scenario import Scenario, investment_costs
 from .uncertainty import draw_parameters
 from .engine.streams import Streams
@@ -105,7 +106,7 @@ def run(scenario: Scenario, years: int = 5, replications: int = 200, seed: int =
     reps = gather(job, jobs, progress)
     result = RunResult.from_replications(
         scenario=scenario, years=years, seed=seed, replications=reps,
-        routes=routes_for(scenario.params), items=cost_items(scenario.params),
+        routes=routes_for(scenario.params), items=cost_items(),
         seconds=time.perf_counter() - started, jobs=jobs,
     )
     if scenario.investments:

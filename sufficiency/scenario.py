@@ -20,7 +20,6 @@ from pydantic import AfterValidator, Field, ValidationError, model_validator
 import numpy as np
 
 from .calendar import Calendar
-from .engine.model import Change, initial_live
 from .errors import InputError
 from .measures import inflation_factors
 from .parameters import (
@@ -34,9 +33,8 @@ from .parameters import (
     read_yaml,
     validate_mapping,
 )
-from .pathway import DAYS_PER_YEAR, PLACEMENT_NAMES
-
-COST_PATHS = tuple(f"costs.weekly.{name}" for name in PLACEMENT_NAMES)
+from .pathway import DAYS_PER_YEAR
+from .timeline import Change, live_paths
 
 
 class ChangeSpec(Frozen):
@@ -301,7 +299,7 @@ def sourced_node(data: dict, dotted: str, path: Path, field_path: str) -> dict:
 def to_timeline(params: ParameterSet, changes: tuple[ChangeSpec, ...], path: Path,
                 offset: int) -> list[Change]:
     """Changes after the start date, as engine timeline entries."""
-    live = set(initial_live(params)) | set(COST_PATHS)
+    live = live_paths(params)
     out = []
     for i, change in enumerate(changes):
         if change.add_home is not None or change.date <= params.start_date:
