@@ -8,6 +8,7 @@ import numpy as np
 from pydantic import ValidationError
 
 from .parameters import ParameterSet
+from .paths import sourced_items
 
 ATTEMPTS = 20
 
@@ -19,7 +20,7 @@ def draw_parameters(params: ParameterSet, rng: np.random.Generator) -> Parameter
     a draw that breaks validation (a share over 1, say) is drawn again.
     """
     data = params.model_dump(mode="python")
-    nodes = _uncertain_nodes(data)
+    nodes = [node for _, node in sourced_items(data) if node.get("uncertainty") is not None]
     if not nodes:
         return params
     centres = [node["value"] for node in nodes]
@@ -49,18 +50,3 @@ def draw(rng: np.random.Generator, mean: float, spec: dict[str, Any]) -> float:
         return float(mean)
     common = mean * (1 - mean) / variance - 1
     return float(rng.beta(mean * common, (1 - mean) * common))
-
-
-def _uncertain_nodes(node: Any) -> list[dict[str, Any]]:
-    """Every dumped Sourced value that carries an uncertainty, in a fixed order."""
-    found: list[dict[str, Any]] = []
-    if isinstance(node, dict):
-        if node.get("uncertainty") is not None and "value" in node:
-            found.append(node)
-        else:
-            for item in node.values():
-                found.extend(_uncertain_nodes(item))
-    elif isinstance(node, list):
-        for item in node:
-            found.extend(_uncertain_nodes(item))
-    return found

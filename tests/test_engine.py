@@ -38,9 +38,9 @@ def steady_params(baseline, total: int, mean_months: float = 12.0):
         "population.total": total,
         "population.age_band_shares": even_shares(AGE_BANDS, "5-9"),
         "exits.mean_months_by_band": {band: mean_months for band in AGE_BANDS},
-        "entries.0.rate_per_month": 600 / mean_months,
-        "entries.0.age_band_shares": even_shares(AGE_BANDS, "5-9"),
-        "entries.1.rate_per_month": 0.0,
+        "entries.direct.rate_per_month": 600 / mean_months,
+        "entries.direct.age_band_shares": even_shares(AGE_BANDS, "5-9"),
+        "entries.uasc.rate_per_month": 0.0,
     })
     return edited(baseline, edits)
 
@@ -104,8 +104,8 @@ def test_a_kept_event_log_replays_to_the_reduced_stocks():
 
 def test_capacities_are_never_exceeded(baseline_params):
     """Checked after every event, through a run with staff cuts and a home closing."""
-    params = edited(baseline_params, {"homes.0.closes": "2026-01-01",
-                                      "homes.1.closes": "2026-06-01"})
+    params = edited(baseline_params, {"homes.in-house home 1.closes": "2026-01-01",
+                                      "homes.in-house home 2.closes": "2026-06-01"})
     changes = [Change(200.0, "programmes.fft_cw.therapists", 1.0),
                Change(400.0, "programmes.fft_cw.therapists", 6.0),
                Change(300.0, "foster_carers.places_per_household", 1.0)]
@@ -167,8 +167,8 @@ def test_programme_waits_match_erlang_c(baseline_params):
     edits = quiet_programmes(baseline_params, keep=("mst",))
     edits.update({
         "population.total": 0,
-        "entries.0.rate_per_month": 0.0,
-        "entries.1.rate_per_month": 0.0,
+        "entries.direct.rate_per_month": 0.0,
+        "entries.uasc.rate_per_month": 0.0,
         "programmes.mst.referrals_per_month": 4.0,
         "programmes.mst.children_per_family": 1.0,
         "programmes.mst.therapists": 5.0,
@@ -215,6 +215,6 @@ def test_a_balanced_run_holds_its_starting_population(baseline_params):
 
 def test_an_undersupplied_run_does_drain(baseline_params):
     """The balance test can fail: halve the entries and the population falls."""
-    params = edited(steady_params(baseline_params, total=600), {"entries.0.rate_per_month": 25})
+    params = edited(steady_params(baseline_params, total=600), {"entries.direct.rate_per_month": 25})
     result = run(scenario_of(params), years=2, replications=4, seed=6)
     assert result.cla[:, result.calendar.census[-1]].mean() < 0.8 * 600

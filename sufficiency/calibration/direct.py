@@ -7,8 +7,8 @@ missing the prior value (an assumption) stays.
 
 from __future__ import annotations
 
-from typing import Any
 
+from ..paths import put
 from .figures import Figures, Row, significant
 
 DAYS_PER_MONTH = 365.25 / 12
@@ -23,22 +23,6 @@ OUTCOME_TABLES = (
 )
 THERAPIES = ("mst", "mst_bsf", "fft_cw")
 SEED_NAME = {"mst": "mst", "mst_bsf": "mst_can", "fft_cw": "fft"}
-
-
-def put(data: dict, path: str, sourced: dict[str, Any]) -> None:
-    """Replace the sourced value at a dotted path (list items by ``[name]``)."""
-    node: Any = data
-    *parents, last = path.split(".")
-    for part in parents:
-        node = find(node, part)
-    node[last] = sourced
-
-
-def find(node: Any, part: str) -> Any:
-    if part.endswith("]"):
-        key, name = part[:-1].split("[")
-        return next(item for item in node[key] if item["name"] == name)
-    return node[part]
 
 
 def apply(data: dict, fig: Figures) -> None:
