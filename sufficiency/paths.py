@@ -47,11 +47,15 @@ def unknown(path: str, depth: int, options: list[str]) -> PathError:
     after = f" after {where!r}" if where else ""
     if not options:
         return PathError(f"a parameter path; {path!r} goes past a parameter at {where!r}")
+    return PathError(f"a parameter path; {wrong!r}{after} in {path!r} is not one "
+                     f"(expected one of {sorted(options)}){did_you_mean(wrong, options)}")
+
+
+def did_you_mean(wrong: str, options: list[str] | tuple[str, ...]) -> str:
+    """``; did you mean 'x'?`` for the option nearest ``wrong`` (any case), or nothing."""
     lowered = {option.lower(): option for option in options}
     guess = difflib.get_close_matches(wrong.lower(), list(lowered), n=1)
-    hint = f"; did you mean {lowered[guess[0]]!r}?" if guess else ""
-    return PathError(f"a parameter path; {wrong!r}{after} in {path!r} is not one "
-                     f"(expected one of {sorted(options)}){hint}")
+    return f"; did you mean {lowered[guess[0]]!r}?" if guess else ""
 
 
 def find(data: Any, path: str) -> Any:

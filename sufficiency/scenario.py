@@ -297,7 +297,8 @@ def to_timeline(params: ParameterSet, changes: tuple[ChangeSpec, ...], path: Pat
         if change.set not in live:
             raise InputError(path, f"changes[{i - offset}].set",
                              f"a parameter that can change during a run (one of {sorted(live)}), "
-                             f"or a date on or before the start {params.start_date}")
+                             f"or a date on or before the start {params.start_date}"
+                             f"{paths.did_you_mean(change.set, live)}")
         day = float((change.date - params.start_date).days)
         if change.add is not None:  # relative to each replication's drawn value
             out.append(Change(day, change.set, change.add, add=True))

@@ -136,10 +136,13 @@ class DirectEntries:
         model.enter_care(child, self.name, draws[U_PLACE])
 
 
-def start(model: "Model") -> None:
+def start(model: "Model") -> list[DirectEntries]:
     """Start the direct entry streams."""
+    actors = []
     for entry in model.params.entries:
         actor = DirectEntries(
             model, entry.name, Shares(entry.age_band_shares.value),
             {band: Shares(shares) for band, shares in entry.need_shares.value.items()})
         model.env.process(arrivals(model.env, actor.stream, actor.mean_wait, actor.arrive))
+        actors.append(actor)
+    return actors

@@ -16,7 +16,7 @@ from ..records import Log, Measure
 from ..timeline import Change, live_fields, views
 from . import carers, children, population, programmes, reunification
 from .carers import Carers
-from .children import ExitLaw, start_care
+from .children import DirectEntries, ExitLaw, start_care
 from .placements import Matcher, Places, place, step_down, vacate
 from .programmes import ProgrammeActor
 from .reunification import Reunification
@@ -84,6 +84,7 @@ class Model:
         self.supported_16_peak = self.peak("matching.supported_at_16")
         self._next_id = 0
         self.carers: Carers | None = None
+        self.entries: list[DirectEntries] = []
         self.programmes: dict[Programme, ProgrammeActor] = {}
         self.reunification: Reunification | None = None
 
@@ -209,7 +210,7 @@ def build(params: ParameterSet, seed: np.random.SeedSequence, horizon: float,
     model = Model(params, Streams(seed), horizon, changes)
     model.carers = carers.start(model)
     population.initial_population(model)
-    children.start(model)
+    model.entries = children.start(model)
     model.programmes = programmes.start(model)
     model.reunification = reunification.start(model)
     model.env.process(step_down(model))
