@@ -7,11 +7,10 @@ missing the prior value (an assumption) stays.
 
 from __future__ import annotations
 
-
 from ..paths import put
+from ..pathway import MONTH
 from .figures import Figures, Row, significant
 
-DAYS_PER_MONTH = 365.25 / 12
 OUTCOME_TABLES = (
     # (measure prefix, total measure, suffix per model outcome): closures by outcome, all teams
     ("all_families_closed_", "all_families_closed",
@@ -132,7 +131,7 @@ def duration(data: dict, fig: Figures, prog: str) -> None:
     if days is not None:
         put(data, path, fig.derived(days.token, "average length of treatment"))
     elif low is not None and high is not None:
-        put(data, path, fig.derived(f"({low.token} + {high.token}) / 2 * {DAYS_PER_MONTH}",
+        put(data, path, fig.derived(f"({low.token} + {high.token}) / 2 * {MONTH}",
                                     "the middle of the stated range of months, in days"))
 
 
