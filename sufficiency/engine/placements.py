@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 from collections import deque
-from typing import TYPE_CHECKING, Any, Callable
+from typing import TYPE_CHECKING, Any, Callable, TypeVar
 
 from ..pathway import AGE_BANDS, FALLBACK, IN_HOUSE, MONTH, NEEDS, PLACEMENTS, State
 from ..records import Measure
@@ -112,20 +112,25 @@ class Slots(Places):
                 self.grant(entry)
 
 
+P = TypeVar("P", bound=Places)
+
+
 def slots(therapists: float, caseload: float) -> int:
     """Families (or children) that can be worked with at once: FTE x caseload, rounded down."""
     return int(math.floor(therapists * caseload + 1e-9))
 
 
-def staff(model: "Model", prefix: str, live: "ProgrammeLive | ReunificationLive",
-          pool: Places) -> None:
-    """Keep ``pool`` at FTE x caseload slots as dated changes move either (paths under
-    ``prefix``)."""
+def staffed(model: "Model", prefix: str, live: "ProgrammeLive | ReunificationLive",
+            pool: P) -> P:
+    """``pool`` sized at FTE x caseload slots, and kept so as dated changes move either (the
+    live parameters under ``prefix``)."""
     def resize() -> None:
         pool.resize(slots(live.therapists, live.caseload))
 
+    resize()
     model.on_change(f"{prefix}.therapists", resize)
     model.on_change(f"{prefix}.caseload", resize)
+    return pool
 
 
 class Matcher:

@@ -11,7 +11,7 @@ from ..records import Measure
 from ..timeline import ProgrammeLive
 from .arrivals import arrivals, mean_wait_for
 from .children import DRAWS, U_AGE, U_NEED, U_OUTCOME, U_PLACE, U_REENTRY, at
-from .placements import Slots, slots, staff
+from .placements import Slots, staffed
 from .streams import Shares
 
 if TYPE_CHECKING:
@@ -72,8 +72,7 @@ class ProgrammeActor:
         prefix = f"programmes.{prog.value}"
         self.live: ProgrammeLive = model.live[prefix]
         self.stream = model.streams[f"referrals.{prog.value}"]
-        self.pool = Slots(slots(self.live.therapists, self.live.caseload), self.granted)
-        staff(model, prefix, self.live, self.pool)
+        self.pool = staffed(model, prefix, self.live, Slots(0, self.granted))
         p = model.params.programmes[prog]
         self.extra_children = Poisson(p.children_per_family.value - 1.0)
         self.ages = (p.age_range.value.low, p.age_range.value.high + 1 - p.age_range.value.low)

@@ -8,7 +8,7 @@ from ..pathway import DAYS_PER_YEAR, MONTH, REUNIFICATION, ExitRoute, State
 from ..records import Measure
 from ..timeline import ReunificationLive
 from .children import U_PLACE
-from .placements import Places, slots, staff
+from .placements import Places, staffed
 from .programmes import REENTRY_WINDOW
 
 if TYPE_CHECKING:
@@ -23,8 +23,7 @@ class Reunification:
         self.params = model.params.reunification
         self.live: ReunificationLive = model.live["reunification"]
         self.stream = model.streams["reunification"]
-        self.pool = Places(slots(self.live.therapists, self.live.caseload))
-        staff(model, "reunification", self.live, self.pool)
+        self.pool = staffed(model, "reunification", self.live, Places())
         self.eligible = tuple(State(p) for p in self.params.eligible_placements.value)
 
     def candidates(self) -> list["Child"]:
