@@ -109,11 +109,6 @@ def live_fields(groups: dict[str, Any]) -> Iterator[tuple[str, Any, str]]:
             yield f"{prefix}.{f.name}", view, f.name
 
 
-def initial_live(params: ParameterSet) -> dict[str, Any]:
-    """The values that scenarios may change during a run, keyed by parameter path."""
-    return {path: getattr(view, name) for path, view, name in live_fields(views(params))}
-
-
 def live_paths(params: ParameterSet) -> tuple[str, ...]:
     """The parameter paths a scenario may change during a run."""
     return tuple(path for path, _, _ in live_fields(views(params)))

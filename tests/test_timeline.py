@@ -17,7 +17,8 @@ from sufficiency.parameters import load_parameters
 from sufficiency.pathway import PLACEMENT_NAMES, STATES, State
 from sufficiency.runner import replication_seed, run
 from sufficiency.scenario import load_scenario
-from sufficiency.timeline import Change, initial_live, live_paths
+from sufficiency import paths
+from sufficiency.timeline import Change, live_fields, live_paths, views
 
 from .conftest import BASELINE_PARAMETERS, BASELINE_SCENARIO, edited
 
@@ -72,11 +73,13 @@ def split(rows: list, day: float) -> tuple[list, list]:
     return [r for r in rows if r[0] < day], [r for r in rows if r[0] >= day]
 
 
-def test_every_parameter_listed_has_a_start_value(busy_params):
-    paths = live_paths(busy_params)
-    assert set(paths) == set(initial_live(busy_params))
-    assert {f"costs.weekly.{name}" for name in PLACEMENT_NAMES} <= set(paths)
-    assert "entries.direct.rate_per_month" in paths and "programmes.mst.therapists" in paths
+def test_every_live_parameter_starts_at_its_value_in_the_parameter_set(busy_params):
+    data = busy_params.model_dump(mode="python")
+    live = list(live_fields(views(busy_params)))
+    assert [path for path, _, _ in live] == list(live_paths(busy_params))
+    for path, view, name in live:
+        assert getattr(view, name) == paths.get(data, path), path
+    assert {f"costs.weekly.{name}" for name in PLACEMENT_NAMES} <= set(live_paths(busy_params))
 
 
 def engine_paths() -> list[str]:
@@ -87,7 +90,7 @@ def engine_paths() -> list[str]:
 
 @pytest.mark.parametrize("path", engine_paths())
 def test_a_change_during_the_run_acts_from_its_date(busy_params, unchanged, path):
-    value = initial_live(busy_params)[path]
+    value = paths.get(busy_params.model_dump(mode="python"), path)
     changed = simulate(busy_params, replication_seed(4, 0), YEARS * 365.0,
                        [Change(DAY, path, different(path, value))])
     before, after = records(unchanged), records(changed)
