@@ -296,8 +296,9 @@ def to_timeline(params: ParameterSet, changes: tuple[ChangeSpec, ...], path: Pat
             continue
         if change.set not in live:
             raise InputError(path, f"changes[{i - offset}].set",
-                             f"a parameter that can change during a run (one of {sorted(live)}), "
-                             f"or a date on or before the start {params.start_date}"
+                             f"a parameter that can change during a run, or a date on or before "
+                             f"the start {params.start_date}; {change.set!r} is fixed during a "
+                             f"run (those that can change: {sorted(live)})"
                              f"{paths.did_you_mean(change.set, live)}")
         day = float((change.date - params.start_date).days)
         if change.add is not None:  # relative to each replication's drawn value

@@ -10,10 +10,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, fields, make_dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from .parameters import ParameterSet
 from .pathway import PLACEMENT_NAMES
+
+if TYPE_CHECKING:
+    from _typeshed import DataclassInstance
 
 
 @dataclass(frozen=True)
@@ -84,7 +87,10 @@ WeeklyCosts = make_dataclass("WeeklyCosts", [(name, float) for name in PLACEMENT
 """Weekly unit costs by placement type (read by the measures, from the dated changes)."""
 
 
-def sourced_values(cls: type, node: Any) -> Any:
+V = TypeVar("V", bound="DataclassInstance")
+
+
+def sourced_values(cls: type[V], node: Any) -> V:
     """A view of class ``cls`` holding the values of ``node``'s sourced fields of its names."""
     return cls(**{f.name: getattr(node, f.name).value for f in fields(cls)})
 
