@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from enum import Enum
 from typing import NamedTuple
 
 from .pathway import ExitRoute
@@ -18,11 +17,8 @@ class Transition(NamedTuple):
     to_state: int
 
 
-class Measure(str, Enum):
-    """What the engine counts: flows of children (``FLOWS``, in flows.csv), then further
-    activity (activity.csv)."""
-
-    __hash__ = str.__hash__
+class Measure:
+    """The names of what the engine counts (plain strings: the engine counts in its hot path)."""
 
     ENTRIES = "entries"
     EXITS = "exits"
@@ -39,10 +35,13 @@ class Measure(str, Enum):
     REENTRIES_AFTER_PROGRAMME = "reentries_after_programme"
 
 
-FLOWS = 5
-MEASURES: tuple[str, ...] = tuple(m.value for m in Measure)[:FLOWS]
+MEASURES: tuple[str, ...] = (Measure.ENTRIES, Measure.EXITS, Measure.PROGRAMME_STARTS,
+                             Measure.PROGRAMME_COMPLETIONS, Measure.TURNED_AWAY)
 """Counted flows reported in flows.csv (children)."""
-ACTIVITY: tuple[str, ...] = tuple(m.value for m in Measure)[FLOWS:]
+ACTIVITY: tuple[str, ...] = (
+    Measure.FAMILIES_STARTED, Measure.PLACED_EXTERNALLY, Measure.STEP_DOWNS,
+    Measure.MOVES_TO_SUPPORTED, Measure.REUNIFICATION_STARTS, Measure.REUNIFICATION_RETURNS,
+    Measure.REUNIFICATION_BREAKDOWNS, Measure.REENTRIES_AFTER_PROGRAMME)
 """Further counted events reported in activity.csv."""
 
 COUNTED: tuple[str, ...] = MEASURES + ACTIVITY
