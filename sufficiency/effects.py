@@ -20,8 +20,9 @@ from __future__ import annotations
 import dataclasses
 from typing import Any
 
+from . import paths
 from .errors import InputError
-from .parameters import ParameterSet, ProgrammeParams
+from .parameters import ParameterSet, ProgrammeParams, revised
 from .pathway import Programme
 from .scenario import Scenario
 
@@ -102,13 +103,15 @@ def with_effect(params: ParameterSet, effect: str) -> ParameterSet:
     """The parameter set under an effect preset."""
     if effect == "service":
         return params
-    data = params.model_dump(mode="python")
-    for prog, p in params.programmes.items():
-        share = preset_came_into_care(effect, prog, p)
-        node = data["programmes"][prog]["outcome_split"]
-        node.update(value=with_came_into_care(node["value"], share),
-                    source=preset_source(effect, prog), uncertainty=None)
-    return ParameterSet.model_validate(data)
+
+    def revise(data: dict) -> None:
+        for prog, p in params.programmes.items():
+            node = paths.sourced(data, f"programmes.{prog.value}.outcome_split")
+            node.update(value=with_came_into_care(node["value"],
+                                                  preset_came_into_care(effect, prog, p)),
+                        source=preset_source(effect, prog), uncertainty=None)
+
+    return revised(params, revise)
 
 
 def swept_deflator(p: ProgrammeParams, scale: float) -> float:
@@ -119,13 +122,15 @@ def swept_deflator(p: ProgrammeParams, scale: float) -> float:
 
 def with_effect_scale(params: ParameterSet, scale: float) -> ParameterSet:
     """The parameter set with every programme's deflator moved to effect scale ``scale``."""
-    data = params.model_dump(mode="python")
-    for prog, p in params.programmes.items():
-        node = data["programmes"][prog]["targeting_deflator"]
-        node.update(value=swept_deflator(p, scale),
-                    source=f"assumption: effect sweep at {scale:g} times the service-reported "
-                           f"effect (deflator {p.targeting_deflator.value:g} as reported)")
-    return ParameterSet.model_validate(data)
+    def revise(data: dict) -> None:
+        for prog, p in params.programmes.items():
+            node = paths.sourced(data, f"programmes.{prog.value}.targeting_deflator")
+            node.update(value=swept_deflator(p, scale),
+                        source=f"assumption: effect sweep at {scale:g} times the "
+                               f"service-reported effect (deflator "
+                               f"{p.targeting_deflator.value:g} as reported)")
+
+    return revised(params, revise)
 
 
 def deflators_at(params: ParameterSet, scale: float) -> dict[str, float]:

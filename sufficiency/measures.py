@@ -6,14 +6,15 @@ Runs in the worker, so only these arrays cross process boundaries.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from .calendar import Calendar
-from .engine.model import Change, Model
 from .parameters import ParameterSet
 from .pathway import (
     DAYS_PER_YEAR,
+    IN_HOUSE_NAMES,
     PLACEMENT_NAMES,
     PROGRAMMES,
     REUNIFICATION,
@@ -21,19 +22,23 @@ from .pathway import (
     Programme,
     State,
 )
-from .records import COUNTED, EXIT_ROUTES, PLACE_ROUTES
+from .records import ALL_ROUTES, COUNTED, EXIT_ROUTES
+from .timeline import Change
 
-CAPACITY_POOLS = ("foster_inhouse", "home_inhouse")
+if TYPE_CHECKING:
+    from .engine.model import Model
+
 PROGRAMME_ITEMS = tuple(p.value for p in PROGRAMMES) + (REUNIFICATION,)
 
 
 def routes_for(params: ParameterSet) -> tuple[str, ...]:
     """Every route a counted event can carry, then ``all``."""
     names = [e.name for e in params.entries] + list(PROGRAMME_ITEMS) + list(EXIT_ROUTES)
-    return tuple(dict.fromkeys(names + list(PLACE_ROUTES) + ["all"]))
+    return tuple(dict.fromkeys(names + list(IN_HOUSE_NAMES) + [ALL_ROUTES]))
 
 
-def cost_items(params: ParameterSet) -> tuple[str, ...]:
+def cost_items() -> tuple[str, ...]:
+    """The cost items, in the order of ``Replication.costs``."""
     return PLACEMENT_NAMES + PROGRAMME_ITEMS
 
 
@@ -135,7 +140,7 @@ def waiting_array(model: Model, cal: Calendar) -> np.ndarray:
 
 def capacity_array(model: Model, cal: Calendar) -> np.ndarray:
     """In-house foster places and children's home beds at each point."""
-    return step_values(model.log.capacity, len(CAPACITY_POOLS), cal.points, cumulative=False)
+    return step_values(model.log.capacity, len(IN_HOUSE_NAMES), cal.points, cumulative=False)
 
 
 def step_mean(initial: float, changes: list[tuple[float, float]], a: float, b: float) -> float:

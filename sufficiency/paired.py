@@ -24,8 +24,8 @@ from .effects import TRIAL_ODDS_RATIOS, apply_effect, trial_scales
 from .errors import InputError
 from .measures import PROGRAMME_ITEMS
 from .output import write_csv, write_run
-from .pathway import PLACEMENT_NAMES, PLACEMENTS, PROGRAMMES, REUNIFICATION, STATE_INDEX
-from .records import PLACE_ROUTES
+from .pathway import (IN_HOUSE_NAMES, PLACEMENT_NAMES, PLACEMENTS, PROGRAMMES, REUNIFICATION,
+                      STATE_INDEX)
 from .results import CLA_INDEX, RunResult
 from .runner import Progress, run
 from .savings import break_even, council_method, council_savings, counted
@@ -66,7 +66,7 @@ def measures(result: RunResult) -> dict[str, Series]:
     }
     for p in PLACEMENTS:
         out[f"placement_days.{p.value}"] = with_total(days[:, STATE_INDEX[p], :], years)
-    for pool in PLACE_ROUTES:
+    for pool in IN_HOUSE_NAMES:
         out[f"placed_externally.{pool}"] = with_total(counted(result, "placed_externally", pool), years)
     out["placement_cost"] = with_total(cost_of(result, PLACEMENT_NAMES), years)
     out["investment_cost"] = with_total(cost_of(result, INVESTMENT_ITEMS), years)

@@ -11,6 +11,7 @@ import datetime as dt
 import math
 import re
 from pathlib import Path
+from collections.abc import Callable
 from typing import Annotated, Any, Generic, Literal, TypeVar
 
 import yaml
@@ -25,6 +26,7 @@ from pydantic import (
 )
 
 from .errors import InputError
+from .paths import sourced_items
 from .pathway import AGE_BANDS, NEEDS, PLACEMENT_NAMES, Programme
 
 T = TypeVar("T")
@@ -157,15 +159,6 @@ class ProgrammeParams(Frozen):
     cost_per_therapist_per_year: Sourced[NonNeg]
     fixed_cost_per_year: Sourced[NonNeg]
 
-    @property
-    def slots(self) -> int:
-        return slots(self.therapists.value, self.caseload.value)
-
-
-def slots(therapists: float, caseload: float) -> int:
-    """Families that can be worked with at once: FTE x caseload, rounded down."""
-    return int(math.floor(therapists * caseload + 1e-9))
-
 
 class ReunificationParams(Frozen):
     """FFT reunification ("Safe Steps Home"): returns children in care to their families."""
@@ -189,10 +182,6 @@ class ReunificationParams(Frozen):
         if unknown:
             raise ValueError(f"placement types from {list(PLACEMENT_NAMES)}; unknown {unknown}")
         return value
-
-    @property
-    def slots(self) -> int:
-        return slots(self.therapists.value, self.caseload.value)
 
 
 class EntryStream(Frozen):
@@ -310,7 +299,12 @@ class ParameterSet(Frozen):
 
 def describe_error(error: dict[str, Any]) -> tuple[str, str]:
     """A pydantic error as (field path, what was expected)."""
-    loc = ".".join(str(part) for part in error["loc"] if not str(part).startswith("function-"))
+    loc = ""
+    for part in error["loc"]:
+        if isinstance(part, int):
+            loc += f"[{part}]"
+        elif not str(part).startswith("function-"):
+            loc += f".{part}" if loc else str(part)
     got = error.get("input")
     shown = "" if isinstance(got, (dict, list)) else f", got {got!r}"
     message = error["msg"].removeprefix("Value error, ")
@@ -358,6 +352,15 @@ def build_parameters(data: Any, path: Path | str) -> ParameterSet:
     return validate_mapping(ParameterSet, data, path, "a mapping of parameter sections")
 
 
+def revised(params: ParameterSet, revise: Callable[[dict], None],
+            path: Path | str = "(parameters)") -> ParameterSet:
+    """A copy of ``params`` with ``revise`` applied to its dumped data, validated again (an
+    invalid result raises the project's InputError, naming ``path``)."""
+    data = params.model_dump(mode="python")
+    revise(data)
+    return build_parameters(data, path)
+
+
 def load_parameters(path: Path | str) -> ParameterSet:
     """Load and validate a parameter set from YAML."""
     return build_parameters(read_yaml(path), path)
@@ -365,26 +368,6 @@ def load_parameters(path: Path | str) -> ParameterSet:
 
 def provenance(params: ParameterSet) -> list[dict[str, Any]]:
     """Every sourced value as rows: parameter path, value, source, assumption or not."""
-    rows: list[dict[str, Any]] = []
-
-    def walk(node: Any, prefix: str) -> None:
-        if isinstance(node, Sourced):
-            value = node.value.model_dump() if isinstance(node.value, BaseModel) else node.value
-            rows.append(
-                {"parameter": prefix, "value": value, "source": node.source,
-                 "assumption": node.is_assumption}
-            )
-        elif isinstance(node, BaseModel):
-            for name in type(node).model_fields:
-                walk(getattr(node, name), f"{prefix}.{name}" if prefix else name)
-        elif isinstance(node, dict):
-            for key, item in node.items():
-                key = key.value if hasattr(key, "value") else key
-                walk(item, f"{prefix}.{key}")
-        elif isinstance(node, list):
-            for i, item in enumerate(node):
-                label = getattr(item, "name", None) or str(i)
-                walk(item, f"{prefix}[{label}]")
-
-    walk(params, "")
-    return rows
+    return [{"parameter": path, "value": node["value"], "source": node["source"],
+             "assumption": node["source"].lower().startswith("assumption:")}
+            for path, node in sourced_items(params.model_dump(mode="python"))]

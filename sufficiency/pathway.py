@@ -51,7 +51,8 @@ PLACEMENTS: tuple[State, ...] = (
 PLACEMENT_NAMES: tuple[str, ...] = tuple(p.value for p in PLACEMENTS)
 
 IN_HOUSE: tuple[State, ...] = (State.FOSTER_INHOUSE, State.HOME_INHOUSE)
-"""Placement types with finite, council-run capacity."""
+"""Placement types with finite, council-run capacity (the capacity pools, in this order)."""
+IN_HOUSE_NAMES: tuple[str, ...] = tuple(p.value for p in IN_HOUSE)
 
 FALLBACK: dict[State, State] = {
     State.FOSTER_INHOUSE: State.FOSTER_IFA,
@@ -116,6 +117,8 @@ AGE_BAND_BOUNDS: dict[str, tuple[int, int]] = {
 """Age bands in whole years, [lower, upper)."""
 
 DAYS_PER_YEAR = 365.25
+MONTH = DAYS_PER_YEAR / 12
+"""Days in an average month."""
 
 
 def age_band(age_days: float) -> str:

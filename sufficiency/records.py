@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
+from .pathway import ExitRoute
+
 
 class Transition(NamedTuple):
     """A child moved from one state to another (``from_state`` -1 on first entry)."""
@@ -15,32 +17,39 @@ class Transition(NamedTuple):
     to_state: int
 
 
-MEASURES: tuple[str, ...] = (
-    "entries",
-    "exits",
-    "programme_starts",
-    "programme_completions",
-    "turned_away",
-)
-"""Counted flows reported in flows.csv (children)."""
+class Measure:
+    """The names of what the engine counts (plain strings: the engine counts in its hot path)."""
 
+    ENTRIES = "entries"
+    EXITS = "exits"
+    PROGRAMME_STARTS = "programme_starts"
+    PROGRAMME_COMPLETIONS = "programme_completions"
+    TURNED_AWAY = "turned_away"
+    FAMILIES_STARTED = "families_started"
+    PLACED_EXTERNALLY = "placed_externally"
+    STEP_DOWNS = "step_downs"
+    MOVES_TO_SUPPORTED = "moves_to_supported"
+    REUNIFICATION_STARTS = "reunification_starts"
+    REUNIFICATION_RETURNS = "reunification_returns"
+    REUNIFICATION_BREAKDOWNS = "reunification_breakdowns"
+    REENTRIES_AFTER_PROGRAMME = "reentries_after_programme"
+
+
+MEASURES: tuple[str, ...] = (Measure.ENTRIES, Measure.EXITS, Measure.PROGRAMME_STARTS,
+                             Measure.PROGRAMME_COMPLETIONS, Measure.TURNED_AWAY)
+"""Counted flows reported in flows.csv (children)."""
 ACTIVITY: tuple[str, ...] = (
-    "families_started",
-    "placed_externally",
-    "step_downs",
-    "moves_to_supported",
-    "reunification_starts",
-    "reunification_returns",
-    "reunification_breakdowns",
-    "reentries_after_programme",
-)
+    Measure.FAMILIES_STARTED, Measure.PLACED_EXTERNALLY, Measure.STEP_DOWNS,
+    Measure.MOVES_TO_SUPPORTED, Measure.REUNIFICATION_STARTS, Measure.REUNIFICATION_RETURNS,
+    Measure.REUNIFICATION_BREAKDOWNS, Measure.REENTRIES_AFTER_PROGRAMME)
 """Further counted events reported in activity.csv."""
 
 COUNTED: tuple[str, ...] = MEASURES + ACTIVITY
 COUNTED_INDEX = {m: i for i, m in enumerate(COUNTED)}
 
-EXIT_ROUTES: tuple[str, ...] = ("reunified", "permanence", "turned_18", "other")
-PLACE_ROUTES: tuple[str, ...] = ("foster_inhouse", "home_inhouse")
+ALL_ROUTES = "all"
+"""The route that holds the total over every route."""
+EXIT_ROUTES: tuple[str, ...] = tuple(r.value for r in ExitRoute)
 
 
 @dataclass

@@ -11,9 +11,9 @@ import pandas as pd
 
 from .version import __version__
 from .calendar import Calendar
-from .measures import CAPACITY_POOLS, Replication
+from .measures import Replication
 from .parameters import provenance
-from .pathway import PLACEMENT_NAMES, PLACEMENTS, PROGRAMMES, STATE_INDEX, STATES, State
+from .pathway import IN_HOUSE_NAMES, PLACEMENT_NAMES, PLACEMENTS, PROGRAMMES, STATE_INDEX, STATES, State
 from .records import ACTIVITY, COUNTED, MEASURES
 
 if TYPE_CHECKING:
@@ -169,8 +169,9 @@ class RunResult:
     def capacity_frame(self) -> pd.DataFrame:
         """In-house places against the children in and wanting them, at each month end."""
         cal = self.calendar
-        series = {f"{pool}_places": self.capacity[:, i, :] for i, pool in enumerate(CAPACITY_POOLS)}
-        for pool in CAPACITY_POOLS:
+        series = {f"{pool}_places": self.capacity[:, i, :]
+                  for i, pool in enumerate(IN_HOUSE_NAMES)}
+        for pool in IN_HOUSE_NAMES:
             series[f"{pool}_children"] = self.stocks[:, STATE_INDEX[State(pool)], :]
         return long_frame(series, "measure", {"date": cal.dates})
 

@@ -11,10 +11,11 @@ import numpy as np
 from . import executor
 from .executor import Progress
 from .calendar import Calendar
-from .engine.model import Change, replicate
+from .engine.model import replicate
 from .parameters import ParameterSet
 from .measures import Replication, cost_items, reduce, routes_for, transitions
 from .results import RunResult
+from .timeline import Change
 from .scenario import Scenario, investment_costs
 from .uncertainty import draw_parameters
 from .engine.streams import Streams
@@ -94,7 +95,7 @@ def run(scenario: Scenario, years: int = 5, replications: int = 200, seed: int =
     reps = executor.gather(partial(run_chunk, job), job.replications, jobs, progress)
     result = RunResult.from_replications(
         scenario=scenario, years=years, seed=seed, replications=reps,
-        routes=routes_for(scenario.params), items=cost_items(scenario.params),
+        routes=routes_for(scenario.params), items=cost_items(),
         seconds=time.perf_counter() - started, jobs=jobs,
     )
     if scenario.investments:

@@ -15,12 +15,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated, Any
 
-from pydantic import AfterValidator, Field, ValidationError, model_validator
+from pydantic import AfterValidator, Field, model_validator
 
 import numpy as np
 
+from . import paths
 from .calendar import Calendar
-from .engine.model import Change, initial_live
 from .errors import InputError
 from .measures import inflation_factors
 from .parameters import (
@@ -30,13 +30,12 @@ from .parameters import (
     ParameterSet,
     _check_source,
     build_parameters,
-    raise_input_error,
     read_yaml,
+    revised,
     validate_mapping,
 )
-from .pathway import DAYS_PER_YEAR, PLACEMENT_NAMES
-
-COST_PATHS = tuple(f"costs.weekly.{name}" for name in PLACEMENT_NAMES)
+from .pathway import DAYS_PER_YEAR
+from .timeline import Change, live_paths
 
 
 class ChangeSpec(Frozen):
@@ -230,20 +229,19 @@ def parse_file(path: Path) -> ScenarioFile:
 
 def apply_immediate(params: ParameterSet, changes: tuple[ChangeSpec, ...], path: Path,
                     offset: int) -> ParameterSet:
-    """Apply every change to a copy of the parameters: those dated by the start for real,
-    the later ones only to check they are valid."""
-    data = params.model_dump(mode="python")
-    trial = params.model_dump(mode="python")
-    for i, change in enumerate(changes):
-        field_path = f"changes[{i - offset}]" if i >= offset else f"base changes[{i}]"
-        immediate = change.date <= params.start_date or change.add_home is not None
-        for target in (data, trial) if immediate else (trial,):
-            patch(target, change, path, field_path)
-    try:
-        ParameterSet.model_validate(trial)
-    except ValidationError as err:
-        raise_input_error(path, err)
-    return build_parameters(data, path)
+    """Apply every change to a copy of the parameters, only to check they are valid; then those
+    dated by the start for real."""
+    def patched(immediate_only: bool):
+        def revise(data: dict) -> None:
+            for i, change in enumerate(changes):
+                field_path = f"changes[{i - offset}]" if i >= offset else f"base changes[{i}]"
+                immediate = change.date <= params.start_date or change.add_home is not None
+                if immediate or not immediate_only:
+                    patch(data, change, path, field_path)
+        return revise
+
+    revised(params, patched(False), path)
+    return revised(params, patched(True), path)
 
 
 def resolve_adds(origin: ParameterSet, inherited: tuple[ChangeSpec, ...],
@@ -281,35 +279,27 @@ def patch(data: dict, change: ChangeSpec, path: Path, field_path: str) -> None:
 
 
 def sourced_node(data: dict, dotted: str, path: Path, field_path: str) -> dict:
-    """The dumped sourced value (``{value, source, ...}``) at a dotted parameter path."""
-    node: Any = data
-    parts = dotted.split(".")
-    for depth, part in enumerate(parts):
-        if isinstance(node, list):  # entries and homes are lists keyed by their names
-            node = {item.get("name"): item for item in node if isinstance(item, dict)}
-        if not isinstance(node, dict) or part not in node:
-            known = sorted(map(str, node)) if isinstance(node, dict) else []
-            raise InputError(path, f"{field_path}.set",
-                             f"a parameter path; {'.'.join(parts[:depth + 1])!r} is not one "
-                             f"(expected one of {known})")
-        node = node[part]
-    if not (isinstance(node, dict) and {"value", "source"} <= set(node)):
-        raise InputError(path, f"{field_path}.set", "a path ending at a sourced value")
-    return node
+    """The dumped sourced value (``{value, source, ...}``) at a parameter path."""
+    try:
+        return paths.sourced(data, dotted)
+    except paths.PathError as err:
+        raise InputError(path, f"{field_path}.set", str(err)) from None
 
 
 def to_timeline(params: ParameterSet, changes: tuple[ChangeSpec, ...], path: Path,
                 offset: int) -> list[Change]:
     """Changes after the start date, as engine timeline entries."""
-    live = set(initial_live(params)) | set(COST_PATHS)
+    live = live_paths(params)
     out = []
     for i, change in enumerate(changes):
         if change.add_home is not None or change.date <= params.start_date:
             continue
         if change.set not in live:
             raise InputError(path, f"changes[{i - offset}].set",
-                             f"a parameter that can change during a run (one of {sorted(live)}), "
-                             f"or a date on or before the start {params.start_date}")
+                             f"a parameter that can change during a run, or a date on or before "
+                             f"the start {params.start_date}; {change.set!r} is fixed during a "
+                             f"run (those that can change: {sorted(live)})"
+                             f"{paths.did_you_mean(change.set, live)}")
         day = float((change.date - params.start_date).days)
         if change.add is not None:  # relative to each replication's drawn value
             out.append(Change(day, change.set, change.add, add=True))

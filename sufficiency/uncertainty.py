@@ -5,9 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
-from pydantic import ValidationError
 
-from .parameters import ParameterSet
+from .errors import InputError
+from .parameters import ParameterSet, revised
+from .paths import sourced_items
 
 ATTEMPTS = 20
 
@@ -18,18 +19,21 @@ def draw_parameters(params: ParameterSet, rng: np.random.Generator) -> Parameter
     Each value is drawn from its own distribution with the fitted mean and standard deviation;
     a draw that breaks validation (a share over 1, say) is drawn again.
     """
-    data = params.model_dump(mode="python")
-    nodes = _uncertain_nodes(data)
-    if not nodes:
-        return params
-    centres = [node["value"] for node in nodes]
+    drew = False
+
+    def drawn(data: dict) -> None:
+        nonlocal drew
+        for _, node in sourced_items(data):
+            if node.get("uncertainty") is not None:
+                node["value"] = draw(rng, node["value"], node["uncertainty"])
+                drew = True
+
     for _ in range(ATTEMPTS):
-        for node, centre in zip(nodes, centres):
-            node["value"] = draw(rng, centre, node["uncertainty"])
         try:
-            return ParameterSet.model_validate(data)
-        except ValidationError:
+            out = revised(params, drawn)
+        except InputError:
             continue
+        return out if drew else params
     return params
 
 
@@ -49,18 +53,3 @@ def draw(rng: np.random.Generator, mean: float, spec: dict[str, Any]) -> float:
         return float(mean)
     common = mean * (1 - mean) / variance - 1
     return float(rng.beta(mean * common, (1 - mean) * common))
-
-
-def _uncertain_nodes(node: Any) -> list[dict[str, Any]]:
-    """Every dumped Sourced value that carries an uncertainty, in a fixed order."""
-    found: list[dict[str, Any]] = []
-    if isinstance(node, dict):
-        if node.get("uncertainty") is not None and "value" in node:
-            found.append(node)
-        else:
-            for item in node.values():
-                found.extend(_uncertain_nodes(item))
-    elif isinstance(node, list):
-        for item in node:
-            found.extend(_uncertain_nodes(item))
-    return found

@@ -15,14 +15,13 @@ from typing import Any, Union, get_args, get_origin
 import yaml
 from pydantic import BaseModel
 
-from sufficiency.engine.model import Change
+from sufficiency.timeline import Change
 from sufficiency.parameters import ParameterSet, Sourced
-from sufficiency.pathway import DAYS_PER_YEAR, PROGRAMMES
+from sufficiency.pathway import MONTH, PROGRAMMES
 from sufficiency.scenario import Scenario
 
 __all__ = ["MONTH", "SMALL", "SOURCE", "Change", "scenario_of", "small_set"]
 
-MONTH = DAYS_PER_YEAR / 12
 SOURCE = "assumption: test"
 
 SMALL = """

@@ -3,13 +3,13 @@ parameter set is in builders.py)."""
 
 from __future__ import annotations
 
-import copy
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from sufficiency.parameters import ParameterSet, load_parameters
+from sufficiency import paths
+from sufficiency.parameters import ParameterSet, load_parameters, revised
 
 ROOT = Path(__file__).resolve().parent.parent
 BASELINE_SCENARIO = ROOT / "scenarios" / "baseline.yaml"
@@ -23,16 +23,14 @@ def baseline_params() -> ParameterSet:
 
 
 def edited(params: ParameterSet, edits: dict[str, Any]) -> ParameterSet:
-    """A copy of ``params`` with sourced values replaced: ``{"a.b.c": value}``."""
-    data = copy.deepcopy(params.model_dump(mode="python"))
-    for path, value in edits.items():
-        node = data
-        *parents, last = path.split(".")
-        for part in parents:
-            node = node[int(part)] if isinstance(node, list) else node[part]
-        target = node[int(last)] if isinstance(node, list) else node[last]
-        if isinstance(target, dict) and "source" in target and "value" in target:
-            target["value"] = value
-        else:
-            node[last] = value
-    return ParameterSet.model_validate(data)
+    """A copy of ``params`` with values replaced: ``{"entries.direct.rate_per_month": value}``
+    (a parameter's value, or a plain field such as ``homes.Hillview.closes``)."""
+    def revise(data: dict) -> None:
+        for path, value in edits.items():
+            if paths.is_sourced(paths.find(data, path)):
+                paths.set_value(data, path, value)
+            else:
+                paths.put(data, path, value)
+
+    return revised(params, revise)
+

@@ -3,14 +3,14 @@ or an assumption; values that claim a seed report are recomputed from the cited 
 
 from __future__ import annotations
 
-import copy
 from pathlib import Path
 
 import pytest
 
+from sufficiency import paths
 from sufficiency.calibration.provenance import checks, claims_seed, evaluate, tokens, verify
 from sufficiency.calibration.sources import load_sources
-from sufficiency.parameters import ParameterSet, load_parameters, provenance
+from sufficiency.parameters import ParameterSet, load_parameters, provenance, revised
 
 BASELINE = Path(__file__).resolve().parents[1] / "calibration" / "leicester.yaml"
 
@@ -25,13 +25,9 @@ def params() -> ParameterSet:
     return load_parameters(BASELINE)
 
 
-def edited(params: ParameterSet, path: list, **changes) -> ParameterSet:
-    data = copy.deepcopy(params.model_dump(mode="python"))
-    node = data
-    for key in path:
-        node = node[key]
-    node.update(changes)
-    return ParameterSet.model_validate(data)
+def edited(params: ParameterSet, path: str, **changes) -> ParameterSet:
+    """``params`` with the parameter at ``path``'s value or source replaced."""
+    return revised(params, lambda data: paths.sourced(data, path).update(changes))
 
 
 def test_every_value_in_the_baseline_traces_to_the_sources(params, df) -> None:
@@ -49,14 +45,14 @@ def test_the_rule_is_not_vacuous(params) -> None:
 
 
 def test_a_value_that_differs_from_its_rows_is_caught(params, df) -> None:
-    wrong = edited(params, ["costs", "weekly", "home_external"], value=5500.0)
+    wrong = edited(params, "costs.weekly.home_external", value=5500.0)
     problems = verify(wrong, df)
     assert [p.parameter for p in problems] == ["costs.weekly.home_external"]
     assert "fails" in problems[0].reason
 
 
 def test_an_unknown_row_a_missing_check_and_a_wrong_file_are_caught(params, df) -> None:
-    path = ["costs", "weekly", "foster_ifa"]
+    path = "costs.weekly.foster_ifa"
     unknown = edited(params, path, source="004_cfe9078384657e76.txt, table: [value = {weekly_cost_ifa@2030-31}]")
     assert "not a sources row" in verify(unknown, df)[0].reason
     unchecked = edited(params, path, source="004_cfe9078384657e76.txt, 'Fostering': £981 a week")
@@ -68,7 +64,7 @@ def test_an_unknown_row_a_missing_check_and_a_wrong_file_are_caught(params, df) 
 def test_mapping_values_are_checked_key_by_key(params, df) -> None:
     shares = dict(params.population.placement_shares.value)
     shares["foster_ifa"], shares["home_external"] = shares["foster_ifa"] - 0.05, shares["home_external"] + 0.05
-    wrong = edited(params, ["population", "placement_shares"], value=shares)
+    wrong = edited(params, "population.placement_shares", value=shares)
     assert any("foster_inhouse + foster_kinship + foster_ifa" in p.reason for p in verify(wrong, df))
 
 

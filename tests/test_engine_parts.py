@@ -27,7 +27,7 @@ class Entry:
 
 def test_a_freed_slot_goes_to_the_longest_waiting_family_still_waiting():
     granted: list[Entry] = []
-    slots = Slots("mst", 1, granted.append)
+    slots = Slots(1, granted.append)
     slots.take()
     first, gone, third = Entry(), Entry(), Entry()
     for entry in (first, gone, third):
@@ -44,7 +44,7 @@ def test_a_freed_slot_goes_to_the_longest_waiting_family_still_waiting():
 
 def test_added_slots_serve_the_waiting_list_at_once():
     granted: list[Entry] = []
-    slots = Slots("mst", 0, granted.append)
+    slots = Slots(0, granted.append)
     waiting = [Entry() for _ in range(3)]
     for entry in waiting:
         slots.join(entry)
@@ -105,7 +105,7 @@ def test_the_peak_of_a_dated_parameter_follows_set_and_add():
     changes = [Change(10.0, path, 0.2), Change(20.0, path, 0.5, add=True),
                Change(30.0, path, 0.1)]
     model = Model(params, Streams(replication_seed(1, 0)), 100.0, changes)
-    assert model.live[path] == 0.3
+    assert model.value(path) == 0.3
     assert model.peak(path) == pytest.approx(0.7)
     assert Model(params, Streams(replication_seed(1, 0)), 100.0).peak(path) == 0.3
 

@@ -49,10 +49,10 @@ def test_break_even_in_words():
     ("programmes.mst.cost_per_therapist_per_year", ("£ per FTE per year", "money")),
     ("programmes.mst.duration_days", ("days", "number")),
     ("reunification.min_days_in_care", ("days", "number")),
-    ("entries[direct].rate_per_month", ("children per month", "number")),
+    ("entries.direct.rate_per_month", ("children per month", "number")),
     ("matching.step_down_rate_per_month", ("% per month", "fraction")),
     ("foster_carers.attrition_per_year", ("% of households per year", "fraction")),
-    ("homes[Hillview].beds", ("beds", "number")),
+    ("homes.Hillview.beds", ("beds", "number")),
 ])
 def test_units_follow_from_the_parameter_path(path, expected):
     assert unit(path) == expected

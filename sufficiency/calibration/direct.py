@@ -7,11 +7,10 @@ missing the prior value (an assumption) stays.
 
 from __future__ import annotations
 
-from typing import Any
-
+from ..paths import put
+from ..pathway import MONTH
 from .figures import Figures, Row, significant
 
-DAYS_PER_MONTH = 365.25 / 12
 OUTCOME_TABLES = (
     # (measure prefix, total measure, suffix per model outcome): closures by outcome, all teams
     ("all_families_closed_", "all_families_closed",
@@ -23,22 +22,6 @@ OUTCOME_TABLES = (
 )
 THERAPIES = ("mst", "mst_bsf", "fft_cw")
 SEED_NAME = {"mst": "mst", "mst_bsf": "mst_can", "fft_cw": "fft"}
-
-
-def put(data: dict, path: str, sourced: dict[str, Any]) -> None:
-    """Replace the sourced value at a dotted path (list items by ``[name]``)."""
-    node: Any = data
-    *parents, last = path.split(".")
-    for part in parents:
-        node = find(node, part)
-    node[last] = sourced
-
-
-def find(node: Any, part: str) -> Any:
-    if part.endswith("]"):
-        key, name = part[:-1].split("[")
-        return next(item for item in node[key] if item["name"] == name)
-    return node[part]
 
 
 def apply(data: dict, fig: Figures) -> None:
@@ -148,7 +131,7 @@ def duration(data: dict, fig: Figures, prog: str) -> None:
     if days is not None:
         put(data, path, fig.derived(days.token, "average length of treatment"))
     elif low is not None and high is not None:
-        put(data, path, fig.derived(f"({low.token} + {high.token}) / 2 * {DAYS_PER_MONTH}",
+        put(data, path, fig.derived(f"({low.token} + {high.token}) / 2 * {MONTH}",
                                     "the middle of the stated range of months, in days"))
 
 

@@ -17,7 +17,6 @@ import copy
 import datetime as dt
 import time
 from dataclasses import dataclass
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -29,7 +28,8 @@ from ..parameters import ParameterSet, build_parameters, read_yaml
 
 from . import direct, history, trends
 from .figures import Figures
-from .knobs import KNOBS, Knob, sourced_at
+from ..paths import sourced
+from .knobs import KNOBS, Knob
 from .simulate import History, run
 from .sources import until
 from .targets import Target, targets
@@ -234,7 +234,7 @@ def fitted_data(fit: Fit) -> dict:
     """The dumped parameters with every knob at its estimate, sourced, with its uncertainty."""
     data = copy.deepcopy(fit.data)
     for i, knob in enumerate(fit.knobs):
-        prior = sourced_at(data, knob.paths(data)[0])["source"]
+        prior = sourced(data, knob.paths(data)[0])["source"]
         knob.set(data, float(fit.values[i]), fitted_source(fit, i, prior),
                  float(fit.conditional_sd[i]))
     return data

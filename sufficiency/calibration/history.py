@@ -11,10 +11,9 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from ..engine.model import Change
 from ..parameters import ParameterSet, build_parameters
-
-from .direct import put
+from ..paths import put
+from ..timeline import Change
 from .figures import Figures, Row, significant
 from .provenance import checks
 from .sources import parse_period
@@ -166,15 +165,6 @@ def no_reunification(fig: Figures) -> dict[str, Any]:
     return {"value": 0.0, "source": f"assumption: no FFT reunification work yet ({when})"}
 
 
-def data_path(live: str) -> str:
-    """A live parameter path as a path into the dumped parameters (entry streams by name)."""
-    head, _, rest = live.partition(".")
-    if head != "entries":
-        return live
-    name, _, tail = rest.partition(".")
-    return f"entries[{name}].{tail}"
-
-
 def published(fig: Figures, day: dt.date) -> dict[str, Any]:
     """The area's published children-looked-after figures up to ``day``, for reports."""
     words = {"cla_at_31_march": "children looked after",
@@ -201,7 +191,7 @@ def at(data: dict, fig: Figures, start: dt.date, end: dt.date,
         placement_shares(fig, day, data["population"]["placement_shares"]["value"]))
     for path, sourced in (("foster_carers.households", households(fig, day)),
                           ("foster_carers.places_per_household", places_per_household(fig, day)),
-                          ("entries[uasc].rate_per_month", uasc_rate(fig, day, total_expr))):
+                          ("entries.uasc.rate_per_month", uasc_rate(fig, day, total_expr))):
         if sourced is not None:
             put(out, path, sourced)
     out["homes"] = [h for h in out["homes"] if h["opens"] <= known_until]
@@ -209,7 +199,7 @@ def at(data: dict, fig: Figures, start: dt.date, end: dt.date,
     timeline = []
     for event in events(data, fig, start):
         if event.date <= start:
-            put(out, data_path(event.path), {"value": event.value, "source": event.source})
+            put(out, event.path, {"value": event.value, "source": event.source})
         elif event.date <= end:
             timeline.append(Change(float((event.date - start).days), event.path, event.value))
     return build_parameters(out, f"parameters at {start}"), timeline

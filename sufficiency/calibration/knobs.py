@@ -7,11 +7,11 @@ parameter set. Multipliers scale the prior (assumed) profile they act on.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Callable
 
 from ..pathway import PLACEMENT_NAMES
 
-from .direct import find
+from ..paths import sourced
 from .figures import Figures, significant
 
 FOSTER = ("foster_inhouse", "foster_kinship", "foster_ifa")
@@ -36,7 +36,7 @@ class Knob:
         """Apply the fitted value and stamp its source (and uncertainty) on what it sets."""
         self.apply(data, value)
         for path in self.paths(data):
-            node = sourced_at(data, path)
+            node = sourced(data, path)
             node["source"] = source
             if self.drawn:
                 node["value"] = significant(node["value"])
@@ -44,27 +44,20 @@ class Knob:
                                        "sd": significant(node["value"] * relative_sd, 3)}
 
 
-def sourced_at(data: dict, path: str) -> dict[str, Any]:
-    node: Any = data
-    for part in path.split("."):
-        node = find(node, part)
-    return node
-
-
 def set_value(path: str) -> Callable[[dict, float], None]:
     def apply(data: dict, value: float) -> None:
-        sourced_at(data, path)["value"] = float(value)
+        sourced(data, path)["value"] = float(value)
     return apply
 
 
 def scale_exits(data: dict, m: float) -> None:
-    node = sourced_at(data, "exits.mean_months_by_band")
+    node = sourced(data, "exits.mean_months_by_band")
     node["value"] = {band: months * m for band, months in node["value"].items()}
 
 
 def weight_foster(data: dict, w: float) -> None:
     """Foster types' first-choice shares times ``w``, each row renormalised."""
-    node = sourced_at(data, "matching.preferences")
+    node = sourced(data, "matching.preferences")
     for by_need in node["value"].values():
         for need, shares in by_need.items():
             raw = {k: v * (w if k in FOSTER else 1.0) for k, v in shares.items()}
@@ -75,7 +68,7 @@ def weight_foster(data: dict, w: float) -> None:
 def weight_inhouse(data: dict, v: float) -> None:
     """In-house and connected carers' first-choice shares times ``v`` against IFAs, each row's
     foster total unchanged."""
-    node = sourced_at(data, "matching.preferences")
+    node = sourced(data, "matching.preferences")
     for by_need in node["value"].values():
         for shares in by_need.values():
             total = sum(shares[k] for k in FOSTER)
@@ -87,20 +80,20 @@ def weight_inhouse(data: dict, v: float) -> None:
 def estimated_referrals(data: dict) -> tuple[str, ...]:
     """The therapies' referral rates not stated as such (taken from targets or assumed)."""
     paths = (f"programmes.{p}.referrals_per_month" for p in THERAPIES)
-    return tuple(p for p in paths if "_referrals_per_month@" not in sourced_at(data, p)["source"])
+    return tuple(p for p in paths if "_referrals_per_month@" not in sourced(data, p)["source"])
 
 
 def scale_referrals(data: dict, r: float) -> None:
     for path in estimated_referrals(data):
-        node = sourced_at(data, path)
+        node = sourced(data, path)
         node["value"] = node["value"] * r
 
 
 def current(path: str) -> Callable[[dict, Figures], float]:
-    return lambda data, fig: float(sourced_at(data, path)["value"])
+    return lambda data, fig: float(sourced(data, path)["value"])
 
 
-ENTRY = "entries[direct].rate_per_month"
+ENTRY = "entries.direct.rate_per_month"
 KNOBS = {
     "direct_entry_rate": Knob(
         "direct_entry_rate", "children entering care directly a month", 0.5, 80.0,

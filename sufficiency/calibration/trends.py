@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 import statsmodels.api as sm
 
-from .direct import put
+from ..paths import put
 from .figures import Figures, Row, significant
 
 RECENT_YEARS = 3

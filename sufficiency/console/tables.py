@@ -13,7 +13,6 @@ from rich.table import Table
 from ..formatting import count, millions, pence, shown, signed, times, year_label
 from ..paired import ALL, Comparison
 from ..pathway import PROGRAMMES
-from ..records import PLACE_ROUTES
 from ..results import RunResult
 from ..scenario import Scenario
 from ..sweep import Sweep
@@ -92,7 +91,7 @@ def buys_table(comparison: Comparison) -> Table:
 
     def cells(c: Comparison, name: str) -> list[str]:
         v = getter(c, name)
-        external = sum(v(f"placed_externally.{pool}") for pool in PLACE_ROUTES)
+        external = sum(v(f"placed_externally.{pool}") for pool in IN_HOUSE_NAMES)
         return [interval(v, "cla", signed, last), count(-v("children_entering_care")),
                 count(-v("placement_days.all")), count(-external),
                 count(sum(v(f"families_started.{p.value}") for p in PROGRAMMES)),

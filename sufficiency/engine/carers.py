@@ -6,7 +6,8 @@ import math
 from typing import TYPE_CHECKING
 
 from ..pathway import DAYS_PER_YEAR, State
-from .placements import MONTH
+from ..timeline import CarersLive
+from .arrivals import arrivals
 
 if TYPE_CHECKING:
     from .model import Model
@@ -17,35 +18,33 @@ class Carers:
 
     def __init__(self, model: "Model") -> None:
         self.model = model
+        self.live: CarersLive = model.live["foster_carers"]
         self.households = model.params.foster_carers.households.value
         self.stream = model.streams["carers"]
         self.pool = model.pools[State.FOSTER_INHOUSE]
-        model.on_change("foster_carers.places_per_household", lambda *_: self.update())
+        self.recruit = self.total = 0.0
+        model.on_change("foster_carers.places_per_household", self.update)
         self.update()
 
     def places(self) -> int:
-        per_household = self.model.live["foster_carers.places_per_household"]
-        return int(math.floor(self.households * per_household + 1e-9))
+        return int(math.floor(self.households * self.live.places_per_household + 1e-9))
 
     def update(self) -> None:
         self.pool.resize(self.places())
         self.model.record_capacity()
 
-    def run(self):
-        """Recruitment and attrition as competing Poisson clocks, re-drawn at least monthly."""
-        env, live = self.model.env, self.model.live
-        while True:
-            recruit = live["foster_carers.recruitment_per_year"] / DAYS_PER_YEAR
-            leave = live["foster_carers.attrition_per_year"] * self.households / DAYS_PER_YEAR
-            total = recruit + leave
-            wait = self.stream.exp(1.0 / total) if total > 0 else math.inf
-            u = self.stream.u()
-            if wait > MONTH:
-                yield env.timeout(MONTH)
-                continue
-            yield env.timeout(wait)
-            self.households += 1 if u * total < recruit else -1
-            self.update()
+    def mean_wait(self) -> float | None:
+        """Mean days to the next household joining or leaving (competing Poisson clocks),
+        noting the rates for ``turnover``."""
+        self.recruit = self.live.recruitment_per_year / DAYS_PER_YEAR
+        leave = self.live.attrition_per_year * self.households / DAYS_PER_YEAR
+        self.total = self.recruit + leave
+        return 1.0 / self.total if self.total > 0 else None
+
+    def turnover(self, mark: float) -> None:
+        """A household joins or leaves, by the rates noted when the wait began."""
+        self.households += 1 if mark * self.total < self.recruit else -1
+        self.update()
 
 
 def change_beds(model: "Model", day: float, delta: int):
@@ -56,7 +55,7 @@ def change_beds(model: "Model", day: float, delta: int):
     model.record_capacity()
 
 
-def start(model: "Model") -> None:
+def start(model: "Model") -> Carers:
     """Open the homes open today (before today's children are placed); schedule the rest."""
     pool = model.pools[State.HOME_INHOUSE]
     for spec in model.params.homes:
@@ -69,4 +68,6 @@ def start(model: "Model") -> None:
         if 0 < closes < math.inf:
             model.env.process(change_beds(model, closes, -spec.beds.value))
     carers = Carers(model)
-    model.env.process(carers.run())
+    model.env.process(arrivals(model.env, carers.stream, carers.mean_wait, carers.turnover,
+                               marked=True))
+    return carers

@@ -11,11 +11,14 @@ from ..pathway import (
     AGE_BAND_BOUNDS,
     DAYS_PER_YEAR,
     EXIT_STATE,
+    MONTH,
     ExitRoute,
     State,
     age_band,
 )
-from .placements import MONTH
+from ..records import ALL_ROUTES, Measure
+from ..timeline import EntryLive
+from .arrivals import arrivals, mean_wait_for
 from .streams import Shares
 
 if TYPE_CHECKING:
@@ -95,10 +98,10 @@ def turn_16(model: "Model", child: "Child", generation: int) -> None:
     """At 16 some children move on to supported accommodation."""
     if child.generation != generation:
         return
-    if child.draws[U_MOVE16] < model.live["matching.supported_at_16"] and \
+    if child.draws[U_MOVE16] < model.live["matching"].supported_at_16 and \
             child.state not in (State.SUPPORTED_ACCOMMODATION, State.PLACED_WITH_PARENTS):
         if model.relocate(child, State.SUPPORTED_ACCOMMODATION):
-            model.log.count(model.env.now, "moves_to_supported", "all")
+            model.log.count(model.env.now, Measure.MOVES_TO_SUPPORTED, ALL_ROUTES)
 
 
 def age_in_band(band: str, u: float) -> float:
@@ -107,30 +110,39 @@ def age_in_band(band: str, u: float) -> float:
     return (low + u * (high - low)) * DAYS_PER_YEAR
 
 
-def direct_entries(model: "Model", name: str, age_shares: Shares, need_shares: dict[str, Shares]):
-    """A Poisson stream of children entering care directly."""
-    env = model.env
-    stream = model.streams[f"entries.{name}"]
-    key = f"entries.{name}.rate_per_month"
-    while True:
-        rate = model.live[key]
-        wait = stream.exp(MONTH / rate) if rate > 0 else math.inf
-        if wait > MONTH:  # re-draw monthly: exact for a Poisson process, follows rate changes
-            yield env.timeout(MONTH)
-            continue
-        yield env.timeout(wait)
+class DirectEntries:
+    """Children entering care directly (not through a programme), as a Poisson stream."""
+
+    def __init__(self, model: "Model", name: str, age_shares: Shares,
+                 need_shares: dict[str, Shares]) -> None:
+        self.model = model
+        self.name = name
+        self.live: EntryLive = model.live[f"entries.{name}"]
+        self.stream = model.streams[f"entries.{name}"]
+        self.age_shares = age_shares
+        self.need_shares = need_shares
+
+    def mean_wait(self) -> float | None:
+        return mean_wait_for(self.live.rate_per_month)
+
+    def arrive(self, _mark: float) -> None:
+        """A child comes into care now."""
+        model, stream = self.model, self.stream
         draws = stream.us(DRAWS)
-        band = age_shares.pick(draws[U_AGE])
+        band = self.age_shares.pick(draws[U_AGE])
         age = age_in_band(band, stream.u())
-        need = need_shares[band].pick(draws[U_NEED])
-        child = model.new_child(env.now - age, need, draws)
-        model.enter_care(child, name, draws[U_PLACE])
+        need = self.need_shares[band].pick(draws[U_NEED])
+        child = model.new_child(model.env.now - age, need, draws)
+        model.enter_care(child, self.name, draws[U_PLACE])
 
 
-def start(model: "Model") -> None:
+def start(model: "Model") -> list[DirectEntries]:
     """Start the direct entry streams."""
+    actors = []
     for entry in model.params.entries:
-        model.env.process(direct_entries(
+        actor = DirectEntries(
             model, entry.name, Shares(entry.age_band_shares.value),
-            {band: Shares(shares) for band, shares in entry.need_shares.value.items()}))
-
+            {band: Shares(shares) for band, shares in entry.need_shares.value.items()})
+        model.env.process(arrivals(model.env, actor.stream, actor.mean_wait, actor.arrive))
+        actors.append(actor)
+    return actors

@@ -4,51 +4,41 @@ from __future__ import annotations
 
 import datetime as dt
 import gc
-from dataclasses import dataclass
-from typing import Any, Callable, Iterable, TypeVar
+from collections.abc import Callable, Iterable
+from typing import Any, TypeVar
 
 import numpy as np
 import simpy
 
 from ..parameters import ParameterSet
-from ..pathway import (
-    IN_HOUSE,
-    PLACEMENTS,
-    STATE_INDEX,
-    State,
-    age_band,
-)
-from ..records import Log
-from .children import ExitLaw, start_care
-from .placements import Matcher, Places, place, vacate
+from ..pathway import IN_HOUSE, PLACEMENTS, STATE_INDEX, Programme, State, age_band
+from ..records import Log, Measure
+from ..timeline import Change, live_fields, views
+from . import carers, children, population, programmes, reunification
+from .carers import Carers
+from .children import DirectEntries, ExitLaw, start_care
+from .placements import Matcher, Places, place, step_down, vacate
+from .programmes import ProgrammeActor
+from .reunification import Reunification
+from .streams import Streams
 
 T = TypeVar("T")
-PROGRAMME_LIVE = ("therapists", "caseload", "referrals_per_month", "targeting_deflator",
-                  "outcome_split", "reentry_within_18_months", "max_wait_days", "duration_days")
-"""Programme parameters that scenarios may change during a run."""
-
-
-@dataclass(frozen=True)
-class Change:
-    """A dated change to a live parameter: ``path`` as in the parameter set, and its new
-    ``value``, or (``add``) an amount added to the value in force, so that a change stays
-    relative to a replication's own drawn parameters."""
-
-    day: float
-    path: str
-    value: Any
-    add: bool = False
-
-    def after(self, current: Any) -> Any:
-        """The value in force once this change applies to ``current``."""
-        return current + self.value if self.add else self.value
 
 
 class Child:
     """One child: fixed draws made at creation, and where the child is now."""
 
-    __slots__ = ("id", "birth", "need", "draws", "state", "wants", "entered", "generation",
-                 "tried_reunification")
+    __slots__ = (
+        "birth",
+        "draws",
+        "entered",
+        "generation",
+        "id",
+        "need",
+        "state",
+        "tried_reunification",
+        "wants",
+    )
 
     def __init__(self, cid: int, birth: float, need: str, draws: list[float]) -> None:
         self.id = cid
@@ -80,20 +70,23 @@ class Model:
         self.env = simpy.Environment()
         self.log = Log()
         self._record = self.log.transitions.extend
-        self.live: dict[str, Any] = initial_live(params)
+        self.live: dict[str, Any] = views(params)
+        """Each group of live parameters (``sufficiency.timeline``), by path prefix."""
+        self._fields = {path: (view, name) for path, view, name in live_fields(self.live)}
         self.matcher = Matcher(params.matching.preferences.value)
         self.exit_law = ExitLaw(params.exits)
-        self.pools = {
-            State.FOSTER_INHOUSE: Places("foster_inhouse"),
-            State.HOME_INHOUSE: Places("home_inhouse"),
-        }
+        self.pools: dict[State, Places] = {p: Places() for p in IN_HOUSE}
         self.placed: dict[State, dict[int, Child]] = {p: {} for p in PLACEMENTS}
         self.wanting: dict[State, dict[int, Child]] = {p: {} for p in IN_HOUSE}
         """Children placed externally for want of an in-house place, by the type they want."""
-        self.listeners: dict[str, list] = {}
+        self.listeners: dict[str, list[Callable[[], None]]] = {}
         self.changes = sorted(changes, key=lambda c: c.day)
         self.supported_16_peak = self.peak("matching.supported_at_16")
         self._next_id = 0
+        self.carers: Carers | None = None
+        self.entries: list[DirectEntries] = []
+        self.programmes: dict[Programme, ProgrammeActor] = {}
+        self.reunification: Reunification | None = None
 
     # -- time ---------------------------------------------------------------------------
     def day(self, date: dt.date) -> float:
@@ -151,7 +144,7 @@ class Model:
         placement = place(self, child, u_place)
         child.entered = self.env.now
         self.move(child, placement)
-        self.log.count(self.env.now, "entries", route)
+        self.log.count(self.env.now, Measure.ENTRIES, route)
         start_care(self, child)
 
     def leave_care(self, child: Child, to: State, route: str) -> None:
@@ -160,7 +153,7 @@ class Model:
         self.want(child, None)
         child.generation += 1
         self.move(child, to)
-        self.log.count(self.env.now, "exits", route)
+        self.log.count(self.env.now, Measure.EXITS, route)
 
     def relocate(self, child: Child, to: State) -> bool:
         """Move a child between placements if a place is free there; True if moved."""
@@ -175,19 +168,25 @@ class Model:
         return True
 
     # -- live parameters ----------------------------------------------------------------
-    def on_change(self, prefix: str, callback) -> None:
-        self.listeners.setdefault(prefix, []).append(callback)
+    def value(self, path: str) -> Any:
+        """The value in force now of the live parameter at ``path``."""
+        view, name = self._fields[path]
+        return getattr(view, name)
+
+    def on_change(self, path: str, callback: Callable[[], None]) -> None:
+        """Call ``callback()`` whenever a change to ``path`` applies."""
+        self.listeners.setdefault(path, []).append(callback)
 
     def apply(self, change: Change) -> None:
-        value = self.live[change.path] = change.after(self.live.get(change.path))
-        for prefix, callbacks in self.listeners.items():
-            if change.path.startswith(prefix):
-                for callback in callbacks:
-                    callback(change.path, value)
+        """Apply a dated change to its live parameter now."""
+        view, name = self._fields[change.path]
+        setattr(view, name, change.after(getattr(view, name)))
+        for callback in self.listeners.get(change.path, ()):
+            callback()
 
     def peak(self, path: str) -> Any:
         """The largest value ``path`` takes in the run: today's, or one its changes make."""
-        value = highest = self.live[path]
+        value = highest = self.value(path)
         for change in self.changes:
             if change.path == path:
                 value = change.after(value)
@@ -201,42 +200,19 @@ class Model:
             self.apply(change)
 
     def record_capacity(self) -> None:
-        for index, state in enumerate((State.FOSTER_INHOUSE, State.HOME_INHOUSE)):
+        for index, state in enumerate(IN_HOUSE):
             self.log.capacity.append((self.env.now, index, self.pools[state].places))
-
-
-def initial_live(params: ParameterSet) -> dict[str, Any]:
-    """The values that scenarios may change during a run, keyed by parameter path."""
-    live: dict[str, Any] = {}
-    for prog, p in params.programmes.items():
-        for name in PROGRAMME_LIVE:
-            live[f"programmes.{prog.value}.{name}"] = getattr(p, name).value
-    r = params.reunification
-    for name in ("therapists", "caseload", "success_share", "breakdown_within_18_months"):
-        live[f"reunification.{name}"] = getattr(r, name).value
-    for stream in params.entries:
-        live[f"entries.{stream.name}.rate_per_month"] = stream.rate_per_month.value
-    live["matching.step_down_rate_per_month"] = params.matching.step_down_rate_per_month.value
-    live["matching.supported_at_16"] = params.matching.supported_at_16.value
-    fc = params.foster_carers
-    for name in ("recruitment_per_year", "attrition_per_year", "places_per_household"):
-        live[f"foster_carers.{name}"] = getattr(fc, name).value
-    return live
 
 
 def build(params: ParameterSet, seed: np.random.SeedSequence, horizon: float,
           changes: Iterable[Change] = ()) -> Model:
     """Set up one replication (today's children placed, every actor started), not yet run."""
-    from . import carers, children, population, programmes, reunification
-    from .placements import step_down
-    from .streams import Streams
-
     model = Model(params, Streams(seed), horizon, changes)
-    carers.start(model)
+    model.carers = carers.start(model)
     population.initial_population(model)
-    children.start(model)
-    programmes.start(model)
-    reunification.start(model)
+    model.entries = children.start(model)
+    model.programmes = programmes.start(model)
+    model.reunification = reunification.start(model)
     model.env.process(step_down(model))
     model.env.process(model.timeline())
     return model

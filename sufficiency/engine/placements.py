@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
+import math
 from collections import deque
-from typing import TYPE_CHECKING, Any, Callable
+from typing import TYPE_CHECKING, Any, Callable, TypeVar
 
-from ..pathway import AGE_BANDS, FALLBACK, IN_HOUSE, NEEDS, PLACEMENTS, State
+from ..pathway import AGE_BANDS, FALLBACK, IN_HOUSE, MONTH, NEEDS, PLACEMENTS, State
+from ..records import Measure
 from .streams import Shares
 
 if TYPE_CHECKING:
+    from ..timeline import ProgrammeLive, ReunificationLive
     from .model import Child, Model
-
-MONTH = 365.25 / 12
 
 
 class Places:
@@ -22,8 +23,7 @@ class Places:
     for a placement, the external market takes the overflow.
     """
 
-    def __init__(self, name: str, places: int = 0) -> None:
-        self.name = name
+    def __init__(self, places: int = 0) -> None:
         self.capacity = 0
         self.pending = 0
         self._free = 0
@@ -91,10 +91,10 @@ class Slots(Places):
     free only when nobody waits, and a family never waits while a slot is free.
     """
 
-    def __init__(self, name: str, places: int, grant: Callable[[Any], None]) -> None:
+    def __init__(self, places: int, grant: Callable[[Any], None]) -> None:
         self.queue: deque = deque()
         self.grant = grant
-        super().__init__(name, places)
+        super().__init__(places)
 
     def join(self, entry) -> None:
         """Queue ``entry`` (an object with a ``waiting`` flag, set True here)."""
@@ -110,6 +110,27 @@ class Slots(Places):
                 entry.waiting = False
                 self._free -= 1
                 self.grant(entry)
+
+
+P = TypeVar("P", bound=Places)
+
+
+def slots(therapists: float, caseload: float) -> int:
+    """Families (or children) that can be worked with at once: FTE x caseload, rounded down."""
+    return int(math.floor(therapists * caseload + 1e-9))
+
+
+def staffed(model: "Model", prefix: str, live: "ProgrammeLive | ReunificationLive",
+            pool: P) -> P:
+    """``pool`` sized at FTE x caseload slots, and kept so as dated changes move either (the
+    live parameters under ``prefix``)."""
+    def resize() -> None:
+        pool.resize(slots(live.therapists, live.caseload))
+
+    resize()
+    model.on_change(f"{prefix}.therapists", resize)
+    model.on_change(f"{prefix}.caseload", resize)
+    return pool
 
 
 class Matcher:
@@ -145,7 +166,7 @@ def place(model: "Model", child: "Child", u: float) -> State:
     placement = seat(model, choice)
     if placement is not choice:
         model.want(child, choice)
-        model.log.count(model.env.now, "placed_externally", choice.value)
+        model.log.count(model.env.now, Measure.PLACED_EXTERNALLY, choice.value)
     return placement
 
 
@@ -159,9 +180,10 @@ def vacate(model: "Model", state: State) -> None:
 def step_down(model: "Model"):
     """Monthly: children placed externally for want of an in-house place move when one frees."""
     stream = model.streams["step_down"]
+    live = model.live["matching"]
     while True:
         yield model.env.timeout(MONTH)
-        rate = model.live["matching.step_down_rate_per_month"]
+        rate = live.step_down_rate_per_month
         for in_house in IN_HOUSE:
             pool = model.pools[in_house]
             for child in list(model.wanting[in_house].values()):
@@ -169,4 +191,4 @@ def step_down(model: "Model"):
                     break
                 if stream.u() < rate:
                     model.relocate(child, in_house)
-                    model.log.count(model.env.now, "step_downs", in_house.value)
+                    model.log.count(model.env.now, Measure.STEP_DOWNS, in_house.value)

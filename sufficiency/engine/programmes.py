@@ -6,11 +6,12 @@ import bisect
 import math
 from typing import TYPE_CHECKING
 
-from ..parameters import slots
 from ..pathway import DAYS_PER_YEAR, PROGRAMME_STATE, PROGRAMMES, Programme, State
+from ..records import Measure
+from ..timeline import ProgrammeLive
+from .arrivals import arrivals, mean_wait_for
 from .children import DRAWS, U_AGE, U_NEED, U_OUTCOME, U_PLACE, U_REENTRY, at
-from .model import PROGRAMME_LIVE
-from .placements import MONTH, Slots
+from .placements import Slots, staffed
 from .streams import Shares
 
 if TYPE_CHECKING:
@@ -68,39 +69,22 @@ class ProgrammeActor:
         self.name = prog.value
         self.index = PROGRAMMES.index(prog)
         self.state = PROGRAMME_STATE[prog]
-        self.params = model.params.programmes[prog]
-        self.key = f"programmes.{prog.value}."
-        self.paths = {name: self.key + name for name in PROGRAMME_LIVE}
+        prefix = f"programmes.{prog.value}"
+        self.live: ProgrammeLive = model.live[prefix]
         self.stream = model.streams[f"referrals.{prog.value}"]
-        self.pool = Slots(prog.value, self.slots(), self.granted)
-        p = self.params
+        self.pool = staffed(model, prefix, self.live, Slots(0, self.granted))
+        p = model.params.programmes[prog]
         self.extra_children = Poisson(p.children_per_family.value - 1.0)
         self.ages = (p.age_range.value.low, p.age_range.value.high + 1 - p.age_range.value.low)
         self.needs = Shares(p.need_shares.value)
         self.cv = p.duration_cv.value
-        model.on_change(self.key + "therapists", self.resize)
-        model.on_change(self.key + "caseload", self.resize)
 
-    def live(self, name: str):
-        return self.model.live[self.paths[name]]
+    def mean_wait(self) -> float | None:
+        return mean_wait_for(self.live.referrals_per_month)
 
-    def slots(self) -> int:
-        return slots(self.live("therapists"), self.live("caseload"))
-
-    def resize(self, _path: str, _value) -> None:
-        self.pool.resize(self.slots())
-
-    def referrals(self):
-        """Families referred as a Poisson stream."""
-        env = self.model.env
-        while True:
-            rate = self.live("referrals_per_month")
-            wait = self.stream.exp(MONTH / rate) if rate > 0 else math.inf
-            if wait > MONTH:
-                yield env.timeout(MONTH)
-                continue
-            yield env.timeout(wait)
-            self.arrive(self.refer())
+    def referred(self, _mark: float) -> None:
+        """A family is referred now."""
+        self.arrive(self.refer())
 
     def refer(self) -> Family:
         """Draw a family: children, ages, needs, duration and outcome draws."""
@@ -113,7 +97,7 @@ class ProgrammeActor:
             draws = flat[i:i + DRAWS]
             birth = now - (low + draws[U_AGE] * span) * DAYS_PER_YEAR
             members.append((self.model.new_id(), birth, self.needs.pick(draws[U_NEED]), draws))
-        duration = stream.gamma(self.live("duration_days"), self.cv)
+        duration = stream.gamma(self.live.duration_days, self.cv)
         return Family(members, duration, stream.u(), stream.u())
 
     def arrive(self, family: Family) -> None:
@@ -130,7 +114,7 @@ class ProgrammeActor:
         self.set_state(family, State.WAITING)
         model.log.waiting.append((model.env.now, self.index, len(family.members)))
         self.pool.join(family)
-        at(model, self.live("max_wait_days"), lambda _: self.give_up(family))
+        at(model, self.live.max_wait_days, lambda _: self.give_up(family))
 
     def granted(self, family: Family) -> None:
         """A slot has come free for a waiting family."""
@@ -149,16 +133,16 @@ class ProgrammeActor:
         """Work with the family until it closes (sooner if its children come into care)."""
         model, env = self.model, self.model.env
         self.set_state(family, self.state)
-        model.log.count(env.now, "programme_starts", self.name, len(family.members))
-        model.log.count(env.now, "families_started", self.name)
-        came_into_care = family.u_outcome < self.live("outcome_split")["came_into_care"]
+        model.log.count(env.now, Measure.PROGRAMME_STARTS, self.name, len(family.members))
+        model.log.count(env.now, Measure.FAMILIES_STARTED, self.name)
+        came_into_care = family.u_outcome < self.live.outcome_split["came_into_care"]
         duration = family.duration * (family.u_when if came_into_care else 1.0)
         at(model, duration, lambda _: self.close(family, came_into_care))
 
     def close(self, family: Family, came_into_care: bool) -> None:
         model = self.model
         self.pool.release()
-        model.log.count(model.env.now, "programme_completions", self.name,
+        model.log.count(model.env.now, Measure.PROGRAMME_COMPLETIONS, self.name,
                         len(family.members))
         if came_into_care:
             self.into_care(family)
@@ -181,9 +165,9 @@ class ProgrammeActor:
 
     def turn_away(self, family: Family) -> None:
         """Risk resolved without the programme: care with the targeting deflator's probability."""
-        self.model.log.count(self.model.env.now, "turned_away", self.name,
+        self.model.log.count(self.model.env.now, Measure.TURNED_AWAY, self.name,
                              len(family.members))
-        if family.u_outcome < self.live("targeting_deflator"):
+        if family.u_outcome < self.live.targeting_deflator:
             self.into_care(family)
         else:
             self.set_state(family, State.HOME)
@@ -191,7 +175,7 @@ class ProgrammeActor:
     def close_at_home(self, family: Family) -> None:
         """Children stay home; some re-enter care within 18 months of closure."""
         self.set_state(family, State.HOME)
-        p_reentry = self.live("reentry_within_18_months")
+        p_reentry = self.live.reentry_within_18_months
         for member in family.members:
             draws = member[3]
             if draws[U_OUTCOME] < p_reentry:
@@ -200,7 +184,7 @@ class ProgrammeActor:
 
     def reenter(self, member: Member) -> None:
         """A child at home since closure comes into care (nothing else moves it from home)."""
-        self.model.log.count(self.model.env.now, "reentries_after_programme", self.name)
+        self.model.log.count(self.model.env.now, Measure.REENTRIES_AFTER_PROGRAMME, self.name)
         self.enter_care(member, State.HOME)
 
 
@@ -208,6 +192,5 @@ def start(model: "Model") -> dict[Programme, ProgrammeActor]:
     """Create every programme and start its referral stream."""
     actors = {prog: ProgrammeActor(model, prog) for prog in PROGRAMMES}
     for actor in actors.values():
-        model.env.process(actor.referrals())
-    model.programmes = actors
+        model.env.process(arrivals(model.env, actor.stream, actor.mean_wait, actor.referred))
     return actors

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from ..parameters import slots
-from ..pathway import DAYS_PER_YEAR, REUNIFICATION, State
+from ..pathway import DAYS_PER_YEAR, MONTH, REUNIFICATION, ExitRoute, State
+from ..records import Measure
+from ..timeline import ReunificationLive
 from .children import U_PLACE
-from .placements import MONTH, Places
+from .placements import Places, staffed
 from .programmes import REENTRY_WINDOW
 
 if TYPE_CHECKING:
@@ -20,18 +21,10 @@ class Reunification:
     def __init__(self, model: "Model") -> None:
         self.model = model
         self.params = model.params.reunification
+        self.live: ReunificationLive = model.live["reunification"]
         self.stream = model.streams["reunification"]
-        self.pool = Places(REUNIFICATION, self.slots())
+        self.pool = staffed(model, "reunification", self.live, Places())
         self.eligible = tuple(State(p) for p in self.params.eligible_placements.value)
-        model.on_change("reunification.therapists", self.resize)
-        model.on_change("reunification.caseload", self.resize)
-
-    def slots(self) -> int:
-        live = self.model.live
-        return slots(live["reunification.therapists"], live["reunification.caseload"])
-
-    def resize(self, _path: str, _value) -> None:
-        self.pool.resize(self.slots())
 
     def candidates(self) -> list["Child"]:
         """Children in eligible placements, of eligible age and time in care, not yet tried."""
@@ -57,7 +50,7 @@ class Reunification:
                     child = pool.pop(int(self.stream.u() * len(pool)))
                     self.pool.take()
                     child.tried_reunification = True
-                    self.model.log.count(env.now, "reunification_starts", REUNIFICATION)
+                    self.model.log.count(env.now, Measure.REUNIFICATION_STARTS, REUNIFICATION)
                     env.process(self.work(child))
             yield env.timeout(MONTH)
 
@@ -68,12 +61,12 @@ class Reunification:
         u_success, u_breakdown, u_when = self.stream.us(3)
         yield env.timeout(self.params.days_to_return.value)
         in_care = child.generation == generation
-        if not in_care or u_success >= model.live["reunification.success_share"]:
+        if not in_care or u_success >= self.live.success_share:
             self.pool.release()
             return
-        model.leave_care(child, State.IN_FFT_REUNIFICATION, "reunified")
-        model.log.count(env.now, "reunification_returns", REUNIFICATION)
-        breaks = u_breakdown < model.live["reunification.breakdown_within_18_months"]
+        model.leave_care(child, State.IN_FFT_REUNIFICATION, ExitRoute.REUNIFIED.value)
+        model.log.count(env.now, Measure.REUNIFICATION_RETURNS, REUNIFICATION)
+        breaks = u_breakdown < self.live.breakdown_within_18_months
         breakdown_at = env.now + u_when * REENTRY_WINDOW if breaks else float("inf")
         support_ends = env.now + self.params.support_days.value
         yield env.timeout(min(support_ends, breakdown_at) - env.now)
@@ -90,7 +83,7 @@ class Reunification:
     def breakdown(self, child: "Child") -> None:
         """The return home breaks down: the child comes back into care."""
         model = self.model
-        model.log.count(model.env.now, "reunification_breakdowns", REUNIFICATION)
+        model.log.count(model.env.now, Measure.REUNIFICATION_BREAKDOWNS, REUNIFICATION)
         child.draws = self.stream.us(len(child.draws))
         model.enter_care(child, REUNIFICATION, child.draws[U_PLACE])
 
@@ -98,6 +91,5 @@ class Reunification:
 def start(model: "Model") -> Reunification:
     actor = Reunification(model)
     model.env.process(actor.run())
-    model.reunification = actor
     return actor
 

@@ -17,7 +17,7 @@ from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from ..formatting import count, money
 from ..pathway import PLACEMENT_NAMES, PROGRAMMES
-from ..measures import CAPACITY_POOLS
+from ..pathway import IN_HOUSE_NAMES
 from .folder import Results, RunFolder
 from .words import between, label
 
@@ -207,7 +207,7 @@ def placed_externally(run: RunFolder) -> pd.DataFrame:
     rows = run.activity[run.activity["measure"] == "placed_externally"]
     years = list(dict.fromkeys(run.costs["financial_year"]))
     out = []
-    for pool in CAPACITY_POOLS:
+    for pool in IN_HOUSE_NAMES:
         found = rows[rows["route"] == pool].set_index("financial_year")
         for year in years:
             values = found.loc[year] if year in found.index else None
@@ -218,12 +218,12 @@ def placed_externally(run: RunFolder) -> pd.DataFrame:
 
 
 def capacity_chart(results: Results) -> Chart:
-    fig, axes = panels(len(results.runs) * len(CAPACITY_POOLS), height=2.8, cols=2,
+    fig, axes = panels(len(results.runs) * len(IN_HOUSE_NAMES), height=2.8, cols=2,
                        sharey="col")
     alt = ["Line charts of in-house places against the children in them."]
     for r, run in enumerate(results.runs):
-        for c, pool in enumerate(CAPACITY_POOLS):
-            ax = axes[r * len(CAPACITY_POOLS) + c]
+        for c, pool in enumerate(IN_HOUSE_NAMES):
+            ax = axes[r * len(IN_HOUSE_NAMES) + c]
             frame = run.capacity
             places = frame[frame["measure"] == f"{pool}_places"]
             children = frame[frame["measure"] == f"{pool}_children"]

@@ -92,7 +92,7 @@ SKIP = {"programmes", "weekly"}
 
 def describe(parameter: str) -> str:
     """A readable name for a parameter path: 'MST: therapists'."""
-    parts = [p for p in re.split(r"[.\[\]]+", parameter) if p and p not in SKIP]
+    parts = [p for p in parameter.split(".") if p and p not in SKIP]
     text = ": ".join(LABELS.get(p, p.replace("_", " ")) for p in parts)
     return text[:1].upper() + text[1:]
 
