@@ -20,7 +20,7 @@ import numpy as np
 from ..pathway import PROGRAMMES
 
 from . import history
-from .figures import Figures, Row
+from .figures import Figures
 from .fit import Fit, fitted_data
 from .simulate import History, Teams, run
 from .targets import teams

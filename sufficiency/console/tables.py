@@ -12,7 +12,7 @@ from rich.table import Table
 
 from ..formatting import count, millions, pence, shown, signed, times, year_label
 from ..paired import ALL, Comparison
-from ..pathway import PROGRAMMES
+from ..pathway import IN_HOUSE_NAMES, PROGRAMMES
 from ..results import RunResult
 from ..scenario import Scenario
 from ..sweep import Sweep
