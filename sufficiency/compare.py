@@ -20,6 +20,7 @@ import numpy as np
 import pandas as pd
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 from .version import __version__
 from .calendar import Calendar
@@ -33,7 +34,7 @@ from .records import PLACE_ROUTES
 from .results import CLA_INDEX, RunResult
 from .runner import Progress, run
 from .savings import break_even, council_method, council_savings, counted
-from .scenario import Scenario
+from .scenario import Scenario, Unloaded
 
 ALL = "all years"
 COLUMNS = ["scenario", "measure", "period", "base_mean", "scenario_mean", "difference_mean",
@@ -508,12 +509,16 @@ def print_comparison(comparison: Comparison) -> None:
         console.print(sweep_table(comparison.sweep))
 
 
-def print_scenarios(scenarios: list[Scenario], sources: bool) -> None:
-    """Each scenario's name, file, what it builds on and its description (and sources)."""
+def print_scenarios(scenarios: list[Scenario | Unloaded], sources: bool) -> None:
+    """Each scenario's name, file, what it builds on and its description (and sources); a file
+    that does not load is marked with its error."""
     table = Table(title="Scenarios", show_lines=True)
     for column in ("Scenario", "File", "Builds on", "Description"):
         table.add_column(column)
     for s in scenarios:
+        if isinstance(s, Unloaded):
+            table.add_row(s.name, s.path.name, "", Text(f"Error: {s.error}", style="bold red"))
+            continue
         builds_on = ", ".join(s.combines) or (s.base.name if s.base else s.root.name)
         text = s.description + ("\n\nSources:\n- " + "\n- ".join(s.sources())
                                 if sources and s.sources() else "")

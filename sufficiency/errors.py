@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import difflib
+from collections.abc import Iterable
 from pathlib import Path
 
 
@@ -16,3 +18,9 @@ class InputError(Exception):
         self.field = field
         self.expected = expected
         super().__init__(f"{self.file}: {field}: {expected}")
+
+
+def suggest(word: str, options: Iterable[str]) -> str:
+    """``"; did you mean 'x'?"`` for the closest of ``options`` to a mistyped ``word``, or ``""``."""
+    close = difflib.get_close_matches(str(word), [str(o) for o in options], n=1, cutoff=0.6)
+    return f"; did you mean {close[0]!r}?" if close else ""

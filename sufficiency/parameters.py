@@ -7,13 +7,11 @@ value (``fitted: ...``), or ``assumption: <reason>``.
 
 from __future__ import annotations
 
-import datetime as dt
 import math
 import re
 from pathlib import Path
 from typing import Annotated, Any, Generic, Literal, TypeVar
 
-import yaml
 from pydantic import (
     AfterValidator,
     BaseModel,
@@ -25,6 +23,31 @@ from pydantic import (
 )
 
 from .errors import InputError
+from .limits import (
+    Beds,
+    Caseload,
+    ChildPopulation,
+    Children,
+    Date,
+    Days,
+    Fraction,
+    Households,
+    Months,
+    Number,
+    PerMonth,
+    PerYear,
+    PlacesPerHousehold,
+    Positive,
+    PositiveDays,
+    Pounds,
+    RatePer10000,
+    ReportedChildren,
+    SalaryCost,
+    Staff,
+    WeeklyCost,
+)
+from .loading import read_yaml
+from .messages import describe_error
 from .pathway import AGE_BANDS, NEEDS, PLACEMENT_NAMES, Programme
 
 T = TypeVar("T")
@@ -76,15 +99,12 @@ def _by_band(inner):
     return Annotated[dict[str, inner], AfterValidator(check)]
 
 
-NonNeg = Annotated[float, Field(ge=0, allow_inf_nan=False)]
-Positive = Annotated[float, Field(gt=0, allow_inf_nan=False)]
-Fraction = Annotated[float, Field(ge=0, le=1, allow_inf_nan=False)]
-Count = Annotated[int, Field(ge=0)]
-PlacementShares = Annotated[dict[str, float], _shares(PLACEMENT_NAMES)]
-NeedShares = Annotated[dict[str, float], _shares(tuple(n.value for n in NEEDS))]
-BandShares = Annotated[dict[str, float], _shares(AGE_BANDS)]
-OutcomeShares = Annotated[dict[str, float], _shares(OUTCOMES)]
-RouteShares = Annotated[dict[str, float], _shares(CHOSEN_ROUTES)]
+Share = Annotated[float, Number]
+PlacementShares = Annotated[dict[str, Share], _shares(PLACEMENT_NAMES)]
+NeedShares = Annotated[dict[str, Share], _shares(tuple(n.value for n in NEEDS))]
+BandShares = Annotated[dict[str, Share], _shares(AGE_BANDS)]
+OutcomeShares = Annotated[dict[str, Share], _shares(OUTCOMES)]
+RouteShares = Annotated[dict[str, Share], _shares(CHOSEN_ROUTES)]
 
 
 class Frozen(BaseModel):
@@ -95,7 +115,7 @@ class Uncertainty(Frozen):
     """How a fitted value varies between replications (drawn once per replication)."""
 
     distribution: Literal["normal", "gamma", "beta"]
-    sd: Annotated[float, Field(gt=0, allow_inf_nan=False)]
+    sd: Positive
 
 
 class Sourced(Frozen, Generic[T]):
@@ -119,8 +139,8 @@ class Sourced(Frozen, Generic[T]):
 class AgeRange(Frozen):
     """Inclusive ages in whole years."""
 
-    low: Annotated[int, Field(ge=0, le=17)]
-    high: Annotated[int, Field(ge=0, le=17)]
+    low: Annotated[int, Number, Field(ge=0, le=17)]
+    high: Annotated[int, Number, Field(ge=0, le=17)]
 
     @model_validator(mode="after")
     def _ordered(self) -> "AgeRange":
@@ -132,8 +152,8 @@ class AgeRange(Frozen):
 class Population(Frozen):
     """Today's children in care, as the run starts."""
 
-    date: dt.date
-    total: Sourced[Count]
+    date: Date
+    total: Sourced[Children]
     placement_shares: Sourced[PlacementShares]
     age_band_shares: Sourced[BandShares]
     need_shares: Sourced[NeedShares]
@@ -142,20 +162,20 @@ class Population(Frozen):
 class ProgrammeParams(Frozen):
     """An edge-of-care programme: capacity, referrals, durations, outcomes, counterfactual."""
 
-    therapists: Sourced[NonNeg]
-    caseload: Sourced[Positive]
-    referrals_per_month: Sourced[NonNeg]
-    children_per_family: Sourced[Annotated[float, Field(ge=1, le=12)]]
+    therapists: Sourced[Staff]
+    caseload: Sourced[Caseload]
+    referrals_per_month: Sourced[PerMonth]
+    children_per_family: Sourced[Annotated[float, Number, Field(ge=1, le=12)]]
     age_range: Sourced[AgeRange]
-    duration_days: Sourced[Positive]
-    duration_cv: Sourced[Annotated[float, Field(gt=0, le=3)]]
-    max_wait_days: Sourced[NonNeg]
+    duration_days: Sourced[PositiveDays]
+    duration_cv: Sourced[Annotated[float, Number, Field(gt=0, le=3)]]
+    max_wait_days: Sourced[Days]
     outcome_split: Sourced[OutcomeShares]
     targeting_deflator: Sourced[Fraction]
     reentry_within_18_months: Sourced[Fraction]
     need_shares: Sourced[NeedShares]
-    cost_per_therapist_per_year: Sourced[NonNeg]
-    fixed_cost_per_year: Sourced[NonNeg]
+    cost_per_therapist_per_year: Sourced[SalaryCost]
+    fixed_cost_per_year: Sourced[Pounds]
 
     @property
     def slots(self) -> int:
@@ -170,17 +190,17 @@ def slots(therapists: float, caseload: float) -> int:
 class ReunificationParams(Frozen):
     """FFT reunification ("Safe Steps Home"): returns children in care to their families."""
 
-    therapists: Sourced[NonNeg]
-    caseload: Sourced[Positive]
+    therapists: Sourced[Staff]
+    caseload: Sourced[Caseload]
     age_range: Sourced[AgeRange]
-    min_days_in_care: Sourced[NonNeg]
+    min_days_in_care: Sourced[Days]
     eligible_placements: Sourced[list[str]]
-    days_to_return: Sourced[Positive]
-    support_days: Sourced[NonNeg]
+    days_to_return: Sourced[PositiveDays]
+    support_days: Sourced[Days]
     success_share: Sourced[Fraction]
     breakdown_within_18_months: Sourced[Fraction]
-    cost_per_therapist_per_year: Sourced[NonNeg]
-    fixed_cost_per_year: Sourced[NonNeg]
+    cost_per_therapist_per_year: Sourced[SalaryCost]
+    fixed_cost_per_year: Sourced[Pounds]
 
     @field_validator("eligible_placements")
     @classmethod
@@ -199,7 +219,7 @@ class EntryStream(Frozen):
     """Children entering care directly (not through a programme)."""
 
     name: Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$")]
-    rate_per_month: Sourced[NonNeg]
+    rate_per_month: Sourced[PerMonth]
     age_band_shares: Sourced[BandShares]
     need_shares: Sourced[_by_band(NeedShares)]
 
@@ -224,17 +244,17 @@ class Matching(Frozen):
 class Exits(Frozen):
     """Time in care to exit by competing routes (Weibull), before turning 18."""
 
-    mean_months_by_band: Sourced[_by_band(Positive)]
-    shape: Sourced[Annotated[float, Field(gt=0.2, le=5)]]
+    mean_months_by_band: Sourced[_by_band(Months)]
+    shape: Sourced[Annotated[float, Number, Field(gt=0.2, le=5)]]
     route_shares_by_band: Sourced[_by_band(RouteShares)]
 
 
 class FosterCarers(Frozen):
     """In-house foster-carer households and their turnover."""
 
-    households: Sourced[Count]
-    places_per_household: Sourced[Positive]
-    recruitment_per_year: Sourced[NonNeg]
+    households: Sourced[Households]
+    places_per_household: Sourced[PlacesPerHousehold]
+    recruitment_per_year: Sourced[PerYear]
     attrition_per_year: Sourced[Fraction]
 
 
@@ -242,9 +262,9 @@ class Home(Frozen):
     """An in-house children's home."""
 
     name: str
-    beds: Sourced[Count]
-    opens: dt.date
-    closes: dt.date | None = None
+    beds: Sourced[Beds]
+    opens: Date
+    closes: Date | None = None
 
     @model_validator(mode="after")
     def _dates(self) -> "Home":
@@ -256,8 +276,8 @@ class Home(Frozen):
 class Costs(Frozen):
     """Weekly unit cost per placement type, and annual inflation."""
 
-    weekly: dict[str, Sourced[NonNeg]]
-    inflation_per_year: Sourced[Annotated[float, Field(ge=-0.5, le=1)]]
+    weekly: dict[str, Sourced[WeeklyCost]]
+    inflation_per_year: Sourced[Annotated[float, Number, Field(ge=-0.5, le=1)]]
 
     @field_validator("weekly")
     @classmethod
@@ -271,8 +291,8 @@ class History(Frozen):
     """The area's published figures before the run starts, which reports draw beside the
     projection (the engine does not read them)."""
 
-    cla_at_31_march: dict[dt.date, Sourced[NonNeg]] = {}
-    cla_rate_per_10000: dict[dt.date, Sourced[NonNeg]] = {}
+    cla_at_31_march: dict[Date, Sourced[ReportedChildren]] = {}
+    cla_rate_per_10000: dict[Date, Sourced[RatePer10000]] = {}
 
 
 class ParameterSet(Frozen):
@@ -280,9 +300,9 @@ class ParameterSet(Frozen):
 
     name: str
     description: str = ""
-    start_date: dt.date
+    start_date: Date
     population: Population
-    child_population: Sourced[Count] | None = None
+    child_population: Sourced[ChildPopulation] | None = None
     costs: Costs
     programmes: dict[Programme, ProgrammeParams]
     reunification: ReunificationParams
@@ -308,35 +328,14 @@ class ParameterSet(Frozen):
         return self
 
 
-def describe_error(error: dict[str, Any]) -> tuple[str, str]:
-    """A pydantic error as (field path, what was expected)."""
-    loc = ".".join(str(part) for part in error["loc"] if not str(part).startswith("function-"))
-    got = error.get("input")
-    shown = "" if isinstance(got, (dict, list)) else f", got {got!r}"
-    message = error["msg"].removeprefix("Value error, ")
-    return loc or "(top level)", f"{message}{shown}"
-
-
-def raise_input_error(path: Path | str, err: ValidationError) -> None:
-    """Turn a pydantic ValidationError into the project's InputError."""
+def raise_input_error(path: Path | str, err: ValidationError,
+                      model: type[BaseModel] | None = None) -> None:
+    """Turn a pydantic ValidationError (from validating ``model``) into the project's InputError."""
     errors = err.errors()
-    field, expected = describe_error(errors[0])
+    field, expected = describe_error(errors[0], model)
     if len(errors) > 1:
         expected += f" (and {len(errors) - 1} more problem(s))"
     raise InputError(path, field, expected) from None
-
-
-def read_yaml(path: Path | str) -> Any:
-    """Read a YAML file, turning a missing file or bad syntax into an InputError."""
-    path = Path(path)
-    if not path.is_file():
-        raise InputError(path, "(file)", "an existing YAML file")
-    try:
-        return yaml.safe_load(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"line {mark.line + 1}" if mark is not None else "(file)"
-        raise InputError(path, where, f"valid YAML ({getattr(exc, 'problem', exc)})") from None
 
 
 M = TypeVar("M", bound=BaseModel)
@@ -349,7 +348,7 @@ def validate_mapping(model: type[M], data: Any, path: Path | str, expected: str)
     try:
         return model.model_validate(data)
     except ValidationError as err:
-        raise_input_error(path, err)
+        raise_input_error(path, err, model)
         raise  # unreachable: keeps type checkers content
 
 

@@ -226,7 +226,7 @@ def test_compare_refuses_bad_input_before_any_work(tmp_path):
                                                     "source": SOURCE}]}))
     result = invoke("compare", BASELINE_SCENARIO, bad, *QUICK)
     assert result.exit_code == 2
-    assert f"Error: {bad}: investments.0:" in result.output
+    assert f"Error: {bad}: investments[0]:" in result.output
     same = invoke("compare", BASELINE_SCENARIO, BASELINE_SCENARIO, *QUICK, "--out", tmp_path / "x")
     assert same.exit_code == 2 and "name" in same.output and not (tmp_path / "x").exists()
     effect = invoke("compare", BASELINE_SCENARIO, LIBRARY / "mst-full-staffing.yaml", *QUICK,

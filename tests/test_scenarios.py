@@ -163,14 +163,14 @@ def test_a_portfolio_refuses_parts_on_different_parameter_sets(tmp_path):
 
 BAD = [
     ({"investments": [{"item": "x", "one_off": 1, "per_year": 1, "date": "2025-05-01",
-                       "source": SOURCE}]}, "investments.0", "either 'one_off'"),
+                       "source": SOURCE}]}, "investments[0]", "either 'one_off'"),
     ({"investments": [{"item": "x", "one_off": -5, "date": "2025-05-01", "source": SOURCE}]},
-     "investments.0.one_off", "greater than or equal to 0"),
+     "investments[0].one_off", ">= 0"),
     ({"investments": [{"item": "x", "one_off": 5, "date": "2024-05-01", "source": SOURCE}]},
      "investments[0].date", "sunk"),
     ({"investments": [{"item": "x", "one_off": 5, "date": "2025-05-01", "source": "me"}]},
-     "investments.0.source", "assumption:"),
-    ({"changes": [change("programmes.mst.therapists", value=3, add=1)]}, "changes.0",
+     "investments[0].source", "assumption:"),
+    ({"changes": [change("programmes.mst.therapists", value=3, add=1)]}, "changes[0]",
      "either 'value' or 'add'"),
     ({"changes": [change("programmes.mst.age_range", add=1)]}, "changes[0].add", "one number"),
     ({"changes": [change("entries.nobody.rate_per_month", value=1)]}, "changes[0].set", "direct"),
