@@ -9,12 +9,16 @@ that module (an installation that lacks the comparison library) ``compare`` says
 
 from __future__ import annotations
 
+import contextlib
+import numbers
 from abc import ABC, abstractmethod
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 
+from .errors import InputError
 from .output import save, write_run
 from .report import check_reports, write_reports_via
 from .report.folder import RUN_FILES, RunFrames
@@ -28,6 +32,31 @@ except ModuleNotFoundError as missing:
     if missing.name != f"{__package__}.compare":
         raise
     Comparison = compare_scenarios = None
+
+
+SETTINGS = {"years": (1, 30), "replications": (1, 100_000), "seed": (0, None), "jobs": (1, 256)}
+"""The ranges the command line's options allow."""
+
+
+def check_settings(**values: int) -> None:
+    """Refuse a setting the command line would refuse, naming the Python argument."""
+    for name, value in values.items():
+        low, high = SETTINGS[name]
+        whole = isinstance(value, numbers.Integral) and not isinstance(value, bool)
+        if not whole or value < low or (high is not None and value > high):
+            span = f"from {low:,} to {high:,}" if high is not None else f"{low:,} or more"
+            raise ValueError(f"{name}={value!r}: a whole number {span}")
+
+
+@contextlib.contextmanager
+def python_names() -> Iterator[None]:
+    """Name the Python arguments, not the command-line options, in a refused output path."""
+    try:
+        yield
+    except InputError as err:
+        if not err.field.startswith("--"):
+            raise
+        raise InputError(err.file, "path", err.expected.replace("--force", "force=True")) from None
 
 
 class Writable(ABC):
@@ -44,7 +73,8 @@ class Writable(ABC):
 
     def to_folder(self, path: str | Path, force: bool = False) -> Path:
         """The results folder (CSV files and JSON), whole or not at all."""
-        save(Path(path), force, self.write)
+        with python_names():
+            save(Path(path), force, self.write)
         return Path(path)
 
     def to_excel(self, path: str | Path, force: bool = False) -> Path:
@@ -56,7 +86,8 @@ class Writable(ABC):
         return self.reports(None, Path(path), force)
 
     def reports(self, xlsx: Path | None, html: Path | None, force: bool) -> Path:
-        check_reports(xlsx, html, force)
+        with python_names():
+            check_reports(xlsx, html, force)
         write_reports_via(self.write, self.name, xlsx, html)
         return xlsx or html
 
@@ -106,6 +137,7 @@ class ScenarioComparison(Writable):
 def run(scenario: str | Path, years: int = 5, replications: int = 200, seed: int = 1,
         jobs: int = 1) -> Projection:
     """Project a scenario file; the same results as ``sufficiency run``."""
+    check_settings(years=years, replications=replications, seed=seed, jobs=jobs)
     loaded = load_scenario(scenario)
     return Projection.of(run_scenario(loaded, years=years, replications=replications, seed=seed,
                                       jobs=jobs))
@@ -118,6 +150,7 @@ def compare(base: str | Path, *others: str | Path, years: int = 5, replications:
     if compare_scenarios is None:
         raise RuntimeError("scenario comparison needs the sufficiency.compare module, which "
                            "this installation lacks")
+    check_settings(years=years, replications=replications, seed=seed, jobs=jobs)
     result = compare_scenarios(load_scenario(base), [load_scenario(o) for o in others],
                                years=years, replications=replications, seed=seed, jobs=jobs,
                                effect=effect)

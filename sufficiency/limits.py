@@ -92,31 +92,29 @@ RatePer10000 = Annotated[float, Number, Field(ge=0, le=10_000, allow_inf_nan=Fal
 BOUNDS = {Ge: ">=", Gt: ">", Le: "<=", Lt: "<"}
 
 
-def table(*models: type[BaseModel]) -> str:
-    """Every bounded number in the models' fields, as a Markdown table."""
+def table(model: type[BaseModel]) -> str:
+    """Every bounded number in a model's fields, as a Markdown table."""
     rows = ["| field | at least | at most |", "|---|---|---|"]
-    for model in models:
-        prefix = model.__name__
-        for path, bounds in limits(model, prefix):
-            low = " ".join(f"{BOUNDS[type(b)]} {_fmt(b)}" for b in bounds if type(b) in (Ge, Gt))
-            high = " ".join(f"{BOUNDS[type(b)]} {_fmt(b)}" for b in bounds if type(b) in (Le, Lt))
-            rows.append(f"| `{path}` | {low or '-'} | {high or '-'} |")
+    for path, bounds in limits(model, ""):
+        low = [f"{BOUNDS[type(b)]} {_number_text(b)}" for b in bounds if type(b) in (Ge, Gt)]
+        high = [f"{BOUNDS[type(b)]} {_number_text(b)}" for b in bounds if type(b) in (Le, Lt)]
+        rows.append(f"| `{path}` | {' '.join(low) or '-'} | {' '.join(high) or '-'} |")
     return "\n".join(rows) + "\n"
 
 
-def _fmt(bound: Any) -> str:
-    value = next(iter(vars(bound).values()))
-    return f"{value:,}"
+def _number_text(bound: Any) -> str:
+    return f"{getattr(bound, type(bound).__name__.lower()):,}"
 
 
 def limits(model: type[BaseModel], path: str) -> list[tuple[str, list[Any]]]:
-    """(field path, bounds) for every bounded number under ``model``."""
+    """(field path, bounds) for every bounded number under ``model``; a sourced value's path
+    is that of the value (``population.total``, not ``population.total.value``)."""
+    fields = model.model_fields
+    if set(fields) == {"value", "source", "uncertainty"}:
+        return _walk(fields["value"].annotation, fields["value"].metadata, path)
     out: list[tuple[str, list[Any]]] = []
-    for name, info in model.model_fields.items():
-        if name == "value" and "source" in model.model_fields:  # a Sourced value: its field
-            out += _walk(info.annotation, info.metadata, path)
-        else:
-            out += _walk(info.annotation, info.metadata, f"{path}.{name}")
+    for name, info in fields.items():
+        out += _walk(info.annotation, info.metadata, f"{path}.{name}" if path else name)
     return out
 
 
