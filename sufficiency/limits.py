@@ -9,6 +9,7 @@ limit of a model's fields; docs/limits.md holds it and a test checks the two agr
 from __future__ import annotations
 
 import datetime as dt
+import math
 import numbers
 import re
 import types
@@ -22,9 +23,11 @@ FIRST_DATE, LAST_DATE = dt.date(1950, 1, 1), dt.date(2150, 12, 31)
 
 
 def _number(value: Any) -> Any:
-    """A number as such: not text, not true or false."""
+    """A finite number as such: not text, not true or false, not infinite or nan."""
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
         raise ValueError("a number")
+    if not math.isfinite(value):
+        raise ValueError("a finite number")
     return value
 
 
