@@ -16,8 +16,8 @@ class InputError(Exception):
     def __init__(self, file: str | Path | None, field: str, expected: str) -> None:
         self.file = str(file) if file is not None else "<input>"
         self.field = field
-        self.expected = expected
-        super().__init__(f"{self.file}: {field}: {expected}")
+        self.expected = " ".join(expected.split())  # one line, whatever a library's message held
+        super().__init__(f"{self.file}: {field}: {self.expected}")
 
 
 def suggest(word: str, options: Iterable[str]) -> str:

@@ -16,7 +16,7 @@ import types
 from typing import Annotated, Any, Union, get_args, get_origin
 
 from annotated_types import Ge, Gt, Le, Lt
-from pydantic import BaseModel, BeforeValidator, Field
+from pydantic import AfterValidator, BaseModel, BeforeValidator, Field
 
 DATE_FORM = re.compile(r"\d{4}-\d{2}-\d{2}")
 FIRST_DATE, LAST_DATE = dt.date(1950, 1, 1), dt.date(2150, 12, 31)
@@ -48,7 +48,15 @@ def _date(value: Any) -> dt.date:
     return day
 
 
+def _file_name(value: str) -> str:
+    """A relative or absolute file path the operating system can open."""
+    if "\0" in value or any(len(part.encode()) > 255 for part in re.split(r"[/\\]", value)):
+        raise ValueError("a file path (no name in it longer than 255 bytes)")
+    return value
+
+
 Number = BeforeValidator(_number)
+FileName = Annotated[str, Field(min_length=1, max_length=4096), AfterValidator(_file_name)]
 Date = Annotated[dt.date, BeforeValidator(_date)]
 
 Finite = Annotated[float, Number, Field(allow_inf_nan=False)]

@@ -38,7 +38,7 @@ def describe_error(error: dict[str, Any], model: type[BaseModel] | None = None) 
     unknown key be matched against the keys allowed there."""
     kind, loc, ctx = error["type"], tuple(error["loc"]), error.get("ctx") or {}
     got = error.get("input")
-    shown = "" if isinstance(got, (dict, list)) else f", got {got!r}"
+    shown = "" if isinstance(got, (dict, list)) else f", got {shorter(repr(got))}"
     if kind == "extra_forbidden":
         allowed = keys_at(model, loc[:-1]) if model is not None else []
         listed = f"a key from {', '.join(allowed)}" if allowed else "a known key"
@@ -52,6 +52,11 @@ def describe_error(error: dict[str, Any], model: type[BaseModel] | None = None) 
         return field_path(loc), f"one of {', '.join(allowed)}{shown}{suggest(str(got), allowed)}"
     message = WORDED.get(kind, error["msg"].removeprefix("Value error, "))
     return field_path(loc), f"{message}{shown}"
+
+
+def shorter(text: str, most: int = 80) -> str:
+    """``text``, cut to ``most`` characters with an ellipsis."""
+    return text if len(text) <= most else f"{text[:most - 3]}..."
 
 
 def keys_at(model: type[BaseModel], loc: tuple[Any, ...]) -> list[str]:

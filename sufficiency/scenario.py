@@ -32,7 +32,7 @@ from .parameters import (
     read_yaml,
     validate_mapping,
 )
-from .limits import Date, Finite, Pounds
+from .limits import Date, FileName, Finite, Pounds
 from .pathway import DAYS_PER_YEAR, PLACEMENT_NAMES
 
 COST_PATHS = tuple(f"costs.weekly.{name}" for name in PLACEMENT_NAMES)
@@ -85,9 +85,9 @@ class ScenarioFile(Frozen):
 
     name: Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")]
     description: str = ""
-    parameters: str | None = None
-    base: str | None = None
-    combine: Annotated[list[str], Field(min_length=2)] | None = None
+    parameters: FileName | None = None
+    base: FileName | None = None
+    combine: Annotated[list[FileName], Field(min_length=2)] | None = None
     changes: list[ChangeSpec] = []
     investments: list[InvestmentSpec] = []
 
