@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 import types
+from collections.abc import Iterable, Sequence
 from typing import Annotated, Any, Union, get_args, get_origin
 
 from pydantic import BaseModel
@@ -19,6 +20,10 @@ WORDED = {
     "int_from_float": "a whole number",
     "finite_number": "a finite number",
     "bool_type": "true or false",
+    "list_type": "a list",
+    "string_type": "text",
+    "float_type": "a number",
+    "int_type": "a whole number",
 }
 
 
@@ -43,6 +48,9 @@ def describe_error(error: dict[str, Any], model: type[BaseModel] | None = None) 
         allowed = keys_at(model, loc[:-1]) if model is not None else []
         listed = f"a key from {', '.join(allowed)}" if allowed else "a known key"
         return field_path(loc), f"{listed}, not {loc[-1]!r}{suggest(loc[-1], allowed)}"
+    if kind in ("model_type", "model_attributes_type", "dict_type") and model is not None:
+        keys = keys_at(model, loc)
+        return field_path(loc), (f"a mapping of {', '.join(keys)}" if keys else "a mapping") + shown
     if kind in BOUNDS:
         limit = next(iter(ctx.values()))
         note = " (a plausibility limit: docs/limits.md)" if kind in UPPER else ""
@@ -83,3 +91,16 @@ def _unwrap(kind: Any) -> Any:
             kind = next(a for a in get_args(kind) if a is not type(None))
         else:
             return kind
+
+
+def check_keys(allowed: Sequence[str], given: Iterable[Any], what: str, every: bool = True) -> None:
+    """Refuse a key not in ``allowed`` (suggesting the nearest), and if ``every``, a missing one."""
+    given = [str(key) for key in given]
+    unknown = [key for key in given if key not in allowed]
+    if unknown:
+        raise ValueError(f"{what} from {', '.join(allowed)}; {unknown[0]!r} is not one"
+                         f"{suggest(unknown[0], allowed)}")
+    missing = [key for key in allowed if key not in given] if every else []
+    if missing:
+        raise ValueError(f"every one of the {what} {', '.join(allowed)}; "
+                         f"missing {', '.join(missing)}")

@@ -47,7 +47,7 @@ from .limits import (
     WeeklyCost,
 )
 from .loading import read_yaml
-from .messages import describe_error
+from .messages import check_keys, describe_error
 from .pathway import AGE_BANDS, NEEDS, PLACEMENT_NAMES, Programme
 
 T = TypeVar("T")
@@ -73,9 +73,7 @@ def _shares(keys: tuple[str, ...]):
     """A validator: a mapping over exactly ``keys`` of non-negative shares summing to 1."""
 
     def check(value: dict[str, float]) -> dict[str, float]:
-        unknown = sorted(set(value) - set(keys))
-        if unknown:
-            raise ValueError(f"keys from {list(keys)}; unknown {unknown}")
+        check_keys(keys, value, "keys", every=False)
         if any(v < 0 or not math.isfinite(v) for v in value.values()):
             raise ValueError("shares that are finite and not negative")
         total = sum(value.values())
@@ -90,10 +88,7 @@ def _by_band(inner):
     """A validator: a mapping with one entry per age band."""
 
     def check(value: dict[str, Any]) -> dict[str, Any]:
-        missing = [b for b in AGE_BANDS if b not in value]
-        extra = sorted(set(value) - set(AGE_BANDS))
-        if missing or extra:
-            raise ValueError(f"one entry per age band {list(AGE_BANDS)}")
+        check_keys(AGE_BANDS, value, "age bands")
         return value
 
     return Annotated[dict[str, inner], AfterValidator(check)]
@@ -205,9 +200,7 @@ class ReunificationParams(Frozen):
     @field_validator("eligible_placements")
     @classmethod
     def _known(cls, value: Sourced[list[str]]) -> Sourced[list[str]]:
-        unknown = sorted(set(value.value) - set(PLACEMENT_NAMES))
-        if unknown:
-            raise ValueError(f"placement types from {list(PLACEMENT_NAMES)}; unknown {unknown}")
+        check_keys(PLACEMENT_NAMES, value.value, "placement types", every=False)
         return value
 
     @property
@@ -234,10 +227,11 @@ class Matching(Frozen):
     @field_validator("preferences")
     @classmethod
     def _needs(cls, value: Sourced) -> Sourced:
-        wanted = {n.value for n in NEEDS}
         for band, by_need in value.value.items():
-            if set(by_need) != wanted:
-                raise ValueError(f"{band}: one entry per need level {sorted(wanted)}")
+            try:
+                check_keys([n.value for n in NEEDS], by_need, "need levels")
+            except ValueError as err:
+                raise ValueError(f"{band}: {err}") from None
         return value
 
 
@@ -282,8 +276,7 @@ class Costs(Frozen):
     @field_validator("weekly")
     @classmethod
     def _every_type(cls, value: dict[str, Sourced]) -> dict[str, Sourced]:
-        if set(value) != set(PLACEMENT_NAMES):
-            raise ValueError(f"one weekly cost per placement type {list(PLACEMENT_NAMES)}")
+        check_keys(PLACEMENT_NAMES, value, "placement types")
         return value
 
 
@@ -316,9 +309,7 @@ class ParameterSet(Frozen):
     @field_validator("programmes")
     @classmethod
     def _every_programme(cls, value: dict) -> dict:
-        missing = [p.value for p in Programme if p not in value]
-        if missing:
-            raise ValueError(f"one entry per programme; missing {missing}")
+        check_keys([p.value for p in Programme], [p.value for p in value], "programmes")
         return value
 
     @model_validator(mode="after")
@@ -331,7 +322,7 @@ class ParameterSet(Frozen):
 def raise_input_error(path: Path | str, err: ValidationError,
                       model: type[BaseModel] | None = None) -> None:
     """Turn a pydantic ValidationError (from validating ``model``) into the project's InputError."""
-    errors = err.errors()
+    errors = sorted(err.errors(), key=lambda e: e["type"] != "extra_forbidden")  # typos first
     field, expected = describe_error(errors[0], model)
     if len(errors) > 1:
         expected += f" (and {len(errors) - 1} more problem(s))"

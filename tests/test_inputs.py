@@ -306,3 +306,44 @@ def test_suggest_finds_a_near_miss_and_nothing_for_a_far_one():
 def test_a_shipped_scenario_still_loads_with_its_dates():
     scenario = load_scenario(ROOT / "scenarios" / "hillview-home-6-beds.yaml")
     assert str(scenario.changes[0].date) == "2025-11-01"
+
+
+def refusal(baseline_params, edit) -> InputError:
+    data = copy.deepcopy(baseline_params.model_dump(mode="python"))
+    edit(data)
+    with pytest.raises(InputError) as err:
+        build_parameters(data, "p.yaml")
+    return err.value
+
+
+def test_a_mistyped_placement_type_suggests_the_type(baseline_params):
+    err = refusal(baseline_params, lambda d: d["costs"]["weekly"].__setitem__(
+        "foster_inhose", d["costs"]["weekly"].pop("foster_inhouse")))
+    assert err.field == "costs.weekly"
+    assert err.expected.startswith("placement types from foster_inhouse, foster_kinship, ")
+    assert err.expected.endswith("'foster_inhose' is not one; did you mean 'foster_inhouse'?")
+
+
+def test_a_missing_age_band_is_named_as_written(baseline_params):
+    err = refusal(baseline_params, lambda d: d["exits"]["mean_months_by_band"]["value"].pop("0-4"))
+    assert (err.field, err.expected) == ("exits.mean_months_by_band.value",
+                                         "every one of the age bands 0-4, 5-9, 10-15, 16-17; "
+                                         "missing 0-4")
+
+
+def test_a_missing_programme_is_named_as_written(baseline_params):
+    err = refusal(baseline_params, lambda d: d["programmes"].pop("fdm"))
+    assert err.expected == "every one of the programmes mst, mst_bsf, fft_cw, fdm; missing fdm"
+
+
+def test_a_typo_in_a_key_is_reported_before_the_missing_key(baseline_params):
+    err = refusal(baseline_params, lambda d: d["population"].__setitem__(
+        "total", {"value": 5, "sorce": SOURCE}))
+    assert err.field == "population.total.sorce"
+    assert "did you mean 'source'?" in err.expected
+
+
+def test_a_number_where_a_sourced_value_belongs_names_the_keys(baseline_params):
+    err = refusal(baseline_params, lambda d: d.__setitem__("child_population", 5))
+    assert (err.field, err.expected) == ("child_population",
+                                         "a mapping of value, source, uncertainty, got 5")
