@@ -18,6 +18,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from .effects import EFFECTS
 from .errors import InputError
 from .output import save, write_run
 from .report import check_reports, write_reports_via
@@ -151,6 +152,8 @@ def compare(base: str | Path, *others: str | Path, years: int = 5, replications:
         raise RuntimeError("scenario comparison needs the sufficiency.compare module, which "
                            "this installation lacks")
     check_settings(years=years, replications=replications, seed=seed, jobs=jobs)
+    if effect not in EFFECTS:
+        raise ValueError(f"effect={effect!r}: one of {', '.join(EFFECTS)}")
     result = compare_scenarios(load_scenario(base), [load_scenario(o) for o in others],
                                years=years, replications=replications, seed=seed, jobs=jobs,
                                effect=effect)

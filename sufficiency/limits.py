@@ -34,7 +34,9 @@ def _number(value: Any) -> Any:
 def _date(value: Any) -> dt.date:
     """A date written YYYY-MM-DD (or already read as one), within the years the model spans."""
     day = None
-    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+    if isinstance(value, dt.datetime):
+        day = value.date() if value.time() == dt.time() else None
+    elif isinstance(value, dt.date):
         day = value
     elif isinstance(value, str) and DATE_FORM.fullmatch(value.strip()):
         try:

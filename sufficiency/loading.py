@@ -20,9 +20,9 @@ TIMESTAMP = "tag:yaml.org,2002:timestamp"
 def read_text(path: Path | str, kind: str) -> str:
     """The text of a UTF-8 file (a byte-order mark is dropped); ``kind`` names the file expected."""
     path = Path(path)
-    if not path.is_file():
-        raise InputError(path, "(file)", f"an existing {kind}")
     try:
+        if not path.is_file():
+            raise InputError(path, "(file)", f"an existing {kind}")
         data = path.read_bytes()
     except OSError as err:
         raise InputError(path, "(file)", f"a readable {kind} ({err.strerror})") from None

@@ -284,6 +284,12 @@ def test_the_python_interface_checks_its_arguments_as_the_cli_does(argument, val
             sufficiency.compare(BASELINE_SCENARIO, BASELINE_SCENARIO, **{argument: value})
 
 
+@pytest.mark.skipif(sufficiency.api.compare_scenarios is None, reason="no comparison library")
+def test_the_python_compare_names_its_effect_argument():
+    with pytest.raises(ValueError, match="^effect='trail': one of service, trial, none$"):
+        sufficiency.compare(BASELINE_SCENARIO, BASELINE_SCENARIO, effect="trail")
+
+
 def test_rerunning_the_readme_example_names_the_python_argument(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     projection = sufficiency.run(BASELINE_SCENARIO, years=1, replications=1)
