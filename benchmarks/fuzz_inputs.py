@@ -20,8 +20,8 @@ import tempfile
 import traceback
 import warnings
 from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 from sufficiency.calibration.sources import load_sources
 from sufficiency.errors import InputError

@@ -25,7 +25,7 @@ FIRST_DATE, LAST_DATE = dt.date(1950, 1, 1), dt.date(2150, 12, 31)
 def _number(value: Any) -> Any:
     """A finite number as such: not text, not true or false, not infinite or nan."""
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise ValueError("a number")
+        raise ValueError("a number")  # noqa: TRY004 - pydantic reports only ValueError
     if not math.isfinite(value):
         raise ValueError("a finite number")
     return value
