@@ -21,6 +21,8 @@ import numpy as np
 from .calendar import Calendar
 from .engine.model import Change, initial_live
 from .errors import InputError
+from .limits import Date, FileName, Finite, Pounds
+from .loading import read_yaml
 from .measures import inflation_factors
 from .parameters import (
     Frozen,
@@ -29,10 +31,8 @@ from .parameters import (
     _check_source,
     build_parameters,
     raise_input_error,
-    read_yaml,
     validate_mapping,
 )
-from .limits import Date, FileName, Finite, Pounds
 from .pathway import DAYS_PER_YEAR, PLACEMENT_NAMES
 
 COST_PATHS = tuple(f"costs.weekly.{name}" for name in PLACEMENT_NAMES)
