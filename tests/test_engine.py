@@ -175,7 +175,7 @@ def test_programme_waits_match_erlang_c(baseline_params):
         "programmes.mst.caseload": 1.0,
         "programmes.mst.duration_days": 30.0,
         "programmes.mst.duration_cv": 1.0,
-        "programmes.mst.max_wait_days": 1e7,
+        "programmes.mst.max_wait_days": 6575.0,  # 18 years, the limit: nobody gives up
         "programmes.mst.outcome_split": {"closed": 1.0, "stepped_down": 0.0, "same_plan": 0.0,
                                          "stepped_up": 0.0, "came_into_care": 0.0},
     })
