@@ -3,12 +3,17 @@ DataFrames, with the results folder and both reports writable from them."""
 
 from __future__ import annotations
 
+import contextlib
+import numbers
 from abc import ABC, abstractmethod
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 
+from .effects import EFFECTS
+from .errors import InputError
 from .output import save, write_run
 from .paired import Comparison, compare_scenarios
 from .report import check_reports, write_reports_via
@@ -16,6 +21,31 @@ from .report.folder import RUN_FILES, RunFrames
 from .results import RunResult
 from .runner import run as run_scenario
 from .scenario import load_scenario
+
+
+SETTINGS = {"years": (1, 30), "replications": (1, 100_000), "seed": (0, None), "jobs": (1, 256)}
+"""The ranges the command line's options allow."""
+
+
+def check_settings(**values: int) -> None:
+    """Refuse a setting the command line would refuse, naming the Python argument."""
+    for name, value in values.items():
+        low, high = SETTINGS[name]
+        whole = isinstance(value, numbers.Integral) and not isinstance(value, bool)
+        if not whole or value < low or (high is not None and value > high):
+            span = f"from {low:,} to {high:,}" if high is not None else f"{low:,} or more"
+            raise ValueError(f"{name}={value!r}: a whole number {span}")
+
+
+@contextlib.contextmanager
+def python_names() -> Iterator[None]:
+    """Name the Python arguments, not the command-line options, in a refused output path."""
+    try:
+        yield
+    except InputError as err:
+        if not err.field.startswith("--"):
+            raise
+        raise InputError(err.file, "path", err.expected.replace("--force", "force=True")) from None
 
 
 class Writable(ABC):
@@ -32,7 +62,8 @@ class Writable(ABC):
 
     def to_folder(self, path: str | Path, force: bool = False) -> Path:
         """The results folder (CSV files and JSON), whole or not at all."""
-        save(Path(path), force, self.write)
+        with python_names():
+            save(Path(path), force, self.write)
         return Path(path)
 
     def to_excel(self, path: str | Path, force: bool = False) -> Path:
@@ -46,7 +77,8 @@ class Writable(ABC):
         return Path(path)
 
     def reports(self, xlsx: Path | None, html: Path | None, force: bool) -> None:
-        check_reports(xlsx, html, force)
+        with python_names():
+            check_reports(xlsx, html, force)
         write_reports_via(self.write, self.name, xlsx, html)
 
 
@@ -95,6 +127,7 @@ class ScenarioComparison(Writable):
 def run(scenario: str | Path, years: int = 5, replications: int = 200, seed: int = 1,
         jobs: int = 1) -> Projection:
     """Project a scenario file; the same results as ``sufficiency run``."""
+    check_settings(years=years, replications=replications, seed=seed, jobs=jobs)
     loaded = load_scenario(scenario)
     return Projection.of(run_scenario(loaded, years=years, replications=replications, seed=seed,
                                       jobs=jobs))
@@ -104,6 +137,9 @@ def compare(base: str | Path, *others: str | Path, years: int = 5, replications:
             seed: int = 1, jobs: int = 1, effect: str = "service") -> ScenarioComparison:
     """Compare scenario files against a base with common random numbers; the same results as
     ``sufficiency compare``."""
+    check_settings(years=years, replications=replications, seed=seed, jobs=jobs)
+    if effect not in EFFECTS:
+        raise ValueError(f"effect={effect!r}: one of {', '.join(EFFECTS)}")
     result = compare_scenarios(load_scenario(base), [load_scenario(o) for o in others],
                                years=years, replications=replications, seed=seed, jobs=jobs,
                                effect=effect)

@@ -19,7 +19,7 @@ from .report import check_reports, write_reports, write_reports_via
 from .runner import run as run_scenario
 from .sweep import SCALES, sweep_effects
 from .effects import EFFECTS
-from .scenario import list_scenarios, load_scenario
+from .scenario import Unloaded, list_scenarios, load_scenario
 
 
 class Group(click.Group):
@@ -176,8 +176,15 @@ def compare(base: Path, others: tuple[Path, ...], years: int, replications: int,
 @click.argument("folder", default="scenarios", type=click.Path(path_type=Path))
 @click.option("--sources", is_flag=True, help="Also list each scenario's sources.")
 def scenarios(folder: Path, sources: bool) -> None:
-    """List the scenarios in FOLDER (default: scenarios) with their descriptions."""
-    print_scenarios(list_scenarios(folder), sources)
+    """List the scenarios in FOLDER (default: scenarios) with their descriptions; exit status 2
+    if any does not load."""
+    listing = list_scenarios(folder)
+    print_scenarios(listing, sources)
+    unloaded = [item for item in listing if isinstance(item, Unloaded)]
+    for item in unloaded:
+        click.echo(f"Error: {item.error}", err=True)
+    if unloaded:
+        raise click.exceptions.Exit(2)
 
 
 def fit_options(command):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import difflib
+from collections.abc import Iterable
 from pathlib import Path
 
 
@@ -14,5 +16,11 @@ class InputError(Exception):
     def __init__(self, file: str | Path | None, field: str, expected: str) -> None:
         self.file = str(file) if file is not None else "<input>"
         self.field = field
-        self.expected = expected
-        super().__init__(f"{self.file}: {field}: {expected}")
+        self.expected = " ".join(expected.split())  # one line, whatever a library's message held
+        super().__init__(f"{self.file}: {field}: {self.expected}")
+
+
+def suggest(word: str, options: Iterable[str]) -> str:
+    """``"; did you mean 'x'?"`` for the closest of ``options`` to a mistyped ``word``, or ``""``."""
+    close = difflib.get_close_matches(str(word), [str(o) for o in options], n=1, cutoff=0.6)
+    return f"; did you mean {close[0]!r}?" if close else ""

@@ -7,14 +7,12 @@ value (``fitted: ...``), or ``assumption: <reason>``.
 
 from __future__ import annotations
 
-import datetime as dt
 import math
 import re
 from pathlib import Path
 from collections.abc import Callable
 from typing import Annotated, Any, Generic, Literal, TypeVar
 
-import yaml
 from pydantic import (
     AfterValidator,
     BaseModel,
@@ -27,6 +25,31 @@ from pydantic import (
 
 from .errors import InputError
 from .paths import sourced_items
+from .limits import (
+    Beds,
+    Caseload,
+    ChildPopulation,
+    Children,
+    Date,
+    Days,
+    Fraction,
+    Households,
+    Months,
+    Number,
+    PerMonth,
+    PerYear,
+    PlacesPerHousehold,
+    Positive,
+    PositiveDays,
+    Pounds,
+    RatePer10000,
+    ReportedChildren,
+    SalaryCost,
+    Staff,
+    WeeklyCost,
+)
+from .loading import read_yaml
+from .messages import check_keys, describe_error
 from .pathway import AGE_BANDS, NEEDS, PLACEMENT_NAMES, Programme
 
 T = TypeVar("T")
@@ -52,9 +75,7 @@ def _shares(keys: tuple[str, ...]):
     """A validator: a mapping over exactly ``keys`` of non-negative shares summing to 1."""
 
     def check(value: dict[str, float]) -> dict[str, float]:
-        unknown = sorted(set(value) - set(keys))
-        if unknown:
-            raise ValueError(f"keys from {list(keys)}; unknown {unknown}")
+        check_keys(keys, value, "keys", every=False)
         if any(v < 0 or not math.isfinite(v) for v in value.values()):
             raise ValueError("shares that are finite and not negative")
         total = sum(value.values())
@@ -69,24 +90,18 @@ def _by_band(inner):
     """A validator: a mapping with one entry per age band."""
 
     def check(value: dict[str, Any]) -> dict[str, Any]:
-        missing = [b for b in AGE_BANDS if b not in value]
-        extra = sorted(set(value) - set(AGE_BANDS))
-        if missing or extra:
-            raise ValueError(f"one entry per age band {list(AGE_BANDS)}")
+        check_keys(AGE_BANDS, value, "age bands")
         return value
 
     return Annotated[dict[str, inner], AfterValidator(check)]
 
 
-NonNeg = Annotated[float, Field(ge=0, allow_inf_nan=False)]
-Positive = Annotated[float, Field(gt=0, allow_inf_nan=False)]
-Fraction = Annotated[float, Field(ge=0, le=1, allow_inf_nan=False)]
-Count = Annotated[int, Field(ge=0)]
-PlacementShares = Annotated[dict[str, float], _shares(PLACEMENT_NAMES)]
-NeedShares = Annotated[dict[str, float], _shares(tuple(n.value for n in NEEDS))]
-BandShares = Annotated[dict[str, float], _shares(AGE_BANDS)]
-OutcomeShares = Annotated[dict[str, float], _shares(OUTCOMES)]
-RouteShares = Annotated[dict[str, float], _shares(CHOSEN_ROUTES)]
+Share = Annotated[float, Number]
+PlacementShares = Annotated[dict[str, Share], _shares(PLACEMENT_NAMES)]
+NeedShares = Annotated[dict[str, Share], _shares(tuple(n.value for n in NEEDS))]
+BandShares = Annotated[dict[str, Share], _shares(AGE_BANDS)]
+OutcomeShares = Annotated[dict[str, Share], _shares(OUTCOMES)]
+RouteShares = Annotated[dict[str, Share], _shares(CHOSEN_ROUTES)]
 
 
 class Frozen(BaseModel):
@@ -97,7 +112,7 @@ class Uncertainty(Frozen):
     """How a fitted value varies between replications (drawn once per replication)."""
 
     distribution: Literal["normal", "gamma", "beta"]
-    sd: Annotated[float, Field(gt=0, allow_inf_nan=False)]
+    sd: Positive
 
 
 class Sourced(Frozen, Generic[T]):
@@ -121,8 +136,8 @@ class Sourced(Frozen, Generic[T]):
 class AgeRange(Frozen):
     """Inclusive ages in whole years."""
 
-    low: Annotated[int, Field(ge=0, le=17)]
-    high: Annotated[int, Field(ge=0, le=17)]
+    low: Annotated[int, Number, Field(ge=0, le=17)]
+    high: Annotated[int, Number, Field(ge=0, le=17)]
 
     @model_validator(mode="after")
     def _ordered(self) -> "AgeRange":
@@ -134,8 +149,8 @@ class AgeRange(Frozen):
 class Population(Frozen):
     """Today's children in care, as the run starts."""
 
-    date: dt.date
-    total: Sourced[Count]
+    date: Date
+    total: Sourced[Children]
     placement_shares: Sourced[PlacementShares]
     age_band_shares: Sourced[BandShares]
     need_shares: Sourced[NeedShares]
@@ -144,43 +159,41 @@ class Population(Frozen):
 class ProgrammeParams(Frozen):
     """An edge-of-care programme: capacity, referrals, durations, outcomes, counterfactual."""
 
-    therapists: Sourced[NonNeg]
-    caseload: Sourced[Positive]
-    referrals_per_month: Sourced[NonNeg]
-    children_per_family: Sourced[Annotated[float, Field(ge=1, le=12)]]
+    therapists: Sourced[Staff]
+    caseload: Sourced[Caseload]
+    referrals_per_month: Sourced[PerMonth]
+    children_per_family: Sourced[Annotated[float, Number, Field(ge=1, le=12)]]
     age_range: Sourced[AgeRange]
-    duration_days: Sourced[Positive]
-    duration_cv: Sourced[Annotated[float, Field(gt=0, le=3)]]
-    max_wait_days: Sourced[NonNeg]
+    duration_days: Sourced[PositiveDays]
+    duration_cv: Sourced[Annotated[float, Number, Field(gt=0, le=3)]]
+    max_wait_days: Sourced[Days]
     outcome_split: Sourced[OutcomeShares]
     targeting_deflator: Sourced[Fraction]
     reentry_within_18_months: Sourced[Fraction]
     need_shares: Sourced[NeedShares]
-    cost_per_therapist_per_year: Sourced[NonNeg]
-    fixed_cost_per_year: Sourced[NonNeg]
+    cost_per_therapist_per_year: Sourced[SalaryCost]
+    fixed_cost_per_year: Sourced[Pounds]
 
 
 class ReunificationParams(Frozen):
     """FFT reunification ("Safe Steps Home"): returns children in care to their families."""
 
-    therapists: Sourced[NonNeg]
-    caseload: Sourced[Positive]
+    therapists: Sourced[Staff]
+    caseload: Sourced[Caseload]
     age_range: Sourced[AgeRange]
-    min_days_in_care: Sourced[NonNeg]
+    min_days_in_care: Sourced[Days]
     eligible_placements: Sourced[list[str]]
-    days_to_return: Sourced[Positive]
-    support_days: Sourced[NonNeg]
+    days_to_return: Sourced[PositiveDays]
+    support_days: Sourced[Days]
     success_share: Sourced[Fraction]
     breakdown_within_18_months: Sourced[Fraction]
-    cost_per_therapist_per_year: Sourced[NonNeg]
-    fixed_cost_per_year: Sourced[NonNeg]
+    cost_per_therapist_per_year: Sourced[SalaryCost]
+    fixed_cost_per_year: Sourced[Pounds]
 
     @field_validator("eligible_placements")
     @classmethod
     def _known(cls, value: Sourced[list[str]]) -> Sourced[list[str]]:
-        unknown = sorted(set(value.value) - set(PLACEMENT_NAMES))
-        if unknown:
-            raise ValueError(f"placement types from {list(PLACEMENT_NAMES)}; unknown {unknown}")
+        check_keys(PLACEMENT_NAMES, value.value, "placement types", every=False)
         return value
 
 
@@ -188,7 +201,7 @@ class EntryStream(Frozen):
     """Children entering care directly (not through a programme)."""
 
     name: Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$")]
-    rate_per_month: Sourced[NonNeg]
+    rate_per_month: Sourced[PerMonth]
     age_band_shares: Sourced[BandShares]
     need_shares: Sourced[_by_band(NeedShares)]
 
@@ -203,27 +216,28 @@ class Matching(Frozen):
     @field_validator("preferences")
     @classmethod
     def _needs(cls, value: Sourced) -> Sourced:
-        wanted = {n.value for n in NEEDS}
         for band, by_need in value.value.items():
-            if set(by_need) != wanted:
-                raise ValueError(f"{band}: one entry per need level {sorted(wanted)}")
+            try:
+                check_keys([n.value for n in NEEDS], by_need, "need levels")
+            except ValueError as err:
+                raise ValueError(f"{band}: {err}") from None
         return value
 
 
 class Exits(Frozen):
     """Time in care to exit by competing routes (Weibull), before turning 18."""
 
-    mean_months_by_band: Sourced[_by_band(Positive)]
-    shape: Sourced[Annotated[float, Field(gt=0.2, le=5)]]
+    mean_months_by_band: Sourced[_by_band(Months)]
+    shape: Sourced[Annotated[float, Number, Field(gt=0.2, le=5)]]
     route_shares_by_band: Sourced[_by_band(RouteShares)]
 
 
 class FosterCarers(Frozen):
     """In-house foster-carer households and their turnover."""
 
-    households: Sourced[Count]
-    places_per_household: Sourced[Positive]
-    recruitment_per_year: Sourced[NonNeg]
+    households: Sourced[Households]
+    places_per_household: Sourced[PlacesPerHousehold]
+    recruitment_per_year: Sourced[PerYear]
     attrition_per_year: Sourced[Fraction]
 
 
@@ -231,9 +245,9 @@ class Home(Frozen):
     """An in-house children's home."""
 
     name: str
-    beds: Sourced[Count]
-    opens: dt.date
-    closes: dt.date | None = None
+    beds: Sourced[Beds]
+    opens: Date
+    closes: Date | None = None
 
     @model_validator(mode="after")
     def _dates(self) -> "Home":
@@ -245,14 +259,13 @@ class Home(Frozen):
 class Costs(Frozen):
     """Weekly unit cost per placement type, and annual inflation."""
 
-    weekly: dict[str, Sourced[NonNeg]]
-    inflation_per_year: Sourced[Annotated[float, Field(ge=-0.5, le=1)]]
+    weekly: dict[str, Sourced[WeeklyCost]]
+    inflation_per_year: Sourced[Annotated[float, Number, Field(ge=-0.5, le=1)]]
 
     @field_validator("weekly")
     @classmethod
     def _every_type(cls, value: dict[str, Sourced]) -> dict[str, Sourced]:
-        if set(value) != set(PLACEMENT_NAMES):
-            raise ValueError(f"one weekly cost per placement type {list(PLACEMENT_NAMES)}")
+        check_keys(PLACEMENT_NAMES, value, "placement types")
         return value
 
 
@@ -260,8 +273,8 @@ class History(Frozen):
     """The area's published figures before the run starts, which reports draw beside the
     projection (the engine does not read them)."""
 
-    cla_at_31_march: dict[dt.date, Sourced[NonNeg]] = {}
-    cla_rate_per_10000: dict[dt.date, Sourced[NonNeg]] = {}
+    cla_at_31_march: dict[Date, Sourced[ReportedChildren]] = {}
+    cla_rate_per_10000: dict[Date, Sourced[RatePer10000]] = {}
 
 
 class ParameterSet(Frozen):
@@ -269,9 +282,9 @@ class ParameterSet(Frozen):
 
     name: str
     description: str = ""
-    start_date: dt.date
+    start_date: Date
     population: Population
-    child_population: Sourced[Count] | None = None
+    child_population: Sourced[ChildPopulation] | None = None
     costs: Costs
     programmes: dict[Programme, ProgrammeParams]
     reunification: ReunificationParams
@@ -285,9 +298,7 @@ class ParameterSet(Frozen):
     @field_validator("programmes")
     @classmethod
     def _every_programme(cls, value: dict) -> dict:
-        missing = [p.value for p in Programme if p not in value]
-        if missing:
-            raise ValueError(f"one entry per programme; missing {missing}")
+        check_keys([p.value for p in Programme], [p.value for p in value], "programmes")
         return value
 
     @model_validator(mode="after")
@@ -297,40 +308,14 @@ class ParameterSet(Frozen):
         return self
 
 
-def describe_error(error: dict[str, Any]) -> tuple[str, str]:
-    """A pydantic error as (field path, what was expected)."""
-    loc = ""
-    for part in error["loc"]:
-        if isinstance(part, int):
-            loc += f"[{part}]"
-        elif not str(part).startswith("function-"):
-            loc += f".{part}" if loc else str(part)
-    got = error.get("input")
-    shown = "" if isinstance(got, (dict, list)) else f", got {got!r}"
-    message = error["msg"].removeprefix("Value error, ")
-    return loc or "(top level)", f"{message}{shown}"
-
-
-def raise_input_error(path: Path | str, err: ValidationError) -> None:
-    """Turn a pydantic ValidationError into the project's InputError."""
-    errors = err.errors()
-    field, expected = describe_error(errors[0])
+def raise_input_error(path: Path | str, err: ValidationError,
+                      model: type[BaseModel] | None = None) -> None:
+    """Turn a pydantic ValidationError (from validating ``model``) into the project's InputError."""
+    errors = sorted(err.errors(), key=lambda e: e["type"] != "extra_forbidden")  # typos first
+    field, expected = describe_error(errors[0], model)
     if len(errors) > 1:
         expected += f" (and {len(errors) - 1} more problem(s))"
     raise InputError(path, field, expected) from None
-
-
-def read_yaml(path: Path | str) -> Any:
-    """Read a YAML file, turning a missing file or bad syntax into an InputError."""
-    path = Path(path)
-    if not path.is_file():
-        raise InputError(path, "(file)", "an existing YAML file")
-    try:
-        return yaml.safe_load(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"line {mark.line + 1}" if mark is not None else "(file)"
-        raise InputError(path, where, f"valid YAML ({getattr(exc, 'problem', exc)})") from None
 
 
 M = TypeVar("M", bound=BaseModel)
@@ -343,7 +328,7 @@ def validate_mapping(model: type[M], data: Any, path: Path | str, expected: str)
     try:
         return model.model_validate(data)
     except ValidationError as err:
-        raise_input_error(path, err)
+        raise_input_error(path, err, model)
         raise  # unreachable: keeps type checkers content
 
 

@@ -10,7 +10,6 @@ the parameters (capital, start-up, recurring costs other than programme staff), 
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated, Any
@@ -22,15 +21,15 @@ import numpy as np
 from . import paths
 from .calendar import Calendar
 from .errors import InputError
+from .limits import Date, FileName, Finite, Pounds
+from .loading import read_yaml
 from .measures import inflation_factors
 from .parameters import (
     Frozen,
     Home,
-    NonNeg,
     ParameterSet,
     _check_source,
     build_parameters,
-    read_yaml,
     revised,
     validate_mapping,
 )
@@ -43,10 +42,10 @@ class ChangeSpec(Frozen):
     or ``add`` to its value in force at that date, or a home to add. An ``add`` keeps a fitted
     value's uncertainty and applies to each replication's own draw."""
 
-    date: dt.date
+    date: Date
     set: str | None = None
     value: Any = None
-    add: float | None = None
+    add: Finite | None = None
     add_home: Home | None = None
     source: Annotated[str, AfterValidator(_check_source)]
 
@@ -65,10 +64,10 @@ class InvestmentSpec(Frozen):
     so list them here only for posts the parameters do not hold (a supervisor, say)."""
 
     item: Annotated[str, Field(min_length=1)]
-    date: dt.date
-    one_off: NonNeg | None = None
-    per_year: NonNeg | None = None
-    until: dt.date | None = None
+    date: Date
+    one_off: Pounds | None = None
+    per_year: Pounds | None = None
+    until: Date | None = None
     source: Annotated[str, AfterValidator(_check_source)]
 
     @model_validator(mode="after")
@@ -85,9 +84,9 @@ class ScenarioFile(Frozen):
 
     name: Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")]
     description: str = ""
-    parameters: str | None = None
-    base: str | None = None
-    combine: Annotated[list[str], Field(min_length=2)] | None = None
+    parameters: FileName | None = None
+    base: FileName | None = None
+    combine: Annotated[list[FileName], Field(min_length=2)] | None = None
     changes: list[ChangeSpec] = []
     investments: list[InvestmentSpec] = []
 
@@ -329,9 +328,29 @@ def investment_costs(scenario: Scenario, cal: Calendar) -> np.ndarray:
     return out
 
 
-def list_scenarios(folder: Path | str) -> list[Scenario]:
-    """Every scenario file (``*.yaml``) in a folder, loaded and validated, by name."""
+@dataclass(frozen=True)
+class Unloaded:
+    """A scenario file that does not load, and why."""
+
+    path: Path
+    error: InputError
+
+    @property
+    def name(self) -> str:
+        return self.path.stem
+
+
+def list_scenarios(folder: Path | str) -> list[Scenario | Unloaded]:
+    """Every scenario file (``*.yaml``) in a folder, loaded and validated (or the error that
+    stopped it), by name."""
     folder = Path(folder)
     if not folder.is_dir():
         raise InputError(folder, "FOLDER", "a folder of scenario YAML files")
-    return sorted((load_scenario(p) for p in folder.glob("*.yaml")), key=lambda s: s.name)
+    return sorted((try_load(p) for p in folder.glob("*.yaml")), key=lambda s: s.name)
+
+
+def try_load(path: Path) -> Scenario | Unloaded:
+    try:
+        return load_scenario(path)
+    except InputError as err:
+        return Unloaded(path, err)

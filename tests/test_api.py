@@ -47,7 +47,7 @@ def test_projection_writes_its_folder_and_reports_and_refuses_to_overwrite(proje
     assert openpyxl.load_workbook(book).sheetnames[0] == "Summary"
     page = projection.to_html(tmp_path / "report.html")
     assert "<h2" in page.read_text() and "Headline" in page.read_text()
-    with pytest.raises(InputError, match="--force"):
+    with pytest.raises(InputError, match="force=True"):
         projection.to_html(page)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["book.xlsx", "report.html", "results"]
 

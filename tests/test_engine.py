@@ -174,7 +174,7 @@ def test_programme_waits_match_erlang_c():
         entries={"direct": {"rate_per_month": 0.0}, "uasc": {"rate_per_month": 0.0}},
         programmes={"mst": {
             "referrals_per_month": 4.0, "children_per_family": 1.0, "therapists": 5.0,
-            "caseload": 1.0, "duration_days": 30.0, "duration_cv": 1.0, "max_wait_days": 1e7,
+            "caseload": 1.0, "duration_days": 30.0, "duration_cv": 1.0, "max_wait_days": 6575.0,
             "outcome_split": {"closed": 1.0}}},
     )
     waits = []

@@ -138,13 +138,13 @@ def set_in(*path, value):
 
 
 BAD_INPUTS = {
-    "unknown key": (dict(parameters={"colour": "blue"}), "colour", "Extra inputs"),
+    "unknown key": (dict(parameters={"colour": "blue"}), "colour", "a key from name, "),
     "wrong type": (dict(parameters=set_in("programmes", "mst", "caseload", "value",
                                           value="five")), "programmes.mst.caseload.value",
                    "number"),
     "negative capacity": (dict(parameters=set_in("programmes", "fft_cw", "therapists", "value",
                                                  value=-2)), "programmes.fft_cw.therapists",
-                          "greater than or equal to 0"),
+                          "a number >= 0, got -2"),
     "shares not summing to 1": (dict(parameters=set_in(
         "population", "placement_shares", "value", "foster_ifa", value=0.5)),
         "population.placement_shares.value", "sum to 1"),

@@ -165,7 +165,7 @@ BAD = [
     ({"investments": [{"item": "x", "one_off": 1, "per_year": 1, "date": "2025-05-01",
                        "source": SOURCE}]}, "investments[0]", "either 'one_off'"),
     ({"investments": [{"item": "x", "one_off": -5, "date": "2025-05-01", "source": SOURCE}]},
-     "investments[0].one_off", "greater than or equal to 0"),
+     "investments[0].one_off", ">= 0"),
     ({"investments": [{"item": "x", "one_off": 5, "date": "2024-05-01", "source": SOURCE}]},
      "investments[0].date", "sunk"),
     ({"investments": [{"item": "x", "one_off": 5, "date": "2025-05-01", "source": "me"}]},

@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import difflib
+import io
 import math
 import re
 from dataclasses import asdict, dataclass
@@ -21,6 +22,8 @@ import pandas as pd
 
 from ..shipped import calibration_dir
 from ..errors import InputError
+from ..limits import FIRST_DATE, LAST_DATE
+from ..loading import read_text
 
 SOURCES_DIR = calibration_dir() / "sources"
 COLUMNS = ("measure", "period", "value", "unit", "source_file", "location", "note")
@@ -112,16 +115,19 @@ def _parse_row(path: Path, row: int, cells: dict[str, str]) -> tuple[Figure, Per
         period = parse_period(cells["period"])
     except ValueError:
         raise InputError(path, f"row {row}, column 'period'", f"{PERIOD_FORMS}, got '{cells['period']}'") from None
+    if not FIRST_DATE <= period.start <= period.end <= LAST_DATE:
+        raise InputError(path, f"row {row}, column 'period'",
+                         f"a period from {FIRST_DATE} to {LAST_DATE}, got '{cells['period']}'")
     fields = {c: cells[c].strip() for c in COLUMNS}
     return Figure(**{**fields, "value": value}), period
 
 
 def _read_file(path: Path) -> list[tuple[int, Figure, Period]]:
+    text = read_text(path, "sources CSV file")
     try:
-        with open(path, newline="", encoding="utf-8-sig") as fh:
-            lines = list(csv.reader(fh))
-    except (OSError, UnicodeDecodeError, csv.Error) as exc:
-        raise InputError(path, "file", f"a readable UTF-8 CSV ({exc})") from None
+        lines = list(csv.reader(io.StringIO(text, newline="")))
+    except csv.Error as exc:
+        raise InputError(path, "(file)", f"a readable CSV ({exc})") from None
     header = [c.strip() for c in lines[0]] if lines else []
     missing = [c for c in COLUMNS if c not in header]
     extra = [c for c in header if c not in COLUMNS]

@@ -9,12 +9,13 @@ from collections.abc import Callable
 
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 from ..formatting import count, millions, pence, shown, signed, times, year_label
 from ..paired import ALL, Comparison
 from ..pathway import IN_HOUSE_NAMES, PROGRAMMES
 from ..results import RunResult
-from ..scenario import Scenario
+from ..scenario import Scenario, Unloaded
 from ..sweep import Sweep
 
 WIDE = 160
@@ -151,12 +152,16 @@ def print_comparison(comparison: Comparison) -> None:
 
 
 # -- the scenario library -------------------------------------------------------------------------
-def print_scenarios(scenarios: list[Scenario], sources: bool) -> None:
-    """Each scenario's name, file, what it builds on and its description (and sources)."""
+def print_scenarios(scenarios: list[Scenario | Unloaded], sources: bool) -> None:
+    """Each scenario's name, file, what it builds on and its description (and sources); a file
+    that does not load is marked with its error."""
     table = Table(title="Scenarios", show_lines=True)
     for column in ("Scenario", "File", "Builds on", "Description"):
         table.add_column(column)
     for s in scenarios:
+        if isinstance(s, Unloaded):
+            table.add_row(s.name, s.path.name, "", Text(f"Error: {s.error}", style="bold red"))
+            continue
         builds_on = ", ".join(s.combines) or (s.base.name if s.base else s.root.name)
         text = s.description + ("\n\nSources:\n- " + "\n- ".join(s.sources())
                                 if sources and s.sources() else "")
