@@ -26,6 +26,7 @@ from pathlib import Path
 from sufficiency.calibration.sources import load_sources
 from sufficiency.errors import InputError
 from sufficiency.output import write_run
+from sufficiency import manifest
 from sufficiency.report.folder import read_results
 from sufficiency.runner import run
 from sufficiency.scenario import load_scenario
@@ -140,6 +141,19 @@ class Inputs:
         self.results.mkdir()
         write_run(run(load_scenario(folder / "scenarios" / "baseline.yaml"), years=1,
                       replications=2, seed=1), self.results)
+        manifest.write(self.results)
+
+    def resealed(self) -> object:
+        """The results folder read after its manifest is written again over a damaged file, so
+        that the damage reaches the reader's own checks rather than the manifest's; the manifest
+        is put back afterwards."""
+        sealed = self.results / manifest.NAME
+        original = sealed.read_bytes()
+        manifest.write(self.results)
+        try:
+            return read_results(self.results)
+        finally:
+            sealed.write_bytes(original)
 
     def targets(self) -> list[Target]:
         """(kind, file to corrupt, how a command loads it) for every kind of input."""
@@ -152,8 +166,8 @@ class Inputs:
         sources = self.folder / "calibration" / "sources"
         out += [("sources", path, lambda: load_sources(sources))
                 for path in sorted(sources.glob("*.csv"))]
-        out += [("results", self.results / f"{name}.csv", lambda: read_results(self.results))
-                for name in RESULT_FILES]
+        out += [("results", self.results / f"{name}.csv", self.resealed) for name in RESULT_FILES]
+        out.append(("manifest", self.results / manifest.NAME, lambda: read_results(self.results)))
         return out
 
 

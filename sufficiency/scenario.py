@@ -239,8 +239,22 @@ def apply_immediate(params: ParameterSet, changes: tuple[ChangeSpec, ...], path:
                     patch(data, change, path, field_path)
         return revise
 
-    revised(params, patched(False), path)
+    try:
+        revised(params, patched(False), path)
+    except InputError as err:
+        raise blamed(err, changes, offset) from None
     return revised(params, patched(True), path)
+
+
+def blamed(err: InputError, changes: tuple[ChangeSpec, ...], offset: int) -> InputError:
+    """An invalid parameter value named by the last change that set it (``changes[0].value``)."""
+    for i in reversed(range(len(changes))):
+        target = changes[i].set
+        if target and (err.field == target or err.field.startswith(f"{target}.")):
+            where = f"changes[{i - offset}]" if i >= offset else f"base changes[{i}]"
+            key = "add" if changes[i].add is not None else "value"
+            return InputError(err.file, f"{where}.{key}", f"{err.expected} (for {target})")
+    return err
 
 
 def resolve_adds(origin: ParameterSet, inherited: tuple[ChangeSpec, ...],

@@ -13,7 +13,6 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from sufficiency.cli import cli
-from sufficiency.report.folder import DATED, read_csv
 
 from .conftest import ROOT
 
@@ -58,9 +57,8 @@ def test_a_corrupted_sources_csv_loads_or_is_refused(inputs, data):
 @settings(FUZZ, max_examples=60)
 @given(data=st.data())
 def test_a_corrupted_results_csv_is_read_or_refused(inputs, data):
-    name = data.draw(st.sampled_from(fuzz.RESULT_FILES))
-    path = inputs.results / f"{name}.csv"
-    loaded_or_refused(("results", path, lambda: read_csv(path, name in DATED)), data)
+    targets = [t for t in inputs.targets() if t[0] in ("results", "manifest")]
+    loaded_or_refused(data.draw(st.sampled_from(targets)), data)
 
 
 @pytest.fixture(scope="module")
