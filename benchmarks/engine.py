@@ -65,7 +65,7 @@ def one_move_rate(job: Job, events: int = 100_000, processes: int = 100) -> floa
 
 def processed_events(env: simpy.Environment) -> int:
     """Events the environment processed: scheduled ids issued less those still queued."""
-    return next(env._eid) - len(env._queue)  # noqa: SLF001 - benchmark introspection only
+    return next(env._eid) - len(env._queue)
 
 
 def model_rates(job: Job, indices: range) -> tuple[float, float, float]:
@@ -80,7 +80,7 @@ def model_rates(job: Job, indices: range) -> tuple[float, float, float]:
         params = draw_parameters(job.params, parameter_rng(seed))
         simulating = time.perf_counter()
 
-        def measured(model):
+        def measured(model, simulating=simulating):
             nonlocal sim_seconds, events
             sim_seconds += time.perf_counter() - simulating
             events += processed_events(model.env)
@@ -121,28 +121,43 @@ def main() -> None:
     scenario = load_scenario(BASELINE)
     job = Job.of(scenario, 5, 1, max(args.sample, args.replications))
     rounds = interleaved(job, args.sample, args.rounds)
-    bare_rate, one_move, per_rep, model_rate, events = (statistics.median(col)
-                                                         for col in zip(*rounds))
+    bare_rate, one_move, per_rep, model_rate, events = (
+        statistics.median(col) for col in zip(*rounds)
+    )
     ratio = statistics.median(model / bare for bare, _, _, model, _ in rounds)
     print(f"seconds per replication (5-year baseline, one core): {per_rep:.4f}")
     print(f"simulated events per replication: {events:,.0f}")
     print(f"model events per second: {model_rate:,.0f}")
     print(f"bare simpy events per second (same run): {bare_rate:,.0f}")
-    print(f"ratio model / bare simpy: {ratio:.2f}, median of {len(rounds)} interleaved rounds "
-          f"(range {min(m / b for b, _, _, m, _ in rounds):.2f} to "
-          f"{max(m / b for b, _, _, m, _ in rounds):.2f}; target >= 0.5)")
-    print(f"for scale: simpy with one Model.move per event: {one_move:,.0f} events/s, ratio "
-          f"{statistics.median(o / b for b, o, *_ in rounds):.2f}")
+    print(
+        f"ratio model / bare simpy: {ratio:.2f}, median of {len(rounds)} interleaved rounds "
+        f"(range {min(m / b for b, _, _, m, _ in rounds):.2f} to "
+        f"{max(m / b for b, _, _, m, _ in rounds):.2f}; target >= 0.5)"
+    )
+    print(
+        f"for scale: simpy with one Model.move per event: {one_move:,.0f} events/s, ratio "
+        f"{statistics.median(o / b for b, o, *_ in rounds):.2f}"
+    )
 
     started = time.perf_counter()
     result = run(scenario, years=5, replications=args.replications, seed=1, jobs=args.jobs)
     wall = time.perf_counter() - started
-    print(f"{args.replications} replications with --jobs {args.jobs}: {wall:.1f} s wall "
-          f"(target <= 60 s for 1,000)")
-    print(f"bare simpy events per second just after: {bare_simpy_rate(100_000):,.0f} "
-          f"(how fast the machine was)")
-    arrays = (result.stocks, result.days, result.flows, result.waiting, result.capacity,
-              result.costs)
+    print(
+        f"{args.replications} replications with --jobs {args.jobs}: {wall:.1f} s wall "
+        f"(target <= 60 s for 1,000)"
+    )
+    print(
+        f"bare simpy events per second just after: {bare_simpy_rate(100_000):,.0f} "
+        f"(how fast the machine was)"
+    )
+    arrays = (
+        result.stocks,
+        result.days,
+        result.flows,
+        result.waiting,
+        result.capacity,
+        result.costs,
+    )
     print(f"result arrays: {sum(a.nbytes for a in arrays) / 1e6:.1f} MB")
     print(f"peak memory (largest process): {peak_memory_mb():.0f} MB (target < 1024 MB)")
 

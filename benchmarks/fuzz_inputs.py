@@ -23,20 +23,44 @@ from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
 
+from sufficiency import manifest
 from sufficiency.calibration.sources import load_sources
 from sufficiency.errors import InputError
 from sufficiency.output import write_run
-from sufficiency import manifest
 from sufficiency.report.folder import read_results
 from sufficiency.runner import run
 from sufficiency.scenario import load_scenario
 
 ROOT = Path(__file__).resolve().parent.parent
-SCENARIOS = ("baseline", "hillview-home-6-beds", "add-2-fft-reunification-therapists",
-             "no-edge-of-care", "portfolio-placements")
+SCENARIOS = (
+    "baseline",
+    "hillview-home-6-beds",
+    "add-2-fft-reunification-therapists",
+    "no-edge-of-care",
+    "portfolio-placements",
+)
 RESULT_FILES = ("stocks", "snapshots", "flows", "activity", "costs", "placement_days", "capacity")
-ODD_VALUES = (b"'text'", b"true", b"-1", b"1e300", b".nan", b".inf", b"[]", b"{}", b"null", b"",
-              b"2026-13-01", b"1000000000", b"0", b"\xa3", b"nan", b"x,y", b"'", b"&a", b"*a")
+ODD_VALUES = (
+    b"'text'",
+    b"true",
+    b"-1",
+    b"1e300",
+    b".nan",
+    b".inf",
+    b"[]",
+    b"{}",
+    b"null",
+    b"",
+    b"2026-13-01",
+    b"1000000000",
+    b"0",
+    b"\xa3",
+    b"nan",
+    b"x,y",
+    b"'",
+    b"&a",
+    b"*a",
+)
 Target = tuple[str, Path, Callable[[], object]]
 """The kind of input, the file to corrupt, and how a command loads it."""
 Choose = Callable[[int], int]
@@ -49,12 +73,12 @@ def lines_of(data: bytes) -> list[bytes]:
 
 def flip_bit(data: bytes, choose: Choose) -> bytes:
     i = choose(len(data))
-    return data[:i] + bytes([data[i] ^ (1 << choose(8))]) + data[i + 1:]
+    return data[:i] + bytes([data[i] ^ (1 << choose(8))]) + data[i + 1 :]
 
 
 def replace_byte(data: bytes, choose: Choose) -> bytes:
     i = choose(len(data))
-    return data[:i] + bytes([choose(256)]) + data[i + 1:]
+    return data[:i] + bytes([choose(256)]) + data[i + 1 :]
 
 
 def insert_not_utf8(data: bytes, choose: Choose) -> bytes:
@@ -63,7 +87,7 @@ def insert_not_utf8(data: bytes, choose: Choose) -> bytes:
 
 
 def truncate(data: bytes, choose: Choose) -> bytes:
-    return data[:choose(len(data) + 1)]
+    return data[: choose(len(data) + 1)]
 
 
 def delete_line(data: bytes, choose: Choose) -> bytes:
@@ -99,8 +123,10 @@ def swap_values(data: bytes, choose: Choose) -> bytes:
     i, j = choose(len(lines)), choose(len(lines))
     a, b = fields(lines[i]), fields(lines[j])
     a[-1], b[-1] = b[-1], a[-1]
-    lines[i], lines[j] = b",".join(a) if b"," in lines[i] else b"".join(a), (
-        b",".join(b) if b"," in lines[j] else b"".join(b))
+    lines[i], lines[j] = (
+        b",".join(a) if b"," in lines[i] else b"".join(a),
+        (b",".join(b) if b"," in lines[j] else b"".join(b)),
+    )
     return b"\n".join(lines)
 
 
@@ -119,8 +145,17 @@ def wrong_value(data: bytes, choose: Choose) -> bytes:
     return b"\n".join(lines)
 
 
-CORRUPTIONS = (flip_bit, replace_byte, insert_not_utf8, truncate, delete_line, duplicate_line,
-               swap_lines, swap_values, wrong_value)
+CORRUPTIONS = (
+    flip_bit,
+    replace_byte,
+    insert_not_utf8,
+    truncate,
+    delete_line,
+    duplicate_line,
+    swap_lines,
+    swap_values,
+    wrong_value,
+)
 
 
 def corrupt(data: bytes, choose: Choose) -> bytes:
@@ -139,8 +174,15 @@ class Inputs:
         shutil.copytree(ROOT / "calibration", folder / "calibration")
         self.results = folder / "results"
         self.results.mkdir()
-        write_run(run(load_scenario(folder / "scenarios" / "baseline.yaml"), years=1,
-                      replications=2, seed=1), self.results)
+        write_run(
+            run(
+                load_scenario(folder / "scenarios" / "baseline.yaml"),
+                years=1,
+                replications=2,
+                seed=1,
+            ),
+            self.results,
+        )
         manifest.write(self.results)
 
     def resealed(self) -> object:
@@ -159,20 +201,33 @@ class Inputs:
         """(kind, file to corrupt, how a command loads it) for every kind of input."""
         scenarios = self.folder / "scenarios"
         out: list[Target] = [
-            ("scenario", scenarios / f"{name}.yaml",
-             lambda name=name: load_scenario(scenarios / f"{name}.yaml")) for name in SCENARIOS]
-        out.append(("parameters", self.folder / "calibration" / "leicester.yaml",
-                    lambda: load_scenario(scenarios / "baseline.yaml")))
+            (
+                "scenario",
+                scenarios / f"{name}.yaml",
+                lambda name=name: load_scenario(scenarios / f"{name}.yaml"),
+            )
+            for name in SCENARIOS
+        ]
+        out.append(
+            (
+                "parameters",
+                self.folder / "calibration" / "leicester.yaml",
+                lambda: load_scenario(scenarios / "baseline.yaml"),
+            )
+        )
         sources = self.folder / "calibration" / "sources"
-        out += [("sources", path, lambda: load_sources(sources))
-                for path in sorted(sources.glob("*.csv"))]
+        out += [
+            ("sources", path, lambda: load_sources(sources))
+            for path in sorted(sources.glob("*.csv"))
+        ]
         out += [("results", self.results / f"{name}.csv", self.resealed) for name in RESULT_FILES]
         out.append(("manifest", self.results / manifest.NAME, lambda: read_results(self.results)))
         return out
 
 
 def outcome(path: Path, data: bytes, load: Callable[[], object]) -> tuple[str, str]:
-    """Write ``data`` to ``path``, load, put the file back: (valid | refused | traceback, detail)."""
+    """Write ``data`` to ``path``, load, put the file back: (valid | refused | traceback,
+    detail)."""
     original = path.read_bytes()
     path.write_bytes(data)
     try:
@@ -180,7 +235,7 @@ def outcome(path: Path, data: bytes, load: Callable[[], object]) -> tuple[str, s
     except InputError as err:
         one_line = "\n" not in str(err)
         return ("refused", str(err)) if one_line else ("traceback", f"two lines: {err}")
-    except Exception:  # noqa: BLE001 - counting every escape is the point
+    except Exception:
         return "traceback", traceback.format_exc()
     finally:
         path.write_bytes(original)
@@ -204,11 +259,15 @@ def main() -> None:
             counts[kind, result] += 1
             first.setdefault(f"{result} {path.name}", detail)
     total = Counter(result for _, result in counts.elements())
-    print(f"{args.inputs} corrupted inputs (seed {args.seed}): {total['traceback']} tracebacks, "
-          f"{total['refused']} refused with a message, {total['valid']} valid")
+    print(
+        f"{args.inputs} corrupted inputs (seed {args.seed}): {total['traceback']} tracebacks, "
+        f"{total['refused']} refused with a message, {total['valid']} valid"
+    )
     for kind in dict.fromkeys(kind for kind, _ in counts):
-        print(f"  {kind:<10} " + ", ".join(f"{counts[kind, r]} {r}"
-                                          for r in ("traceback", "refused", "valid")))
+        print(
+            f"  {kind:<10} "
+            + ", ".join(f"{counts[kind, r]} {r}" for r in ("traceback", "refused", "valid"))
+        )
     for key, detail in first.items():
         if key.startswith("traceback"):
             print(f"\n{key}:\n{detail}")

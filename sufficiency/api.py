@@ -22,7 +22,6 @@ from .results import RunResult
 from .runner import run as run_scenario
 from .scenario import load_scenario
 
-
 SETTINGS = {"years": (1, 30), "replications": (1, 100_000), "seed": (0, None), "jobs": (1, 256)}
 """The ranges the command line's options allow."""
 
@@ -124,25 +123,41 @@ class ScenarioComparison(Writable):
         self.source.write(folder)
 
 
-def run(scenario: str | Path, years: int = 5, replications: int = 200, seed: int = 1,
-        jobs: int = 1) -> Projection:
+def run(
+    scenario: str | Path, years: int = 5, replications: int = 200, seed: int = 1, jobs: int = 1
+) -> Projection:
     """Project a scenario file; the same results as ``sufficiency run``."""
     check_settings(years=years, replications=replications, seed=seed, jobs=jobs)
     loaded = load_scenario(scenario)
-    return Projection.of(run_scenario(loaded, years=years, replications=replications, seed=seed,
-                                      jobs=jobs))
+    return Projection.of(
+        run_scenario(loaded, years=years, replications=replications, seed=seed, jobs=jobs)
+    )
 
 
-def compare(base: str | Path, *others: str | Path, years: int = 5, replications: int = 500,
-            seed: int = 1, jobs: int = 1, effect: str = "service") -> ScenarioComparison:
+def compare(
+    base: str | Path,
+    *others: str | Path,
+    years: int = 5,
+    replications: int = 500,
+    seed: int = 1,
+    jobs: int = 1,
+    effect: str = "service",
+) -> ScenarioComparison:
     """Compare scenario files against a base with common random numbers; the same results as
     ``sufficiency compare``."""
     check_settings(years=years, replications=replications, seed=seed, jobs=jobs)
     if effect not in EFFECTS:
         raise ValueError(f"effect={effect!r}: one of {', '.join(EFFECTS)}")
-    result = compare_scenarios(load_scenario(base), [load_scenario(o) for o in others],
-                               years=years, replications=replications, seed=seed, jobs=jobs,
-                               effect=effect)
+    result = compare_scenarios(
+        load_scenario(base),
+        [load_scenario(o) for o in others],
+        years=years,
+        replications=replications,
+        seed=seed,
+        jobs=jobs,
+        effect=effect,
+    )
     runs = [result.base, *result.others.values()]
-    return ScenarioComparison(result, result.frame(),
-                              {r.scenario.name: Projection.of(r) for r in runs})
+    return ScenarioComparison(
+        result, result.frame(), {r.scenario.name: Projection.of(r) for r in runs}
+    )

@@ -28,21 +28,31 @@ from .scenario import Scenario
 
 EFFECTS = ("service", "trial", "none")
 
-START = ("statistic: START trial of MST in England (Fonagy et al., Lancet Psychiatry 2018): no "
-         "significant effect on out-of-home placement at 18 months, odds ratio 1.25 (95% CI "
-         "0.77-2.05), applied to the targeting deflator")
+START = (
+    "statistic: START trial of MST in England (Fonagy et al., Lancet Psychiatry 2018): no "
+    "significant effect on out-of-home placement at 18 months, odds ratio 1.25 (95% CI "
+    "0.77-2.05), applied to the targeting deflator"
+)
 FGC_ODDS_RATIO = (0.362 / 0.638) / (0.448 / 0.552)
-FGC = ("statistic: national trial of family group conferences (Taylor et al., British Journal of "
-       "Social Work 2024): 36.2% looked after at 12 months with a referral against 44.8% "
-       f"without, odds ratio {FGC_ODDS_RATIO:.3f}, applied to the targeting deflator")
+FGC = (
+    "statistic: national trial of family group conferences (Taylor et al., British Journal of "
+    "Social Work 2024): 36.2% looked after at 12 months with a referral against 44.8% "
+    f"without, odds ratio {FGC_ODDS_RATIO:.3f}, applied to the targeting deflator"
+)
 
 TRIAL_ODDS_RATIOS: dict[Programme, tuple[float, str]] = {
     Programme.MST: (1.25, START),
-    Programme.MST_BSF: (1.25, "assumption: no trial of MST-BSF is cited; it is an adaptation of "
-                        "MST (003 para 4.8), so the START odds ratio is used. " + START),
-    Programme.FFT_CW: (FGC_ODDS_RATIO, "assumption: no trial of FFT-CW is cited; it works with "
-                       "families at the threshold of proceedings (000 para 3.7), the nearest "
-                       "trial evidence is the family group conference trial. " + FGC),
+    Programme.MST_BSF: (
+        1.25,
+        "assumption: no trial of MST-BSF is cited; it is an adaptation of "
+        "MST (003 para 4.8), so the START odds ratio is used. " + START,
+    ),
+    Programme.FFT_CW: (
+        FGC_ODDS_RATIO,
+        "assumption: no trial of FFT-CW is cited; it works with "
+        "families at the threshold of proceedings (000 para 3.7), the nearest "
+        "trial evidence is the family group conference trial. " + FGC,
+    ),
     Programme.FDM: (FGC_ODDS_RATIO, FGC),
 }
 """The odds ratio of coming into care with the programme against without it, and its source."""
@@ -95,7 +105,9 @@ def preset_came_into_care(effect: str, prog: Programme, p: ProgrammeParams) -> f
 
 def preset_source(effect: str, prog: Programme) -> str:
     if effect == "none":
-        return "assumption: effect preset 'none': referral changes nothing (came_into_care = deflator)"
+        return (
+            "assumption: effect preset 'none': referral changes nothing (came_into_care = deflator)"
+        )
     return TRIAL_ODDS_RATIOS[prog][1]
 
 
@@ -107,9 +119,11 @@ def with_effect(params: ParameterSet, effect: str) -> ParameterSet:
     def revise(data: dict) -> None:
         for prog, p in params.programmes.items():
             node = paths.sourced(data, f"programmes.{prog.value}.outcome_split")
-            node.update(value=with_came_into_care(node["value"],
-                                                  preset_came_into_care(effect, prog, p)),
-                        source=preset_source(effect, prog), uncertainty=None)
+            node.update(
+                value=with_came_into_care(node["value"], preset_came_into_care(effect, prog, p)),
+                source=preset_source(effect, prog),
+                uncertainty=None,
+            )
 
     return revised(params, revise)
 
@@ -122,13 +136,16 @@ def swept_deflator(p: ProgrammeParams, scale: float) -> float:
 
 def with_effect_scale(params: ParameterSet, scale: float) -> ParameterSet:
     """The parameter set with every programme's deflator moved to effect scale ``scale``."""
+
     def revise(data: dict) -> None:
         for prog, p in params.programmes.items():
             node = paths.sourced(data, f"programmes.{prog.value}.targeting_deflator")
-            node.update(value=swept_deflator(p, scale),
-                        source=f"assumption: effect sweep at {scale:g} times the "
-                               f"service-reported effect (deflator "
-                               f"{p.targeting_deflator.value:g} as reported)")
+            node.update(
+                value=swept_deflator(p, scale),
+                source=f"assumption: effect sweep at {scale:g} times the "
+                f"service-reported effect (deflator "
+                f"{p.targeting_deflator.value:g} as reported)",
+            )
 
     return revised(params, revise)
 
@@ -144,8 +161,9 @@ def trial_scales(params: ParameterSet) -> dict[str, float]:
     for prog, p in params.programmes.items():
         deflator, reported = p.targeting_deflator.value, care_share(p)
         trial = preset_care_share("trial", prog, p)
-        out[prog.value] = (deflator - trial) / (deflator - reported) if deflator != reported \
-            else float("nan")
+        out[prog.value] = (
+            (deflator - trial) / (deflator - reported) if deflator != reported else float("nan")
+        )
     return out
 
 
@@ -154,8 +172,12 @@ def adjust(scenario: Scenario, how: str, change: Any) -> Scenario:
     an outcome split or deflator during the run (the adjustment would not reach those)."""
     for c in scenario.timeline:
         if c.path.startswith("programmes.") and c.path.endswith(LIVE_EFFECT_PATHS):
-            raise InputError(scenario.path, "changes", f"no change to {c.path} during the run "
-                             f"with {how} (it sets outcome splits and deflators itself)")
+            raise InputError(
+                scenario.path,
+                "changes",
+                f"no change to {c.path} during the run "
+                f"with {how} (it sets outcome splits and deflators itself)",
+            )
     return dataclasses.replace(scenario, params=change(scenario.params))
 
 

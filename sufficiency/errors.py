@@ -21,6 +21,7 @@ class InputError(Exception):
 
 
 def suggest(word: str, options: Iterable[str]) -> str:
-    """``"; did you mean 'x'?"`` for the closest of ``options`` to a mistyped ``word``, or ``""``."""
+    """``"; did you mean 'x'?"`` for the closest of ``options`` to a mistyped ``word``, else
+    ``""``."""
     close = difflib.get_close_matches(str(word), [str(o) for o in options], n=1, cutoff=0.6)
     return f"; did you mean {close[0]!r}?" if close else ""

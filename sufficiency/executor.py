@@ -47,16 +47,18 @@ class Executor(ABC):
     """Runs a task over chunks of indices and returns the results in chunk order."""
 
     @abstractmethod
-    def map(self, task: Task[T], parts: Sequence[list[int]],
-            done: Progress | None = None) -> list[list[T]]:
+    def map(
+        self, task: Task[T], parts: Sequence[list[int]], done: Progress | None = None
+    ) -> list[list[T]]:
         """``task(part)`` for every part, in order; ``done(len(part))`` as each finishes."""
 
 
 class Serial(Executor):
     """Every chunk in this process, one after another."""
 
-    def map(self, task: Task[T], parts: Sequence[list[int]],
-            done: Progress | None = None) -> list[list[T]]:
+    def map(
+        self, task: Task[T], parts: Sequence[list[int]], done: Progress | None = None
+    ) -> list[list[T]]:
         out = []
         for part in parts:
             out.append(task(part))
@@ -71,8 +73,9 @@ class Processes(Executor):
     def __init__(self, jobs: int) -> None:
         self.jobs = jobs
 
-    def map(self, task: Task[T], parts: Sequence[list[int]],
-            done: Progress | None = None) -> list[list[T]]:
+    def map(
+        self, task: Task[T], parts: Sequence[list[int]], done: Progress | None = None
+    ) -> list[list[T]]:
         results: dict[int, list[T]] = {}
         for _ in range(RESTARTS + 1):
             try:
@@ -80,17 +83,29 @@ class Processes(Executor):
                 return [results[i] for i in range(len(parts))]
             except BrokenProcessPool:
                 continue
-        raise WorkersLost(f"worker processes died {RESTARTS + 1} times (killed, or out of "
-                          "memory?), so the run was given up")
+        raise WorkersLost(
+            f"worker processes died {RESTARTS + 1} times (killed, or out of "
+            "memory?), so the run was given up"
+        )
 
-    def run_pool(self, task: Task[T], parts: Sequence[list[int]], results: dict[int, list[T]],
-                 done: Progress | None) -> None:
+    def run_pool(
+        self,
+        task: Task[T],
+        parts: Sequence[list[int]],
+        results: dict[int, list[T]],
+        done: Progress | None,
+    ) -> None:
         """Run the parts not yet in ``results`` on a fresh pool, adding each as it finishes."""
-        pool = ProcessPoolExecutor(max_workers=self.jobs, mp_context=get_context("fork"),
-                                   initializer=worker_signals, initargs=(os.getpid(),))
+        pool = ProcessPoolExecutor(
+            max_workers=self.jobs,
+            mp_context=get_context("fork"),
+            initializer=worker_signals,
+            initargs=(os.getpid(),),
+        )
         try:
-            pending: dict[Future, int] = {pool.submit(task, parts[i]): i
-                                          for i in range(len(parts)) if i not in results}
+            pending: dict[Future, int] = {
+                pool.submit(task, parts[i]): i for i in range(len(parts)) if i not in results
+            }
             while pending:
                 finished, _ = wait(pending, return_when=FIRST_COMPLETED)
                 for future in finished:

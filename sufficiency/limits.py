@@ -8,6 +8,7 @@ limit of a model's fields; docs/limits.md holds it and a test checks the two agr
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import math
 import numbers
@@ -25,7 +26,7 @@ FIRST_DATE, LAST_DATE = dt.date(1950, 1, 1), dt.date(2150, 12, 31)
 def _number(value: Any) -> Any:
     """A finite number as such: not text, not true or false, not infinite or nan."""
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise ValueError("a number")  # noqa: TRY004 - pydantic reports only ValueError
+        raise ValueError("a number")
     if not math.isfinite(value):
         raise ValueError("a finite number")
     return value
@@ -39,10 +40,8 @@ def _date(value: Any) -> dt.date:
     elif isinstance(value, dt.date):
         day = value
     elif isinstance(value, str) and DATE_FORM.fullmatch(value.strip()):
-        try:
+        with contextlib.suppress(ValueError):
             day = dt.date.fromisoformat(value.strip())
-        except ValueError:
-            pass
     if day is None:
         raise ValueError("a date as YYYY-MM-DD")
     if not FIRST_DATE <= day <= LAST_DATE:

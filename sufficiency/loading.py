@@ -30,9 +30,12 @@ def read_text(path: Path | str, kind: str) -> str:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as err:
         line = data.count(b"\n", 0, err.start) + 1
-        raise InputError(path, f"line {line}", f"UTF-8 text, but byte {err.start} "
-                         f"(0x{data[err.start]:02x}) is not UTF-8: save the file as UTF-8"
-                         ) from None
+        raise InputError(
+            path,
+            f"line {line}",
+            f"UTF-8 text, but byte {err.start} "
+            f"(0x{data[err.start]:02x}) is not UTF-8: save the file as UTF-8",
+        ) from None
 
 
 class StrictLoader(yaml.CSafeLoader):
@@ -51,8 +54,12 @@ class StrictLoader(yaml.CSafeLoader):
                 continue  # an unhashable key: the constructor itself reports it
             if first is not key_node:
                 raise yaml.constructor.ConstructorError(
-                    None, None, f"each key once, but {key!r} is given again (first on line "
-                    f"{first.start_mark.line + 1})", key_node.start_mark)
+                    None,
+                    None,
+                    f"each key once, but {key!r} is given again (first on line "
+                    f"{first.start_mark.line + 1})",
+                    key_node.start_mark,
+                )
         return super().construct_mapping(node, deep)
 
     def construct_yaml_timestamp(self, node: yaml.ScalarNode) -> Any:
@@ -73,8 +80,11 @@ def read_yaml(path: Path | str) -> Any:
     except yaml.reader.ReaderError as err:
         line = text.count("\n", 0, err.position) + 1
         code = err.character if isinstance(err.character, int) else ord(err.character)
-        raise InputError(path, f"line {line}", f"text YAML allows, but it holds the control "
-                         f"character 0x{code:02x}") from None
+        raise InputError(
+            path,
+            f"line {line}",
+            f"text YAML allows, but it holds the control character 0x{code:02x}",
+        ) from None
     except yaml.YAMLError as err:
         raise InputError(path, where(err), f"valid YAML: {problem(err)}") from None
     except RecursionError:

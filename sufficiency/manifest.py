@@ -30,8 +30,10 @@ def write(folder: Path) -> None:
     files: Files = {}
     for path in contents(folder):
         if path.is_file():
-            files[path.relative_to(folder).as_posix()] = {"bytes": path.stat().st_size,
-                                                          "sha256": digest(path)}
+            files[path.relative_to(folder).as_posix()] = {
+                "bytes": path.stat().st_size,
+                "sha256": digest(path),
+            }
     text = json.dumps({"tool": TOOL, "version": __version__, "files": files}, indent=2)
     (folder / NAME).write_text(text + "\n", encoding="utf-8")
 
@@ -60,8 +62,12 @@ def read(folder: Path) -> Files:
 def valid_entry(name: str, entry: object) -> bool:
     """A path inside the folder, with its size and hash."""
     inside = not Path(name).is_absolute() and ".." not in Path(name).parts
-    return (inside and isinstance(entry, dict) and isinstance(entry.get("bytes"), int)
-            and isinstance(entry.get("sha256"), str))
+    return (
+        inside
+        and isinstance(entry, dict)
+        and isinstance(entry.get("bytes"), int)
+        and isinstance(entry.get("sha256"), str)
+    )
 
 
 def verify(folder: Path) -> Files:

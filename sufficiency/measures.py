@@ -5,6 +5,7 @@ Runs in the worker, so only these arrays cross process boundaries.
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -107,16 +108,21 @@ def flow_array(model: Model, cal: Calendar) -> np.ndarray:
     if model.log.counts:
         counts = np.array(model.log.counts, dtype=float).reshape(-1, 4)
         route = np.array([route_index[name] for name in model.log.routes])
-        year = np.clip(np.searchsorted(cal.year_bounds, counts[:, 0], side="right") - 1,
-                       0, years - 1)
-        np.add.at(out, (counts[:, 1].astype(int), route[counts[:, 2].astype(int)], year),
-                  counts[:, 3].astype(np.int32))
+        year = np.clip(
+            np.searchsorted(cal.year_bounds, counts[:, 0], side="right") - 1, 0, years - 1
+        )
+        np.add.at(
+            out,
+            (counts[:, 1].astype(int), route[counts[:, 2].astype(int)], year),
+            counts[:, 3].astype(np.int32),
+        )
     out[:, -1, :] = out[:, :-1, :].sum(axis=1)
     return out
 
 
-def step_values(records: list[tuple[float, int, int]], series: int, points: np.ndarray,
-                cumulative: bool) -> np.ndarray:
+def step_values(
+    records: list[tuple[float, int, int]], series: int, points: np.ndarray, cumulative: bool
+) -> np.ndarray:
     """Step functions from (time, series, value) records, read at each point: one row for each
     series 0 .. ``series`` - 1, each value either a level or (``cumulative``) a change."""
     out = np.zeros((series, len(points)), dtype=np.int32)
@@ -158,8 +164,9 @@ def step_mean(initial: float, changes: list[tuple[float, float]], a: float, b: f
     return total / (b - a)
 
 
-def step_means(initial: float, changes: list[tuple[float, float]],
-               bounds: list[tuple[float, float]]) -> np.ndarray:
+def step_means(
+    initial: float, changes: list[tuple[float, float]], bounds: list[tuple[float, float]]
+) -> np.ndarray:
     """``step_mean`` over each of ``bounds`` (a constant when nothing changes)."""
     if not changes:
         return np.full(len(bounds), float(initial))
@@ -187,11 +194,12 @@ def inflation_factors(params: ParameterSet, cal: Calendar) -> np.ndarray:
 
 def month_bounds(cal: Calendar) -> list[tuple[float, float]]:
     edges = [0.0] + list(cal.points[1:])
-    return list(zip(edges[:-1], edges[1:]))
+    return list(itertools.pairwise(edges))
 
 
-def costs_array(params: ParameterSet, cal: Calendar, changes: list[Change],
-                days: np.ndarray) -> np.ndarray:
+def costs_array(
+    params: ParameterSet, cal: Calendar, changes: list[Change], days: np.ndarray
+) -> np.ndarray:
     """Pounds per cost item per month: placement-days x weekly rate / 7, and programme staff."""
     bounds = month_bounds(cal)
     factor = inflation_factors(params, cal)
@@ -206,14 +214,16 @@ def costs_array(params: ParameterSet, cal: Calendar, changes: list[Change],
     return np.array(rows)
 
 
-def programme_costs(params: ParameterSet, item: str, changes: list[Change],
-                    bounds: list[tuple[float, float]]) -> np.ndarray:
+def programme_costs(
+    params: ParameterSet, item: str, changes: list[Change], bounds: list[tuple[float, float]]
+) -> np.ndarray:
     """Staff cost per month: FTE x cost per FTE, plus the fixed cost while any FTE is in post."""
     p = params.reunification if item == REUNIFICATION else params.programmes[Programme(item)]
     prefix = "reunification" if item == REUNIFICATION else f"programmes.{item}"
     fte_changes = dated(changes, f"{prefix}.therapists", p.therapists.value)
     fte = step_means(p.therapists.value, fte_changes, bounds)
-    staffed = step_means(float(p.therapists.value > 0),
-                         [(d, float(v > 0)) for d, v in fte_changes], bounds)
+    staffed = step_means(
+        float(p.therapists.value > 0), [(d, float(v > 0)) for d, v in fte_changes], bounds
+    )
     annual = fte * p.cost_per_therapist_per_year.value + staffed * p.fixed_cost_per_year.value
     return annual * np.array([b - a for a, b in bounds]) / DAYS_PER_YEAR

@@ -12,8 +12,12 @@ from pydantic import BaseModel
 
 from .errors import suggest
 
-BOUNDS = {"greater_than": ">", "greater_than_equal": ">=", "less_than": "<",
-          "less_than_equal": "<="}
+BOUNDS = {
+    "greater_than": ">",
+    "greater_than_equal": ">=",
+    "less_than": "<",
+    "less_than_equal": "<=",
+}
 UPPER = ("less_than", "less_than_equal")
 WORDED = {
     "missing": "a value (it is missing)",
@@ -64,7 +68,7 @@ def describe_error(error: dict[str, Any], model: type[BaseModel] | None = None) 
 
 def shorter(text: str, most: int = 80) -> str:
     """``text``, cut to ``most`` characters with an ellipsis."""
-    return text if len(text) <= most else f"{text[:most - 3]}..."
+    return text if len(text) <= most else f"{text[: most - 3]}..."
 
 
 def keys_at(model: type[BaseModel], loc: tuple[Any, ...]) -> list[str]:
@@ -98,9 +102,12 @@ def check_keys(allowed: Sequence[str], given: Iterable[Any], what: str, every: b
     given = [str(key) for key in given]
     unknown = [key for key in given if key not in allowed]
     if unknown:
-        raise ValueError(f"{what} from {', '.join(allowed)}; {unknown[0]!r} is not one"
-                         f"{suggest(unknown[0], allowed)}")
+        raise ValueError(
+            f"{what} from {', '.join(allowed)}; {unknown[0]!r} is not one"
+            f"{suggest(unknown[0], allowed)}"
+        )
     missing = [key for key in allowed if key not in given] if every else []
     if missing:
-        raise ValueError(f"every one of the {what} {', '.join(allowed)}; "
-                         f"missing {', '.join(missing)}")
+        raise ValueError(
+            f"every one of the {what} {', '.join(allowed)}; missing {', '.join(missing)}"
+        )

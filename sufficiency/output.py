@@ -29,8 +29,9 @@ def check_writable(path: Path, option: str) -> None:
     try:
         os.rmdir(tempfile.mkdtemp(prefix=".sufficiency-check.", dir=folder))
     except OSError as err:
-        raise InputError(path, option, f"a location that can be written ({folder}: "
-                         f"{err.strerror})") from None
+        raise InputError(
+            path, option, f"a location that can be written ({folder}: {err.strerror})"
+        ) from None
 
 
 def check_target(out: Path, force: bool, option: str = "--out") -> None:
@@ -40,8 +41,12 @@ def check_target(out: Path, force: bool, option: str = "--out") -> None:
         raise InputError(out, option, "a folder path, but a file is there")
     if out.is_dir() and any(out.iterdir()):
         if not force:
-            raise InputError(out, option, "a new or empty folder (use --force to replace "
-                             "results that sufficiency wrote there)")
+            raise InputError(
+                out,
+                option,
+                "a new or empty folder (use --force to replace "
+                "results that sufficiency wrote there)",
+            )
         refuse_foreign(out, option)
     check_writable(out, option)
 
@@ -51,15 +56,21 @@ def refuse_foreign(out: Path, option: str) -> None:
     try:
         extra = manifest.foreign(out, manifest.verify(out))
         if extra:
-            raise manifest.Unsound(f"it also holds {', '.join(extra[:5])}, which sufficiency "
-                                   "did not write")
+            raise manifest.Unsound(
+                f"it also holds {', '.join(extra[:5])}, which sufficiency did not write"
+            )
     except manifest.Unsound as err:
-        raise InputError(out, option, f"only a results folder that sufficiency wrote is "
-                         f"replaced with --force, but {err}; nothing was replaced") from None
+        raise InputError(
+            out,
+            option,
+            f"only a results folder that sufficiency wrote is "
+            f"replaced with --force, but {err}; nothing was replaced",
+        ) from None
 
 
-def check_file_target(path: Path, force: bool, option: str,
-                      written: Callable[[Path], bool]) -> None:
+def check_file_target(
+    path: Path, force: bool, option: str, written: Callable[[Path], bool]
+) -> None:
     """Refuse, before any work starts, an output file that cannot be written, or that exists
     unless ``force`` is given and ``written`` recognises it as this tool's."""
     if path.is_dir():
@@ -68,8 +79,12 @@ def check_file_target(path: Path, force: bool, option: str,
         if not force:
             raise InputError(path, option, "a new file (use --force to replace it)")
         if not path.is_file() or not written(path):
-            raise InputError(path, option, "only a file that sufficiency wrote is replaced with "
-                             "--force, but this one was not; nothing was replaced")
+            raise InputError(
+                path,
+                option,
+                "only a file that sufficiency wrote is replaced with "
+                "--force, but this one was not; nothing was replaced",
+            )
     check_writable(path, option)
 
 

@@ -24,8 +24,14 @@ from .effects import TRIAL_ODDS_RATIOS, apply_effect, trial_scales
 from .errors import InputError
 from .measures import PROGRAMME_ITEMS
 from .output import write_csv, write_run
-from .pathway import (IN_HOUSE_NAMES, PLACEMENT_NAMES, PLACEMENTS, PROGRAMMES, REUNIFICATION,
-                      STATE_INDEX)
+from .pathway import (
+    IN_HOUSE_NAMES,
+    PLACEMENT_NAMES,
+    PLACEMENTS,
+    PROGRAMMES,
+    REUNIFICATION,
+    STATE_INDEX,
+)
 from .results import CLA_INDEX, RunResult
 from .runner import Progress, run
 from .savings import break_even, council_method, council_savings, counted
@@ -36,8 +42,16 @@ if TYPE_CHECKING:
     from .sweep import Sweep
 
 ALL = "all years"
-COLUMNS = ["scenario", "measure", "period", "base_mean", "scenario_mean", "difference_mean",
-           "difference_p05", "difference_p95"]
+COLUMNS = [
+    "scenario",
+    "measure",
+    "period",
+    "base_mean",
+    "scenario_mean",
+    "difference_mean",
+    "difference_p05",
+    "difference_p95",
+]
 INVESTMENT_ITEMS = PROGRAMME_ITEMS + ("investment",)
 Series = tuple[np.ndarray, list[str]]  # (replication, period) and the period labels
 
@@ -60,14 +74,19 @@ def measures(result: RunResult) -> dict[str, Series]:
     years = cal.financial_years
     days = result.year_sum(result.days)
     out: dict[str, Series] = {
-        "cla": (result.cla[:, cal.census].astype(float), [cal.dates[i].isoformat() for i in cal.census]),
+        "cla": (
+            result.cla[:, cal.census].astype(float),
+            [cal.dates[i].isoformat() for i in cal.census],
+        ),
         "children_entering_care": with_total(counted(result, "entries", "all"), years),
         "placement_days.all": with_total(days[:, CLA_INDEX, :].sum(axis=1), years),
     }
     for p in PLACEMENTS:
         out[f"placement_days.{p.value}"] = with_total(days[:, STATE_INDEX[p], :], years)
     for pool in IN_HOUSE_NAMES:
-        out[f"placed_externally.{pool}"] = with_total(counted(result, "placed_externally", pool), years)
+        out[f"placed_externally.{pool}"] = with_total(
+            counted(result, "placed_externally", pool), years
+        )
     out["placement_cost"] = with_total(cost_of(result, PLACEMENT_NAMES), years)
     out["investment_cost"] = with_total(cost_of(result, INVESTMENT_ITEMS), years)
     out["total_cost"] = with_total(result.yearly_costs().sum(axis=1), years)
@@ -84,12 +103,18 @@ def programme_measures(result: RunResult) -> dict[str, Series]:
     out: dict[str, Series] = {}
     for index, prog in enumerate(PROGRAMMES):
         out[f"families_started.{prog.value}"] = with_total(
-            counted(result, "families_started", prog.value), years)
-        out[f"turned_away.{prog.value}"] = with_total(counted(result, "turned_away", prog.value), years)
+            counted(result, "families_started", prog.value), years
+        )
+        out[f"turned_away.{prog.value}"] = with_total(
+            counted(result, "turned_away", prog.value), years
+        )
         out[f"waiting_at_year_end.{prog.value}"] = (
-            result.waiting[:, index, ends].astype(float), [cal.month_years[i - 1] for i in ends])
+            result.waiting[:, index, ends].astype(float),
+            [cal.month_years[i - 1] for i in ends],
+        )
     out["reunification_returns"] = with_total(
-        counted(result, "reunification_returns", REUNIFICATION), years)
+        counted(result, "reunification_returns", REUNIFICATION), years
+    )
     return out
 
 
@@ -103,9 +128,11 @@ def paired_measures(base: RunResult, other: RunResult) -> dict[str, Series]:
     ratio = np.full_like(gained, np.nan)
     if (invested > 0).all():
         ratio = gained / invested
-    return {"net_saving": with_total(saving, years),
-            "cumulative_net_saving": (saving.cumsum(axis=1), years),
-            "return_per_pound": (ratio[:, None], [ALL])}
+    return {
+        "net_saving": with_total(saving, years),
+        "cumulative_net_saving": (saving.cumsum(axis=1), years),
+        "return_per_pound": (ratio[:, None], [ALL]),
+    }
 
 
 def summary(values: np.ndarray) -> tuple[float, float, float]:
@@ -121,10 +148,16 @@ def break_even_row(name: str, cumulative: np.ndarray) -> dict[str, Any]:
     """The break-even year of the mean cumulative net saving; the 'p05' column holds that of the
     95th percentile curve (the earliest plausible year), 'p95' that of the 5th (the latest)."""
     p05, p95 = np.percentile(cumulative, [5, 95], axis=0)
-    return {"scenario": name, "measure": "break_even_year", "period": ALL,
-            "base_mean": np.nan, "scenario_mean": np.nan,
-            "difference_mean": break_even(cumulative.mean(axis=0)),
-            "difference_p05": break_even(p95), "difference_p95": break_even(p05)}
+    return {
+        "scenario": name,
+        "measure": "break_even_year",
+        "period": ALL,
+        "base_mean": np.nan,
+        "scenario_mean": np.nan,
+        "difference_mean": break_even(cumulative.mean(axis=0)),
+        "difference_p05": break_even(p95),
+        "difference_p95": break_even(p05),
+    }
 
 
 def interval_width(values: np.ndarray) -> float:
@@ -178,22 +211,30 @@ class Comparison:
         return pd.DataFrame(rows, columns=COLUMNS)
 
     @staticmethod
-    def row(name: str, measure: str, period: str, base: np.ndarray | None,
-            other: np.ndarray) -> dict[str, Any]:
+    def row(
+        name: str, measure: str, period: str, base: np.ndarray | None, other: np.ndarray
+    ) -> dict[str, Any]:
         """One comparison.csv row; without ``base`` the values are already paired differences."""
         diff = other if base is None else other - base
         mean, p05, p95 = summary(diff)
-        return {"scenario": name, "measure": measure, "period": period,
-                "base_mean": np.nan if base is None else base.mean(),
-                "scenario_mean": np.nan if base is None else other.mean(),
-                "difference_mean": mean, "difference_p05": p05, "difference_p95": p95}
+        return {
+            "scenario": name,
+            "measure": measure,
+            "period": period,
+            "base_mean": np.nan if base is None else base.mean(),
+            "scenario_mean": np.nan if base is None else other.mean(),
+            "difference_mean": mean,
+            "difference_p05": p05,
+            "difference_p95": p95,
+        }
 
     def frame(self) -> pd.DataFrame:
         """comparison.csv: every measure for every scenario against the base."""
         return self._frame.copy()
 
-    def value(self, name: str, measure: str, period: str = ALL,
-              column: str = "difference_mean") -> float:
+    def value(
+        self, name: str, measure: str, period: str = ALL, column: str = "difference_mean"
+    ) -> float:
         """One figure of comparison.csv."""
         rows = self._frame
         hit = rows[(rows.scenario == name) & (rows.measure == measure) & (rows.period == period)]
@@ -204,13 +245,16 @@ class Comparison:
         rows = self._frame
         council = rows[rows.measure == "council_saving"].set_index(["scenario", "period"])
         placement = rows[rows.measure == "placement_cost"].set_index(["scenario", "period"])
-        out = pd.DataFrame({
-            "council_mean": council.difference_mean, "council_p05": council.difference_p05,
-            "council_p95": council.difference_p95,
-            "counterfactual_mean": -placement.difference_mean,
-            "counterfactual_p05": -placement.difference_p95,
-            "counterfactual_p95": -placement.difference_p05,
-        })
+        out = pd.DataFrame(
+            {
+                "council_mean": council.difference_mean,
+                "council_p05": council.difference_p05,
+                "council_p95": council.difference_p95,
+                "counterfactual_mean": -placement.difference_mean,
+                "counterfactual_p05": -placement.difference_p95,
+                "counterfactual_p95": -placement.difference_p05,
+            }
+        )
         return out.reset_index().rename(columns={"period": "financial_year"})
 
     def pairing(self) -> dict[str, dict[str, float]]:
@@ -219,20 +263,27 @@ class Comparison:
         out = {}
         for name, other in self.others.items():
             theirs = self.measures_of(other)
-            out[name] = {m: pairing_ratio(base[m][0][:, -1], theirs[m][0][:, -1])
-                         for m in ("total_cost", "cla")}
+            out[name] = {
+                m: pairing_ratio(base[m][0][:, -1], theirs[m][0][:, -1])
+                for m in ("total_cost", "cla")
+            }
         return out
 
     def settings(self) -> dict[str, Any]:
         """compare.json."""
         base = self.base
         return {
-            "base": base.scenario.name, "scenarios": list(self.others), "seed": base.seed,
-            "replications": base.replications, "years": base.years,
+            "base": base.scenario.name,
+            "scenarios": list(self.others),
+            "seed": base.seed,
+            "replications": base.replications,
+            "years": base.years,
             "start_date": base.scenario.params.start_date.isoformat(),
-            "package_version": __version__, "effect": self.effect,
-            "trial_odds_ratios": {p.value: {"odds_ratio": r, "source": s}
-                                  for p, (r, s) in TRIAL_ODDS_RATIOS.items()},
+            "package_version": __version__,
+            "effect": self.effect,
+            "trial_odds_ratios": {
+                p.value: {"odds_ratio": r, "source": s} for p, (r, s) in TRIAL_ODDS_RATIOS.items()
+            },
             "trial_effect_scales": trial_scales(base.scenario.params),
             "sweep": None if self.sweep is None else self.sweep.settings(),
             "council_method": council_method(),
@@ -241,7 +292,7 @@ class Comparison:
         }
 
     def write(self, folder: Path) -> None:
-        """The comparison folder: CSVs, compare.json and one run folder per scenario (base first)."""
+        """The comparison folder: CSVs, compare.json and a run folder per scenario (base first)."""
         check_names(self.base.scenario, [r.scenario for r in self.others.values()])
         write_csv(self.frame(), folder / "comparison.csv")
         write_csv(self.savings_frame(), folder / "savings.csv")
@@ -269,8 +320,12 @@ def plain(value: Any) -> Any:
 def check_names(base: Scenario, others: list[Scenario]) -> None:
     """A comparison folder holds one run folder per scenario name: the base's must differ."""
     if base.name in {o.name for o in others}:
-        raise InputError(base.path, "name", f"a base named differently from the other scenarios "
-                         f"(each gets a results folder by name), got {base.name!r} twice")
+        raise InputError(
+            base.path,
+            "name",
+            f"a base named differently from the other scenarios "
+            f"(each gets a results folder by name), got {base.name!r} twice",
+        )
 
 
 def check_scenarios(base: Scenario, others: list[Scenario], years: int) -> None:
@@ -281,17 +336,29 @@ def check_scenarios(base: Scenario, others: list[Scenario], years: int) -> None:
         raise InputError(None, "OTHERS", f"scenarios with distinct names; {repeated} repeated")
     for scenario in (base, *others):
         if scenario.params.start_date != base.params.start_date:
-            raise InputError(scenario.path, "start_date", f"the base's start date "
-                             f"{base.params.start_date}, got {scenario.params.start_date}")
+            raise InputError(
+                scenario.path,
+                "start_date",
+                f"the base's start date {base.params.start_date}, got {scenario.params.start_date}",
+            )
         scenario.check_horizon(Calendar(scenario.params.start_date, years))
 
 
-def compare_scenarios(base: Scenario, others: list[Scenario], years: int = 5,
-                      replications: int = 500, seed: int = 1, jobs: int = 1,
-                      progress: Progress | None = None, effect: str = "service") -> Comparison:
+def compare_scenarios(
+    base: Scenario,
+    others: list[Scenario],
+    years: int = 5,
+    replications: int = 500,
+    seed: int = 1,
+    jobs: int = 1,
+    progress: Progress | None = None,
+    effect: str = "service",
+) -> Comparison:
     """Run the base and every other scenario with common random numbers and pair them."""
     check_scenarios(base, others, years)
     scenarios = [apply_effect(s, effect) for s in (base, *others)]
-    results = [run(s, years=years, replications=replications, seed=seed, jobs=jobs,
-                   progress=progress) for s in scenarios]
+    results = [
+        run(s, years=years, replications=replications, seed=seed, jobs=jobs, progress=progress)
+        for s in scenarios
+    ]
     return Comparison(results[0], {r.scenario.name: r for r in results[1:]}, effect)

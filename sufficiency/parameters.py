@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import math
 import re
-from pathlib import Path
 from collections.abc import Callable
+from pathlib import Path
 from typing import Annotated, Any, Generic, Literal, TypeVar
 
 from pydantic import (
@@ -24,7 +24,6 @@ from pydantic import (
 )
 
 from .errors import InputError
-from .paths import sourced_items
 from .limits import (
     Beds,
     Caseload,
@@ -50,6 +49,7 @@ from .limits import (
 )
 from .loading import read_yaml
 from .messages import check_keys, describe_error
+from .paths import sourced_items
 from .pathway import AGE_BANDS, NEEDS, PLACEMENT_NAMES, Programme
 
 T = TypeVar("T")
@@ -123,7 +123,7 @@ class Sourced(Frozen, Generic[T]):
     uncertainty: Uncertainty | None = None
 
     @model_validator(mode="after")
-    def _scalar_if_uncertain(self) -> "Sourced":
+    def _scalar_if_uncertain(self) -> Sourced:
         if self.uncertainty is not None and not isinstance(self.value, (int, float)):
             raise ValueError("uncertainty only on a single number")
         return self
@@ -140,7 +140,7 @@ class AgeRange(Frozen):
     high: Annotated[int, Number, Field(ge=0, le=17)]
 
     @model_validator(mode="after")
-    def _ordered(self) -> "AgeRange":
+    def _ordered(self) -> AgeRange:
         if self.high < self.low:
             raise ValueError("high at least low")
         return self
@@ -250,7 +250,7 @@ class Home(Frozen):
     closes: Date | None = None
 
     @model_validator(mode="after")
-    def _dates(self) -> "Home":
+    def _dates(self) -> Home:
         if self.closes is not None and self.closes <= self.opens:
             raise ValueError("closes after opens")
         return self
@@ -302,14 +302,15 @@ class ParameterSet(Frozen):
         return value
 
     @model_validator(mode="after")
-    def _population_before_start(self) -> "ParameterSet":
+    def _population_before_start(self) -> ParameterSet:
         if self.population.date >= self.start_date:
             raise ValueError("population.date before start_date")
         return self
 
 
-def raise_input_error(path: Path | str, err: ValidationError,
-                      model: type[BaseModel] | None = None) -> None:
+def raise_input_error(
+    path: Path | str, err: ValidationError, model: type[BaseModel] | None = None
+) -> None:
     """Turn a pydantic ValidationError (from validating ``model``) into the project's InputError."""
     errors = sorted(err.errors(), key=lambda e: e["type"] != "extra_forbidden")  # typos first
     field, expected = describe_error(errors[0], model)
@@ -337,8 +338,9 @@ def build_parameters(data: Any, path: Path | str) -> ParameterSet:
     return validate_mapping(ParameterSet, data, path, "a mapping of parameter sections")
 
 
-def revised(params: ParameterSet, revise: Callable[[dict], None],
-            path: Path | str = "(parameters)") -> ParameterSet:
+def revised(
+    params: ParameterSet, revise: Callable[[dict], None], path: Path | str = "(parameters)"
+) -> ParameterSet:
     """A copy of ``params`` with ``revise`` applied to its dumped data, validated again (an
     invalid result raises the project's InputError, naming ``path``)."""
     data = params.model_dump(mode="python")
@@ -353,6 +355,12 @@ def load_parameters(path: Path | str) -> ParameterSet:
 
 def provenance(params: ParameterSet) -> list[dict[str, Any]]:
     """Every sourced value as rows: parameter path, value, source, assumption or not."""
-    return [{"parameter": path, "value": node["value"], "source": node["source"],
-             "assumption": node["source"].lower().startswith("assumption:")}
-            for path, node in sourced_items(params.model_dump(mode="python"))]
+    return [
+        {
+            "parameter": path,
+            "value": node["value"],
+            "source": node["source"],
+            "assumption": node["source"].lower().startswith("assumption:"),
+        }
+        for path, node in sourced_items(params.model_dump(mode="python"))
+    ]

@@ -35,8 +35,11 @@ def named(node: Any) -> dict[str, Any]:
     if isinstance(node, dict):
         return {name_of(key): item for key, item in node.items()}
     if isinstance(node, list):
-        return {name_of(item["name"]): item for item in node
-                if isinstance(item, dict) and "name" in item}
+        return {
+            name_of(item["name"]): item
+            for item in node
+            if isinstance(item, dict) and "name" in item
+        }
     return {}
 
 
@@ -47,8 +50,10 @@ def unknown(path: str, depth: int, options: list[str]) -> PathError:
     after = f" after {where!r}" if where else ""
     if not options:
         return PathError(f"a parameter path; {path!r} goes past a parameter at {where!r}")
-    return PathError(f"a parameter path; {wrong!r}{after} in {path!r} is not one "
-                     f"(expected one of {sorted(options)}){did_you_mean(wrong, options)}")
+    return PathError(
+        f"a parameter path; {wrong!r}{after} in {path!r} is not one "
+        f"(expected one of {sorted(options)}){did_you_mean(wrong, options)}"
+    )
 
 
 def did_you_mean(wrong: str, options: list[str] | tuple[str, ...]) -> str:
@@ -73,8 +78,9 @@ def sourced(data: Any, path: str) -> dict[str, Any]:
     """The sourced value (``{value, source, ...}``) at ``path``."""
     node = find(data, path)
     if not is_sourced(node):
-        raise PathError(f"a path ending at a parameter's value; {path!r} holds "
-                        f"{sorted(named(node))}")
+        raise PathError(
+            f"a path ending at a parameter's value; {path!r} holds {sorted(named(node))}"
+        )
     return node
 
 

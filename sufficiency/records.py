@@ -35,13 +35,24 @@ class Measure:
     REENTRIES_AFTER_PROGRAMME = "reentries_after_programme"
 
 
-MEASURES: tuple[str, ...] = (Measure.ENTRIES, Measure.EXITS, Measure.PROGRAMME_STARTS,
-                             Measure.PROGRAMME_COMPLETIONS, Measure.TURNED_AWAY)
+MEASURES: tuple[str, ...] = (
+    Measure.ENTRIES,
+    Measure.EXITS,
+    Measure.PROGRAMME_STARTS,
+    Measure.PROGRAMME_COMPLETIONS,
+    Measure.TURNED_AWAY,
+)
 """Counted flows reported in flows.csv (children)."""
 ACTIVITY: tuple[str, ...] = (
-    Measure.FAMILIES_STARTED, Measure.PLACED_EXTERNALLY, Measure.STEP_DOWNS,
-    Measure.MOVES_TO_SUPPORTED, Measure.REUNIFICATION_STARTS, Measure.REUNIFICATION_RETURNS,
-    Measure.REUNIFICATION_BREAKDOWNS, Measure.REENTRIES_AFTER_PROGRAMME)
+    Measure.FAMILIES_STARTED,
+    Measure.PLACED_EXTERNALLY,
+    Measure.STEP_DOWNS,
+    Measure.MOVES_TO_SUPPORTED,
+    Measure.REUNIFICATION_STARTS,
+    Measure.REUNIFICATION_RETURNS,
+    Measure.REUNIFICATION_BREAKDOWNS,
+    Measure.REENTRIES_AFTER_PROGRAMME,
+)
 """Further counted events reported in activity.csv."""
 
 COUNTED: tuple[str, ...] = MEASURES + ACTIVITY
@@ -66,8 +77,10 @@ class Log:
     def rows(self) -> list[Transition]:
         """The transitions as records."""
         flat = self.transitions
-        return [Transition(flat[i], int(flat[i + 1]), int(flat[i + 2]), int(flat[i + 3]))
-                for i in range(0, len(flat), 4)]
+        return [
+            Transition(flat[i], int(flat[i + 1]), int(flat[i + 2]), int(flat[i + 3]))
+            for i in range(0, len(flat), 4)
+        ]
 
     def count(self, time: float, measure: str, route: str, n: int = 1) -> None:
         routes = self.routes
@@ -80,5 +93,8 @@ class Log:
         """(time, route, n) of each count of ``measure``."""
         names = list(self.routes)
         flat, index = self.counts, COUNTED_INDEX[measure]
-        return [(flat[i], names[int(flat[i + 2])], int(flat[i + 3]))
-                for i in range(0, len(flat), 4) if flat[i + 1] == index]
+        return [
+            (flat[i], names[int(flat[i + 2])], int(flat[i + 3]))
+            for i in range(0, len(flat), 4)
+            if flat[i + 1] == index
+        ]

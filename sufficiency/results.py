@@ -9,12 +9,20 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from .version import __version__
 from .calendar import Calendar
 from .measures import Replication
 from .parameters import provenance
-from .pathway import IN_HOUSE_NAMES, PLACEMENT_NAMES, PLACEMENTS, PROGRAMMES, STATE_INDEX, STATES, State
+from .pathway import (
+    IN_HOUSE_NAMES,
+    PLACEMENT_NAMES,
+    PLACEMENTS,
+    PROGRAMMES,
+    STATE_INDEX,
+    STATES,
+    State,
+)
 from .records import ACTIVITY, COUNTED, MEASURES
+from .version import __version__
 
 if TYPE_CHECKING:
     from .scenario import Scenario
@@ -34,7 +42,7 @@ def summarise(values: np.ndarray) -> dict[str, np.ndarray]:
 class RunResult:
     """Every replication of one scenario, reduced; axis 0 is always the replication."""
 
-    scenario: "Scenario"
+    scenario: Scenario
     years: int
     seed: int
     routes: tuple[str, ...]
@@ -51,14 +59,20 @@ class RunResult:
     events: list[np.ndarray] = field(default_factory=list)  # full logs, when asked
 
     @classmethod
-    def from_replications(cls, replications: list[Replication], **kw) -> "RunResult":
+    def from_replications(cls, replications: list[Replication], **kw) -> RunResult:
         def stack(name: str) -> np.ndarray:
             return np.stack([getattr(r, name) for r in replications])
 
-        return cls(stocks=stack("stocks"), days=stack("days"), flows=stack("flows"),
-                   waiting=stack("waiting"), capacity=stack("capacity"),
-                   costs=stack("costs"),
-                   events=[r.events for r in replications if r.events is not None], **kw)
+        return cls(
+            stocks=stack("stocks"),
+            days=stack("days"),
+            flows=stack("flows"),
+            waiting=stack("waiting"),
+            capacity=stack("capacity"),
+            costs=stack("costs"),
+            events=[r.events for r in replications if r.events is not None],
+            **kw,
+        )
 
     def add_cost_item(self, item: str, monthly: np.ndarray) -> None:
         """Append a cost item that is the same in every replication (pounds per month)."""
@@ -84,8 +98,9 @@ class RunResult:
         """Sum a (..., month) array into (..., financial year)."""
         cal = self.calendar
         labels = np.array(cal.month_years)
-        return np.stack([monthly[..., labels == fy].sum(axis=-1) for fy in cal.financial_years],
-                        axis=-1)
+        return np.stack(
+            [monthly[..., labels == fy].sum(axis=-1) for fy in cal.financial_years], axis=-1
+        )
 
     # -- tidy frames ------------------------------------------------------------------------
     def stocks_frame(self) -> pd.DataFrame:
@@ -117,12 +132,15 @@ class RunResult:
                 values = self.flows[:, m, r, :]
                 if route != "all" and not values.any():
                     continue
-                rows.append(block(values, {"financial_year": cal.financial_years,
-                                           "measure": measure, "route": route}))
+                rows.append(
+                    block(
+                        values,
+                        {"financial_year": cal.financial_years, "measure": measure, "route": route},
+                    )
+                )
         if "turned_away" in measures:
             rows.extend(self.waiting_rows())
-        return order(pd.concat(rows, ignore_index=True),
-                     ["financial_year", "measure", "route"])
+        return order(pd.concat(rows, ignore_index=True), ["financial_year", "measure", "route"])
 
     def waiting_rows(self) -> list[pd.DataFrame]:
         """Children waiting at each financial year end, per programme and in all."""
@@ -131,10 +149,22 @@ class RunResult:
         years = [cal.month_years[i - 1] for i in ends]
         rows = []
         for p, prog in enumerate(PROGRAMMES):
-            rows.append(block(self.waiting[:, p, ends], {
-                "financial_year": years, "measure": "waiting_at_year_end", "route": prog.value}))
-        rows.append(block(self.waiting[:, :, ends].sum(axis=1), {
-            "financial_year": years, "measure": "waiting_at_year_end", "route": "all"}))
+            rows.append(
+                block(
+                    self.waiting[:, p, ends],
+                    {
+                        "financial_year": years,
+                        "measure": "waiting_at_year_end",
+                        "route": prog.value,
+                    },
+                )
+            )
+        rows.append(
+            block(
+                self.waiting[:, :, ends].sum(axis=1),
+                {"financial_year": years, "measure": "waiting_at_year_end", "route": "all"},
+            )
+        )
         return rows
 
     def activity_frame(self) -> pd.DataFrame:
@@ -161,16 +191,19 @@ class RunResult:
         """Placement-days per financial year and placement type."""
         cal = self.calendar
         yearly = self.year_sum(self.days)
-        rows = [block(yearly[:, STATE_INDEX[p], :],
-                      {"financial_year": cal.financial_years, "placement": p.value})
-                for p in PLACEMENTS]
+        rows = [
+            block(
+                yearly[:, STATE_INDEX[p], :],
+                {"financial_year": cal.financial_years, "placement": p.value},
+            )
+            for p in PLACEMENTS
+        ]
         return order(pd.concat(rows, ignore_index=True), ["financial_year", "placement"])
 
     def capacity_frame(self) -> pd.DataFrame:
         """In-house places against the children in and wanting them, at each month end."""
         cal = self.calendar
-        series = {f"{pool}_places": self.capacity[:, i, :]
-                  for i, pool in enumerate(IN_HOUSE_NAMES)}
+        series = {f"{pool}_places": self.capacity[:, i, :] for i, pool in enumerate(IN_HOUSE_NAMES)}
         for pool in IN_HOUSE_NAMES:
             series[f"{pool}_children"] = self.stocks[:, STATE_INDEX[State(pool)], :]
         return long_frame(series, "measure", {"date": cal.dates})
@@ -180,14 +213,21 @@ class RunResult:
         the simulated children within each replication; it identifies nobody."""
         names = np.array(["none", *(s.value for s in STATES)])  # from state -1: a new child
         start = np.datetime64(self.scenario.params.start_date, "D")
-        frames = [pd.DataFrame({
-            "replication": rep,
-            "day": log[:, 0],
-            "date": (start + np.floor(log[:, 0]).astype("timedelta64[D]")).astype("datetime64[s]"),
-            "child": log[:, 1].astype(np.int64),
-            "from_state": names[log[:, 2].astype(int) + 1],
-            "to_state": names[log[:, 3].astype(int) + 1],
-        }) for rep, log in enumerate(self.events)]
+        frames = [
+            pd.DataFrame(
+                {
+                    "replication": rep,
+                    "day": log[:, 0],
+                    "date": (start + np.floor(log[:, 0]).astype("timedelta64[D]")).astype(
+                        "datetime64[s]"
+                    ),
+                    "child": log[:, 1].astype(np.int64),
+                    "from_state": names[log[:, 2].astype(int) + 1],
+                    "to_state": names[log[:, 3].astype(int) + 1],
+                }
+            )
+            for rep, log in enumerate(self.events)
+        ]
         return pd.concat(frames, ignore_index=True)
 
     def summary_frame(self) -> pd.DataFrame:
@@ -196,9 +236,15 @@ class RunResult:
         cla = summarise(self.cla[:, cal.census])
         cost = summarise(self.yearly_costs().sum(axis=1))
         years = [cal.month_years[i - 1] if i > 0 else "start" for i in cal.census]
-        frame = pd.DataFrame({"31 March": [cal.dates[i] for i in cal.census],
-                              "cla_p50": cla["p50"], "cla_p05": cla["p05"],
-                              "cla_p95": cla["p95"], "cost_year": years})
+        frame = pd.DataFrame(
+            {
+                "31 March": [cal.dates[i] for i in cal.census],
+                "cla_p50": cla["p50"],
+                "cla_p05": cla["p05"],
+                "cla_p95": cla["p95"],
+                "cost_year": years,
+            }
+        )
         for q in ("mean", "p05", "p95"):
             by_year = dict(zip(cal.financial_years, cost[q]))
             frame[f"cost_{q}"] = [by_year.get(y, np.nan) for y in years]
@@ -219,7 +265,7 @@ class RunResult:
             "run_seconds": round(self.seconds, 3),
             "jobs": self.jobs,
             "event_log_replications": len(self.events),
-            "created": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+            "created": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
             "changes": [c.model_dump(mode="json", exclude_none=True) for c in s.changes],
             "investments": [i.model_dump(mode="json", exclude_none=True) for i in s.investments],
             "parameters": s.params.model_dump(mode="json"),
@@ -249,4 +295,3 @@ def order(frame: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
     sort_cols = [frame[k].map(ranks[k]) for k in keys]
     idx = np.lexsort([c.to_numpy() for c in reversed(sort_cols)])
     return frame.iloc[idx].reset_index(drop=True)
-

@@ -9,16 +9,16 @@ from functools import lru_cache, partial
 import numpy as np
 
 from . import executor
-from .executor import Progress
 from .calendar import Calendar
 from .engine.model import replicate
-from .parameters import ParameterSet
-from .measures import Replication, cost_items, reduce, routes_for, transitions
-from .results import RunResult
-from .timeline import Change
-from .scenario import Scenario, investment_costs
-from .uncertainty import draw_parameters
 from .engine.streams import Streams
+from .executor import Progress
+from .measures import Replication, cost_items, reduce, routes_for, transitions
+from .parameters import ParameterSet
+from .results import RunResult
+from .scenario import Scenario, investment_costs
+from .timeline import Change
+from .uncertainty import draw_parameters
 
 
 @dataclass(frozen=True)
@@ -33,10 +33,17 @@ class Job:
     event_logs: int = 0  # keep the full event log of the first this many replications
 
     @classmethod
-    def of(cls, scenario: Scenario, years: int, seed: int, replications: int,
-           event_logs: int = 0) -> "Job":
-        return cls(scenario.params.model_dump_json(), scenario.timeline, years, seed,
-                   replications, event_logs)
+    def of(
+        cls, scenario: Scenario, years: int, seed: int, replications: int, event_logs: int = 0
+    ) -> Job:
+        return cls(
+            scenario.params.model_dump_json(),
+            scenario.timeline,
+            years,
+            seed,
+            replications,
+            event_logs,
+        )
 
     @property
     def params(self) -> ParameterSet:
@@ -85,8 +92,15 @@ def run_chunk(job: Job, indices: list[int]) -> list[Replication]:
     return [run_one(job, i) for i in indices]
 
 
-def run(scenario: Scenario, years: int = 5, replications: int = 200, seed: int = 1,
-        jobs: int = 1, progress: Progress | None = None, event_logs: int = 0) -> RunResult:
+def run(
+    scenario: Scenario,
+    years: int = 5,
+    replications: int = 200,
+    seed: int = 1,
+    jobs: int = 1,
+    progress: Progress | None = None,
+    event_logs: int = 0,
+) -> RunResult:
     """Run ``replications`` of a scenario and gather the results (with the full event logs of
     the first ``event_logs`` replications)."""
     scenario.check_horizon(Calendar(scenario.params.start_date, years))
@@ -94,11 +108,15 @@ def run(scenario: Scenario, years: int = 5, replications: int = 200, seed: int =
     started = time.perf_counter()
     reps = executor.gather(partial(run_chunk, job), job.replications, jobs, progress)
     result = RunResult.from_replications(
-        scenario=scenario, years=years, seed=seed, replications=reps,
-        routes=routes_for(scenario.params), items=cost_items(),
-        seconds=time.perf_counter() - started, jobs=jobs,
+        scenario=scenario,
+        years=years,
+        seed=seed,
+        replications=reps,
+        routes=routes_for(scenario.params),
+        items=cost_items(),
+        seconds=time.perf_counter() - started,
+        jobs=jobs,
     )
     if scenario.investments:
         result.add_cost_item("investment", investment_costs(scenario, result.calendar))
     return result
-

@@ -16,27 +16,37 @@ from .records import COUNTED_INDEX
 from .results import RunResult
 
 AVOIDED_PER_YEAR = 81_000.0
-AVOIDED_SOURCE = ("000_5b8d8f93ba5922ce.txt, para 3.12: the average annual placement cost avoided "
-                  "is £81k (001_372c55305701d265.txt, 'Impact': £84k)")
+AVOIDED_SOURCE = (
+    "000_5b8d8f93ba5922ce.txt, para 3.12: the average annual placement cost avoided "
+    "is £81k (001_372c55305701d265.txt, 'Impact': £84k)"
+)
 COUNTING = (0.5, 1.0, 0.5)
-COUNTING_SOURCE = ("002_23c3c75e57ab1230.txt, 'Performance Summary All Programmes': savings in "
-                   "years 1, 2 and 3 (2018/19: £4,012k, £8,667k, £4,670k) with years 1 and 3 "
-                   "adding up to year 2, 'net savings over a 2 year placement': a two-year "
-                   "placement avoided from a diversion half way through year 1")
+COUNTING_SOURCE = (
+    "002_23c3c75e57ab1230.txt, 'Performance Summary All Programmes': savings in "
+    "years 1, 2 and 3 (2018/19: £4,012k, £8,667k, £4,670k) with years 1 and 3 "
+    "adding up to year 2, 'net savings over a 2 year placement': a two-year "
+    "placement avoided from a diversion half way through year 1"
+)
 RETURNED_PER_YEAR = (2 * 207_480 + 4 * 286_000) / 6
-RETURNED_SOURCE = ("000_5b8d8f93ba5922ce.txt, para 3.26: annual placement costs of the six children "
-                   "in the reunification pilot (2 x £207,480, 4 x £286,000; mean £259,827), counted "
-                   "for one year from the return, as the report counts 'total annual savings'")
+RETURNED_SOURCE = (
+    "000_5b8d8f93ba5922ce.txt, para 3.26: annual placement costs of the six children "
+    "in the reunification pilot (2 x £207,480, 4 x £286,000; mean £259,827), counted "
+    "for one year from the return, as the report counts 'total annual savings'"
+)
 RETURNED_COUNTING = (0.5, 0.5)
 
 
 def council_method() -> dict[str, object]:
     """The council's way of counting, for compare.json."""
-    return {"avoided_per_child_per_year": AVOIDED_PER_YEAR, "avoided_source": AVOIDED_SOURCE,
-            "years_1_2_3_weights": list(COUNTING), "counting_source": COUNTING_SOURCE,
-            "reunification_per_child_per_year": round(RETURNED_PER_YEAR, 2),
-            "reunification_weights": list(RETURNED_COUNTING),
-            "reunification_source": RETURNED_SOURCE}
+    return {
+        "avoided_per_child_per_year": AVOIDED_PER_YEAR,
+        "avoided_source": AVOIDED_SOURCE,
+        "years_1_2_3_weights": list(COUNTING),
+        "counting_source": COUNTING_SOURCE,
+        "reunification_per_child_per_year": round(RETURNED_PER_YEAR, 2),
+        "reunification_weights": list(RETURNED_COUNTING),
+        "reunification_source": RETURNED_SOURCE,
+    }
 
 
 def counted(result: RunResult, measure: str, route: str) -> np.ndarray:
@@ -63,8 +73,9 @@ def council_savings(result: RunResult) -> np.ndarray:
     claimed = np.zeros((result.replications, len(result.calendar.financial_years)))
     for prog in PROGRAMMES:
         p = params.programmes[prog]
-        diverted = counted(result, "programme_completions", prog.value) \
-            * (1.0 - p.outcome_split.value["came_into_care"])
+        diverted = counted(result, "programme_completions", prog.value) * (
+            1.0 - p.outcome_split.value["came_into_care"]
+        )
         claimed += spread(diverted * AVOIDED_PER_YEAR * p.targeting_deflator.value, COUNTING)
     returned = counted(result, "reunification_returns", REUNIFICATION)
     return claimed + spread(returned * RETURNED_PER_YEAR, RETURNED_COUNTING)

@@ -14,9 +14,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated, Any
 
-from pydantic import AfterValidator, Field, model_validator
-
 import numpy as np
+from pydantic import AfterValidator, Field, model_validator
 
 from . import paths
 from .calendar import Calendar
@@ -50,7 +49,7 @@ class ChangeSpec(Frozen):
     source: Annotated[str, AfterValidator(_check_source)]
 
     @model_validator(mode="after")
-    def _one_kind(self) -> "ChangeSpec":
+    def _one_kind(self) -> ChangeSpec:
         if (self.set is None) == (self.add_home is None):
             raise ValueError("either 'set' with 'value' or 'add', or 'add_home'")
         if self.set is not None and (self.value is None) == (self.add is None):
@@ -71,7 +70,7 @@ class InvestmentSpec(Frozen):
     source: Annotated[str, AfterValidator(_check_source)]
 
     @model_validator(mode="after")
-    def _one_kind(self) -> "InvestmentSpec":
+    def _one_kind(self) -> InvestmentSpec:
         if (self.one_off is None) == (self.per_year is None):
             raise ValueError("either 'one_off' (pounds on the date) or 'per_year' (pounds a year)")
         if self.until is not None and (self.per_year is None or self.until < self.date):
@@ -91,10 +90,12 @@ class ScenarioFile(Frozen):
     investments: list[InvestmentSpec] = []
 
     @model_validator(mode="after")
-    def _one_base(self) -> "ScenarioFile":
+    def _one_base(self) -> ScenarioFile:
         if sum(x is not None for x in (self.parameters, self.base, self.combine)) != 1:
-            raise ValueError("exactly one of 'parameters' (a parameter set file), 'base' (a "
-                             "scenario) or 'combine' (a list of scenarios on the same base)")
+            raise ValueError(
+                "exactly one of 'parameters' (a parameter set file), 'base' (a "
+                "scenario) or 'combine' (a list of scenarios on the same base)"
+            )
         return self
 
 
@@ -111,7 +112,7 @@ class Scenario:
     investments: tuple[InvestmentSpec, ...] = ()
     origin: ParameterSet | None = None  # the parameter set before any scenario change
     root: Path | None = None  # the parameter file at the bottom of the chain of bases
-    base: "Scenario | None" = None  # the scenario this one builds on (a portfolio: its parts')
+    base: Scenario | None = None  # the scenario this one builds on (a portfolio: its parts')
     combines: tuple[str, ...] = ()  # names of the scenarios a portfolio combines
 
     def check_horizon(self, cal: Calendar) -> None:
@@ -120,8 +121,11 @@ class Scenario:
         for key, items in dated:
             for i, item in enumerate(items):
                 if item.date > cal.end:
-                    raise InputError(self.path, f"{key}[{i}].date", "a date on or before the end "
-                                     f"of the run {cal.end}, got {item.date}")
+                    raise InputError(
+                        self.path,
+                        f"{key}[{i}].date",
+                        f"a date on or before the end of the run {cal.end}, got {item.date}",
+                    )
 
     def sources(self) -> list[str]:
         """The distinct sources of the scenario's changes and investments, in order."""
@@ -153,8 +157,19 @@ def load_scenario(path: Path | str, _seen: tuple[Path, ...] = ()) -> Scenario:
     check_start(found.origin, investments, path, len(found.investments))
     params = apply_immediate(found.origin, changes, path, inherited)
     timeline = tuple(to_timeline(params, changes, path, inherited))
-    return Scenario(spec.name, spec.description, path, params, timeline, changes, investments,
-                    found.origin, found.root, found.base, found.combines)
+    return Scenario(
+        spec.name,
+        spec.description,
+        path,
+        params,
+        timeline,
+        changes,
+        investments,
+        found.origin,
+        found.root,
+        found.base,
+        found.combines,
+    )
 
 
 def foundation(spec: ScenarioFile, path: Path, seen: tuple[Path, ...]) -> Foundation:
@@ -162,13 +177,17 @@ def foundation(spec: ScenarioFile, path: Path, seen: tuple[Path, ...]) -> Founda
     if spec.parameters is not None:
         target = path.parent / spec.parameters
         if not target.is_file():
-            raise InputError(path, "parameters", f"an existing parameter file, got {spec.parameters!r}")
+            raise InputError(
+                path, "parameters", f"an existing parameter file, got {spec.parameters!r}"
+            )
         return Foundation(build_parameters(read_yaml(target), target), target.resolve())
     if spec.base is not None:
         base = load_scenario(existing(path, "base", spec.base), seen)
         return Foundation(base.origin, base.root, base, base.changes, base.investments)
-    parts = [load_scenario(existing(path, f"combine[{i}]", name), seen)
-             for i, name in enumerate(spec.combine)]
+    parts = [
+        load_scenario(existing(path, f"combine[{i}]", name), seen)
+        for i, name in enumerate(spec.combine)
+    ]
     return combine(parts, path)
 
 
@@ -184,7 +203,7 @@ def own(scenario: Scenario) -> tuple[tuple[ChangeSpec, ...], tuple[InvestmentSpe
     base = scenario.base
     if base is None:
         return scenario.changes, scenario.investments
-    return scenario.changes[len(base.changes):], scenario.investments[len(base.investments):]
+    return scenario.changes[len(base.changes) :], scenario.investments[len(base.investments) :]
 
 
 def combine(parts: list[Scenario], path: Path) -> Foundation:
@@ -197,39 +216,62 @@ def combine(parts: list[Scenario], path: Path) -> Foundation:
     changes: list[ChangeSpec] = list(first.base.changes) if first.base else []
     investments: list[InvestmentSpec] = list(first.base.investments) if first.base else []
     for i, part in enumerate(parts):
-        if (part.base and part.base.path, part.root) != (first.base and first.base.path, first.root):
-            raise InputError(path, f"combine[{i}]", f"a scenario on the same base as {first.name!r}")
+        if (part.base and part.base.path, part.root) != (
+            first.base and first.base.path,
+            first.root,
+        ):
+            raise InputError(
+                path, f"combine[{i}]", f"a scenario on the same base as {first.name!r}"
+            )
         mine, costs = own(part)
         targets = [c.set or f"home {c.add_home.name!r}" for c in mine]
         targets += [f"investment {x.item!r}" for x in costs]
         for target in dict.fromkeys(targets):
             if owners.setdefault(target, part.name) != part.name:
-                raise InputError(path, f"combine[{i}]", f"scenarios that do not conflict; "
-                                 f"{part.name!r} and {owners[target]!r} both change {target}")
+                raise InputError(
+                    path,
+                    f"combine[{i}]",
+                    f"scenarios that do not conflict; "
+                    f"{part.name!r} and {owners[target]!r} both change {target}",
+                )
         changes.extend(mine)
         investments.extend(costs)
-    return Foundation(first.origin, first.root, first.base, tuple(changes), tuple(investments),
-                      tuple(part.name for part in parts))
+    return Foundation(
+        first.origin,
+        first.root,
+        first.base,
+        tuple(changes),
+        tuple(investments),
+        tuple(part.name for part in parts),
+    )
 
 
-def check_start(origin: ParameterSet, investments: tuple[InvestmentSpec, ...], path: Path,
-                offset: int) -> None:
+def check_start(
+    origin: ParameterSet, investments: tuple[InvestmentSpec, ...], path: Path, offset: int
+) -> None:
     """Investment costs fall on or after the start (earlier spending is sunk)."""
     for i, item in enumerate(investments[offset:]):
         if item.date < origin.start_date:
-            raise InputError(path, f"investments[{i}].date", "a date on or after the start "
-                             f"{origin.start_date} (money spent before it is sunk), got {item.date}")
+            raise InputError(
+                path,
+                f"investments[{i}].date",
+                "a date on or after the start "
+                f"{origin.start_date} (money spent before it is sunk), got {item.date}",
+            )
 
 
 def parse_file(path: Path) -> ScenarioFile:
-    return validate_mapping(ScenarioFile, read_yaml(path), path,
-                            "a mapping with name, parameters or base, changes")
+    return validate_mapping(
+        ScenarioFile, read_yaml(path), path, "a mapping with name, parameters or base, changes"
+    )
 
 
-def apply_immediate(params: ParameterSet, changes: tuple[ChangeSpec, ...], path: Path,
-                    offset: int) -> ParameterSet:
+def apply_immediate(
+    params: ParameterSet, changes: tuple[ChangeSpec, ...], path: Path, offset: int
+) -> ParameterSet:
     """Apply every change to a copy of the parameters, only to check they are valid; then those
     dated by the start for real."""
+
     def patched(immediate_only: bool):
         def revise(data: dict) -> None:
             for i, change in enumerate(changes):
@@ -237,6 +279,7 @@ def apply_immediate(params: ParameterSet, changes: tuple[ChangeSpec, ...], path:
                 immediate = change.date <= params.start_date or change.add_home is not None
                 if immediate or not immediate_only:
                     patch(data, change, path, field_path)
+
         return revise
 
     try:
@@ -257,8 +300,9 @@ def blamed(err: InputError, changes: tuple[ChangeSpec, ...], offset: int) -> Inp
     return err
 
 
-def resolve_adds(origin: ParameterSet, inherited: tuple[ChangeSpec, ...],
-                 own: tuple[ChangeSpec, ...], path: Path) -> tuple[ChangeSpec, ...]:
+def resolve_adds(
+    origin: ParameterSet, inherited: tuple[ChangeSpec, ...], own: tuple[ChangeSpec, ...], path: Path
+) -> tuple[ChangeSpec, ...]:
     """Give each ``add`` change the absolute ``value`` it makes, taking the changes in date order
     from the original parameters."""
     data = origin.model_dump(mode="python")
@@ -272,8 +316,11 @@ def resolve_adds(origin: ParameterSet, inherited: tuple[ChangeSpec, ...],
         node = sourced_node(data, change.set, path, f"changes[{j}]")
         if change.add is not None and j >= 0:
             if not isinstance(node["value"], (int, float)) or isinstance(node["value"], bool):
-                raise InputError(path, f"changes[{j}].add", f"a parameter holding one number, "
-                                 f"but {change.set} is {node['value']!r}")
+                raise InputError(
+                    path,
+                    f"changes[{j}].add",
+                    f"a parameter holding one number, but {change.set} is {node['value']!r}",
+                )
             change = resolved[j] = change.model_copy(update={"value": node["value"] + change.add})
         node["value"] = change.value
     return tuple(resolved)
@@ -299,8 +346,9 @@ def sourced_node(data: dict, dotted: str, path: Path, field_path: str) -> dict:
         raise InputError(path, f"{field_path}.set", str(err)) from None
 
 
-def to_timeline(params: ParameterSet, changes: tuple[ChangeSpec, ...], path: Path,
-                offset: int) -> list[Change]:
+def to_timeline(
+    params: ParameterSet, changes: tuple[ChangeSpec, ...], path: Path, offset: int
+) -> list[Change]:
     """Changes after the start date, as engine timeline entries."""
     live = live_paths(params)
     out = []
@@ -308,11 +356,14 @@ def to_timeline(params: ParameterSet, changes: tuple[ChangeSpec, ...], path: Pat
         if change.add_home is not None or change.date <= params.start_date:
             continue
         if change.set not in live:
-            raise InputError(path, f"changes[{i - offset}].set",
-                             f"a parameter that can change during a run, or a date on or before "
-                             f"the start {params.start_date}; {change.set!r} is fixed during a "
-                             f"run (those that can change: {sorted(live)})"
-                             f"{paths.did_you_mean(change.set, live)}")
+            raise InputError(
+                path,
+                f"changes[{i - offset}].set",
+                f"a parameter that can change during a run, or a date on or before "
+                f"the start {params.start_date}; {change.set!r} is fixed during a "
+                f"run (those that can change: {sorted(live)})"
+                f"{paths.did_you_mean(change.set, live)}",
+            )
         day = float((change.date - params.start_date).days)
         if change.add is not None:  # relative to each replication's drawn value
             out.append(Change(day, change.set, change.add, add=True))

@@ -26,9 +26,12 @@ class Sweep:
     points: pd.DataFrame
 
     def settings(self) -> dict[str, Any]:
-        return {"scales": list(self.scales), "replications": self.replications,
-                "moves": "targeting_deflator = care_share + scale x (deflator - care_share), "
-                         "care_share = came_into_care + (1 - came_into_care) x re-entry"}
+        return {
+            "scales": list(self.scales),
+            "replications": self.replications,
+            "moves": "targeting_deflator = care_share + scale x (deflator - care_share), "
+            "care_share = came_into_care + (1 - came_into_care) x re-entry",
+        }
 
     def break_even(self) -> pd.DataFrame:
         """For each scenario, the effect scale below which it no longer pays for itself, and
@@ -36,15 +39,19 @@ class Sweep:
         rows = []
         for name, group in self.points.groupby("scenario", sort=False):
             scale, note = crossing(group.effect_scale.to_numpy(), group.net_saving_mean.to_numpy())
-            rows.append({"scenario": name, "break_even_scale": scale, **self.deflators(scale),
-                         "note": note})
+            rows.append(
+                {"scenario": name, "break_even_scale": scale, **self.deflators(scale), "note": note}
+            )
         return pd.DataFrame(rows)
 
     def deflators(self, scale: float) -> dict[str, float]:
         """Deflators at a scale, interpolated between the sweep's points (linear in the scale)."""
         points = self.points.drop_duplicates("effect_scale").sort_values("effect_scale")
-        return {c: float(np.interp(scale, points.effect_scale, points[c]))
-                for c in points.columns if c.endswith("_deflator")}
+        return {
+            c: float(np.interp(scale, points.effect_scale, points[c]))
+            for c in points.columns
+            if c.endswith("_deflator")
+        }
 
 
 def crossing(scales: np.ndarray, net: np.ndarray) -> tuple[float, str]:
@@ -63,9 +70,16 @@ def crossing(scales: np.ndarray, net: np.ndarray) -> tuple[float, str]:
     return float(s0 + (0 - n0) * (s1 - s0) / (n1 - n0)), "stops paying for itself below this scale"
 
 
-def sweep_effects(base: Scenario, others: list[Scenario], scales: tuple[float, ...] = SCALES,
-                  years: int = 5, replications: int = 100, seed: int = 1, jobs: int = 1,
-                  progress: Progress | None = None) -> Sweep:
+def sweep_effects(
+    base: Scenario,
+    others: list[Scenario],
+    scales: tuple[float, ...] = SCALES,
+    years: int = 5,
+    replications: int = 100,
+    seed: int = 1,
+    jobs: int = 1,
+    progress: Progress | None = None,
+) -> Sweep:
     """Compare the scenarios at each effect scale, moving every programme's deflator."""
     rows = []
     for scale in scales:
@@ -73,12 +87,21 @@ def sweep_effects(base: Scenario, others: list[Scenario], scales: tuple[float, .
         result = compare_scenarios(moved[0], moved[1:], years, replications, seed, jobs, progress)
         deflators = {f"{k}_deflator": v for k, v in deflators_at(base.params, scale).items()}
         for name in result.others:
-            net = [result.value(name, "net_saving", ALL, c) for c in
-                   ("difference_mean", "difference_p05", "difference_p95")]
-            rows.append({"scenario": name, "effect_scale": scale, **deflators,
-                         "placement_saving_mean": -result.value(name, "placement_cost"),
-                         "investment_cost_mean": result.value(name, "investment_cost"),
-                         "council_saving_mean": result.value(name, "council_saving"),
-                         "net_saving_mean": net[0], "net_saving_p05": net[1],
-                         "net_saving_p95": net[2]})
+            net = [
+                result.value(name, "net_saving", ALL, c)
+                for c in ("difference_mean", "difference_p05", "difference_p95")
+            ]
+            rows.append(
+                {
+                    "scenario": name,
+                    "effect_scale": scale,
+                    **deflators,
+                    "placement_saving_mean": -result.value(name, "placement_cost"),
+                    "investment_cost_mean": result.value(name, "investment_cost"),
+                    "council_saving_mean": result.value(name, "council_saving"),
+                    "net_saving_mean": net[0],
+                    "net_saving_p05": net[1],
+                    "net_saving_p95": net[2],
+                }
+            )
     return Sweep(tuple(scales), replications, pd.DataFrame(rows))

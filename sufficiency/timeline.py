@@ -97,8 +97,10 @@ def sourced_values(cls: type[V], node: Any) -> V:
 
 def views(params: ParameterSet) -> dict[str, Any]:
     """Each group of live parameters at its start value, keyed by the groups' path prefix."""
-    out: dict[str, Any] = {f"programmes.{prog.value}": sourced_values(ProgrammeLive, p)
-                           for prog, p in params.programmes.items()}
+    out: dict[str, Any] = {
+        f"programmes.{prog.value}": sourced_values(ProgrammeLive, p)
+        for prog, p in params.programmes.items()
+    }
     out["reunification"] = sourced_values(ReunificationLive, params.reunification)
     for stream in params.entries:
         out[f"entries.{stream.name}"] = sourced_values(EntryLive, stream)

@@ -15,10 +15,10 @@ from typing import Any, Union, get_args, get_origin
 import yaml
 from pydantic import BaseModel
 
-from sufficiency.timeline import Change
 from sufficiency.parameters import ParameterSet, Sourced
 from sufficiency.pathway import MONTH, PROGRAMMES
 from sufficiency.scenario import Scenario
+from sufficiency.timeline import Change
 
 __all__ = ["MONTH", "SMALL", "SOURCE", "Change", "scenario_of", "small_set"]
 

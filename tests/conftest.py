@@ -25,6 +25,7 @@ def baseline_params() -> ParameterSet:
 def edited(params: ParameterSet, edits: dict[str, Any]) -> ParameterSet:
     """A copy of ``params`` with values replaced: ``{"entries.direct.rate_per_month": value}``
     (a parameter's value, or a plain field such as ``homes.Hillview.closes``)."""
+
     def revise(data: dict) -> None:
         for path, value in edits.items():
             if paths.is_sourced(paths.find(data, path)):
@@ -33,4 +34,3 @@ def edited(params: ParameterSet, edits: dict[str, Any]) -> ParameterSet:
                 paths.put(data, path, value)
 
     return revised(params, revise)
-

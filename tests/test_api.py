@@ -55,8 +55,15 @@ def test_projection_writes_its_folder_and_reports_and_refuses_to_overwrite(proje
 def test_compare_holds_the_comparison_and_each_scenarios_frames(tmp_path):
     paired = sufficiency.compare(BASELINE, HILLVIEW, years=2, replications=2)
     assert list(paired.comparison.columns) == [
-        "scenario", "measure", "period", "base_mean", "scenario_mean", "difference_mean",
-        "difference_p05", "difference_p95"]
+        "scenario",
+        "measure",
+        "period",
+        "base_mean",
+        "scenario_mean",
+        "difference_mean",
+        "difference_p05",
+        "difference_p95",
+    ]
     assert set(paired.comparison["scenario"]) == {"hillview-home-6-beds"}
     assert list(paired.projections) == ["baseline", "hillview-home-6-beds"]
     book = paired.to_excel(tmp_path / "compare.xlsx")

@@ -31,7 +31,11 @@ def later_figures_changed(df: pd.DataFrame) -> pd.DataFrame:
 @pytest.fixture(scope="module")
 def runs():
     df = load_sources()
-    return df, backtest(df, TRAIN_UNTIL, TINY, 4), backtest(later_figures_changed(df), TRAIN_UNTIL, TINY, 4)
+    return (
+        df,
+        backtest(df, TRAIN_UNTIL, TINY, 4),
+        backtest(later_figures_changed(df), TRAIN_UNTIL, TINY, 4),
+    )
 
 
 def test_the_backtest_never_reads_figures_after_train_until(runs) -> None:
@@ -51,13 +55,17 @@ def test_everything_the_trained_parameters_cite_was_known_by_train_until(runs) -
 
 
 def test_scores_later_cla_and_shares_against_persistence_and_trend(runs) -> None:
-    df, original, _ = runs
+    _, original, _ = runs
     frame = original.frame
     assert list(frame.columns) == COLUMNS
     cla = frame[frame["measure"] == "cla_total"]
     assert [d.isoformat() for d in cla["date"]] == ["2023-03-31", "2024-03-31", "2025-03-31"]
     assert cla["observed"].tolist() == [630, 599, 597]
-    assert set(frame["measure"]) == {"cla_total", "pct_cla_in_foster", "pct_cla_with_inhouse_carers"}
+    assert set(frame["measure"]) == {
+        "cla_total",
+        "pct_cla_in_foster",
+        "pct_cla_with_inhouse_carers",
+    }
     assert (frame["forecast_p05"] <= frame["forecast_p50"]).all()
     assert (frame["forecast_p50"] <= frame["forecast_p95"]).all()
     assert frame["persistence"].nunique() == 3  # one last training value per measure
@@ -69,15 +77,33 @@ def test_scores_later_cla_and_shares_against_persistence_and_trend(runs) -> None
 
 def test_cli_writes_backtest_csv_and_prints_mape(tmp_path) -> None:
     out = tmp_path / "bt"
-    args = ["backtest", "--train-until", "2022-03-31", "--out", str(out), "--replications", "2",
-            "--max-evaluations", "20", "--window-years", "1", "--forecast-replications", "4"]
+    args = [
+        "backtest",
+        "--train-until",
+        "2022-03-31",
+        "--out",
+        str(out),
+        "--replications",
+        "2",
+        "--max-evaluations",
+        "20",
+        "--window-years",
+        "1",
+        "--forecast-replications",
+        "4",
+    ]
     result = CliRunner().invoke(cli, args)
     assert result.exit_code == 0, result.output
     assert "Mean absolute percentage error" in result.output
     frame = pd.read_csv(out / "backtest.csv")
     assert list(frame.columns) == COLUMNS and len(frame) == 9
-    assert {"backtest.csv", "mape.csv", "training_fit.csv", "training_fit.md",
-            "trained_parameters.yaml"} <= {p.name for p in out.iterdir()}
+    assert {
+        "backtest.csv",
+        "mape.csv",
+        "training_fit.csv",
+        "training_fit.md",
+        "trained_parameters.yaml",
+    } <= {p.name for p in out.iterdir()}
 
 
 def test_cli_refuses_a_training_date_with_nothing_after_it() -> None:

@@ -17,9 +17,12 @@ def test_every_value_of_the_small_set_is_a_test_assumption():
 
 
 def test_overrides_replace_named_fields_and_leave_the_rest():
-    params = small_set(population={"total": 7}, programmes={"mst": {"therapists": 2.5}},
-                       entries={"uasc": {"rate_per_month": 0.0}},
-                       homes={"home b": {"closes": "2026-01-01"}})
+    params = small_set(
+        population={"total": 7},
+        programmes={"mst": {"therapists": 2.5}},
+        entries={"uasc": {"rate_per_month": 0.0}},
+        homes={"home b": {"closes": "2026-01-01"}},
+    )
     assert params.population.total.value == 7
     assert params.programmes["mst"].therapists.value == 2.5
     assert params.programmes["mst_bsf"].therapists.value == 1.0  # written as a copy of mst's
@@ -32,8 +35,9 @@ def test_active_leaves_only_the_named_programmes_working():
     params = small_set(active=("fdm", "reunification"))
     working = {p.value for p, q in params.programmes.items() if q.therapists.value > 0}
     assert working == {"fdm"} and params.reunification.therapists.value > 0
-    assert all(q.referrals_per_month.value == 0 for p, q in params.programmes.items()
-               if p.value != "fdm")
+    assert all(
+        q.referrals_per_month.value == 0 for p, q in params.programmes.items() if p.value != "fdm"
+    )
     assert small_set(active=()).reunification.therapists.value == 0
 
 

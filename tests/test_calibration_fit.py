@@ -10,13 +10,11 @@ import pytest
 
 from sufficiency.calibration import history, simulate
 from sufficiency.calibration.figures import Figures
-from sufficiency.calibration.fit import FitError, Settings, fit, parameters
+from sufficiency.calibration.fit import PRIORS, FitError, Settings, fit, parameters
 from sufficiency.calibration.knobs import KNOBS
 from sufficiency.calibration.report import target_frame
 from sufficiency.calibration.sources import COLUMNS
 from sufficiency.parameters import read_yaml
-
-from sufficiency.calibration.fit import PRIORS
 
 START = dt.date(2019, 4, 1)
 TRAIN_UNTIL = dt.date(2022, 3, 31)
@@ -37,16 +35,25 @@ def small_world() -> dict:
 
 
 def row(measure: str, period: str, value: float, end: dt.date) -> dict:
-    return {"measure": measure, "period": period, "value": value, "unit": "count",
-            "source_file": SYNTHETIC, "location": "synthetic history", "note": "",
-            "period_end": pd.Timestamp(end)}
+    return {
+        "measure": measure,
+        "period": period,
+        "value": value,
+        "unit": "count",
+        "source_file": SYNTHETIC,
+        "location": "synthetic history",
+        "note": "",
+        "period_end": pd.Timestamp(end),
+    }
 
 
 def start_rows() -> list[dict]:
     day = START - dt.timedelta(days=1)
-    return [row("cla_at_31_march", day.isoformat(), 150, day),
-            row("pct_cla_in_foster", "2018-19", 0.7, day),
-            row("pct_cla_with_inhouse_carers", "2018-19", 0.6, day)]
+    return [
+        row("cla_at_31_march", day.isoformat(), 150, day),
+        row("pct_cla_in_foster", "2018-19", 0.7, day),
+        row("pct_cla_with_inhouse_carers", "2018-19", 0.6, day),
+    ]
 
 
 def synthetic_history() -> pd.DataFrame:
@@ -71,8 +78,13 @@ def recovered():
     base = small_world()
     KNOBS["direct_entry_rate"].apply(base, 5.5)  # start away from the truth
     frame = synthetic_history()
-    result = fit(frame, TRAIN_UNTIL, Settings(replications=8, seed=7, max_evaluations=25),
-                 knob_names=list(TRUTH), base=base)
+    result = fit(
+        frame,
+        TRAIN_UNTIL,
+        Settings(replications=8, seed=7, max_evaluations=25),
+        knob_names=list(TRUTH),
+        base=base,
+    )
     return frame, result
 
 
@@ -122,8 +134,13 @@ def test_fitted_parameters_carry_source_and_uncertainty(recovered) -> None:
 def test_a_fit_that_does_not_converge_raises() -> None:
     frame = synthetic_history()
     with pytest.raises(FitError, match="did not converge"):
-        fit(frame, TRAIN_UNTIL, Settings(replications=2, max_evaluations=1),
-            knob_names=list(TRUTH), base=small_world())
+        fit(
+            frame,
+            TRAIN_UNTIL,
+            Settings(replications=2, max_evaluations=1),
+            knob_names=list(TRUTH),
+            base=small_world(),
+        )
 
 
 def test_no_targets_in_the_window_raises() -> None:

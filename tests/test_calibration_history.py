@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 from click.testing import CliRunner
 
+from sufficiency.calendar import Calendar
 from sufficiency.calibration import history
 from sufficiency.calibration.fit import starting_data
 from sufficiency.calibration.provenance import verify
@@ -17,7 +18,6 @@ from sufficiency.calibration.simulate import CARE, HOME, ONGOING, History, Sampl
 from sufficiency.calibration.sources import load_sources, until
 from sufficiency.calibration.trends import count_level, share_level
 from sufficiency.cli import cli
-from sufficiency.calendar import Calendar
 from sufficiency.parameters import load_parameters
 from sufficiency.pathway import PROGRAMMES, Programme
 
@@ -31,12 +31,15 @@ def df():
 
 def test_a_start_in_2023_has_that_days_children_and_the_later_known_changes(df) -> None:
     data, fig = starting_data(df)
-    params, timeline = history.at(data, fig, dt.date(2023, 4, 1), dt.date(2025, 3, 31),
-                                  dt.date(2025, 3, 31))
+    params, timeline = history.at(
+        data, fig, dt.date(2023, 4, 1), dt.date(2025, 3, 31), dt.date(2025, 3, 31)
+    )
     assert params.population.date == dt.date(2023, 3, 31)
     assert params.population.total.value == 630
     shares = params.population.placement_shares.value
-    assert shares["foster_inhouse"] + shares["foster_kinship"] + shares["foster_ifa"] == pytest.approx(0.69)
+    assert shares["foster_inhouse"] + shares["foster_kinship"] + shares[
+        "foster_ifa"
+    ] == pytest.approx(0.69)
     assert params.foster_carers.households.value == 143  # 2022-23, nearest by the start
     assert params.programmes[Programme.MST].therapists.value == 6
     assert params.reunification.therapists.value == 0
@@ -52,8 +55,9 @@ def test_a_start_in_2023_has_that_days_children_and_the_later_known_changes(df) 
 def test_a_start_knows_only_the_homes_open_by_the_training_date(df) -> None:
     cut = until(df, dt.date(2022, 3, 31))
     data, fig = starting_data(cut)
-    params, timeline = history.at(data, fig, dt.date(2022, 4, 1), dt.date(2025, 3, 31),
-                                  dt.date(2022, 3, 31))
+    params, timeline = history.at(
+        data, fig, dt.date(2022, 4, 1), dt.date(2025, 3, 31), dt.date(2022, 3, 31)
+    )
     assert all(h.opens <= dt.date(2022, 3, 31) for h in params.homes)
     assert timeline == []
     assert params.child_population.source.startswith("assumption:")
@@ -64,20 +68,26 @@ def one_replication(episodes: list[tuple[int, float, float, int]]) -> History:
     """A History holding one replication with the given programme episodes."""
     params = load_parameters(BASELINE)
     cal = Calendar(dt.date(2025, 4, 1), 1)
-    sample = Sample(np.zeros((20, len(cal.points)), dtype=np.int32), np.zeros(12),
-                    np.zeros((1, 1, 1), dtype=np.int32), np.array(episodes, dtype=float),
-                    np.zeros((0, 2)))
+    sample = Sample(
+        np.zeros((20, len(cal.points)), dtype=np.int32),
+        np.zeros(12),
+        np.zeros((1, 1, 1), dtype=np.int32),
+        np.array(episodes, dtype=float),
+        np.zeros((0, 2)),
+    )
     return History(cal, params, [sample])
 
 
 def test_children_diverted_and_gross_savings_the_councils_way() -> None:
     mst, fdm = PROGRAMMES.index(Programme.MST), PROGRAMMES.index(Programme.FDM)
-    h = one_replication([
-        (mst, 0.0, 100.0, HOME),       # diverted, a whole year left
-        (mst, 182.0, 300.0, CARE),     # came into care: not diverted
-        (mst, 300.0, np.inf, ONGOING), # still working: success to date
-        (fdm, 10.0, 70.0, HOME),       # FDM, counted only once it joins the teams
-    ])
+    h = one_replication(
+        [
+            (mst, 0.0, 100.0, HOME),  # diverted, a whole year left
+            (mst, 182.0, 300.0, CARE),  # came into care: not diverted
+            (mst, 300.0, np.inf, ONGOING),  # still working: success to date
+            (fdm, 10.0, 70.0, HOME),  # FDM, counted only once it joins the teams
+        ]
+    )
     first, last = dt.date(2025, 4, 1), dt.date(2026, 3, 31)
     assert h.children_diverted(first, last, Teams()).tolist() == [2]
     assert h.children_diverted(first, last, Teams(fdm_from=0.0)).tolist() == [3]
@@ -101,8 +111,20 @@ def test_trend_levels_are_the_pooled_means_with_quasi_likelihood_spread() -> Non
 
 def test_calibrate_that_does_not_converge_writes_nothing(tmp_path) -> None:
     out = tmp_path / "params.yaml"
-    result = CliRunner().invoke(cli, ["calibrate", "--out", str(out), "--replications", "2",
-                                      "--max-evaluations", "1", "--window-years", "1"])
+    result = CliRunner().invoke(
+        cli,
+        [
+            "calibrate",
+            "--out",
+            str(out),
+            "--replications",
+            "2",
+            "--max-evaluations",
+            "1",
+            "--window-years",
+            "1",
+        ],
+    )
     assert result.exit_code == 1
     assert "did not converge" in result.output and "nothing written" in result.output
     assert list(tmp_path.iterdir()) == []

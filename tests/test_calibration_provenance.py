@@ -40,8 +40,10 @@ def test_the_rule_is_not_vacuous(params) -> None:
     assert len(seeded) >= 25 and all(checks(r["source"]) for r in seeded)
     fitted = [r for r in rows if r["source"].startswith("fitted:")]
     assert fitted and all(tokens(r["source"]) for r in fitted)
-    assert all(r["source"].startswith(("assumption:", "statistic:", "fitted:")) or claims_seed(r["source"])
-               for r in rows)
+    assert all(
+        r["source"].startswith(("assumption:", "statistic:", "fitted:")) or claims_seed(r["source"])
+        for r in rows
+    )
 
 
 def test_a_value_that_differs_from_its_rows_is_caught(params, df) -> None:
@@ -53,19 +55,28 @@ def test_a_value_that_differs_from_its_rows_is_caught(params, df) -> None:
 
 def test_an_unknown_row_a_missing_check_and_a_wrong_file_are_caught(params, df) -> None:
     path = "costs.weekly.foster_ifa"
-    unknown = edited(params, path, source="004_cfe9078384657e76.txt, table: [value = {weekly_cost_ifa@2030-31}]")
+    unknown = edited(
+        params, path, source="004_cfe9078384657e76.txt, table: [value = {weekly_cost_ifa@2030-31}]"
+    )
     assert "not a sources row" in verify(unknown, df)[0].reason
     unchecked = edited(params, path, source="004_cfe9078384657e76.txt, 'Fostering': £981 a week")
     assert "no [value = ...] check" in verify(unchecked, df)[0].reason
-    elsewhere = edited(params, path, source="002_23c3c75e57ab1230.txt, table: [value = {weekly_cost_ifa@2024-25}]")
+    elsewhere = edited(
+        params, path, source="002_23c3c75e57ab1230.txt, table: [value = {weekly_cost_ifa@2024-25}]"
+    )
     assert "not named in the source" in verify(elsewhere, df)[0].reason
 
 
 def test_mapping_values_are_checked_key_by_key(params, df) -> None:
     shares = dict(params.population.placement_shares.value)
-    shares["foster_ifa"], shares["home_external"] = shares["foster_ifa"] - 0.05, shares["home_external"] + 0.05
+    shares["foster_ifa"], shares["home_external"] = (
+        shares["foster_ifa"] - 0.05,
+        shares["home_external"] + 0.05,
+    )
     wrong = edited(params, "population.placement_shares", value=shares)
-    assert any("foster_inhouse + foster_kinship + foster_ifa" in p.reason for p in verify(wrong, df))
+    assert any(
+        "foster_inhouse + foster_kinship + foster_ifa" in p.reason for p in verify(wrong, df)
+    )
 
 
 def test_fitted_single_numbers_carry_an_uncertainty(params) -> None:

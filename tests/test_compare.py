@@ -30,8 +30,9 @@ SOURCE = "assumption: test"
 
 def scenario_file(folder: Path, name: str, base: Path, changes: list[dict]) -> Path:
     path = folder / f"{name}.yaml"
-    path.write_text(yaml.safe_dump({"name": name, "description": "test", "base": str(base),
-                                    "changes": changes}))
+    path.write_text(
+        yaml.safe_dump({"name": name, "description": "test", "base": str(base), "changes": changes})
+    )
     return path
 
 
@@ -43,8 +44,10 @@ def baseline():
 @pytest.fixture(scope="module")
 def staffed(baseline):
     """MST at full staffing and Hillview against the baseline: 4 replications, 3 years."""
-    others = [load_scenario(LIBRARY / f"{n}.yaml") for n in
-              ("mst-full-staffing", "hillview-home-6-beds", "fdm-every-pre-proceedings-family")]
+    others = [
+        load_scenario(LIBRARY / f"{n}.yaml")
+        for n in ("mst-full-staffing", "hillview-home-6-beds", "fdm-every-pre-proceedings-family")
+    ]
     return compare_scenarios(baseline, others, years=3, replications=4, seed=5)
 
 
@@ -52,9 +55,18 @@ def test_a_scenario_paired_with_itself_differs_by_exactly_zero(baseline):
     comparison = compare_scenarios(baseline, [baseline], years=2, replications=3, seed=2)
     frame = comparison.frame()
     differences = frame[~frame.measure.isin(["return_per_pound", "break_even_year"])]
-    assert {"cla", "children_entering_care", "placement_days.home_external", "placement_cost",
-            "investment_cost", "council_saving", "turned_away.mst", "waiting_at_year_end.fdm",
-            "net_saving", "cumulative_net_saving"} <= set(differences.measure)
+    assert {
+        "cla",
+        "children_entering_care",
+        "placement_days.home_external",
+        "placement_cost",
+        "investment_cost",
+        "council_saving",
+        "turned_away.mst",
+        "waiting_at_year_end.fdm",
+        "net_saving",
+        "cumulative_net_saving",
+    } <= set(differences.measure)
     assert (differences[["difference_mean", "difference_p05", "difference_p95"]] == 0).all().all()
     assert (differences.dropna(subset=["base_mean"]).eval("base_mean == scenario_mean")).all()
     assert comparison.pairing() == {"baseline": {"total_cost": 0.0, "cla": 0.0}}
@@ -62,14 +74,31 @@ def test_a_scenario_paired_with_itself_differs_by_exactly_zero(baseline):
 
 def test_adding_only_in_house_capacity_moves_children_in_house_and_lowers_cost(tmp_path):
     # without reunification, nothing else depends on where children are placed
-    base = scenario_file(tmp_path, "no-reunification", BASELINE_SCENARIO, [
-        {"date": "2025-04-01", "set": "reunification.therapists", "value": 0, "source": SOURCE}])
-    home = scenario_file(tmp_path, "extra-home", base, [{
-        "date": "2025-04-01", "source": SOURCE,
-        "add_home": {"name": "extra", "opens": "2025-04-01",
-                     "beds": {"value": 6, "source": SOURCE}}}])
-    comparison = compare_scenarios(load_scenario(base), [load_scenario(home)], years=3,
-                                   replications=4, seed=3)
+    base = scenario_file(
+        tmp_path,
+        "no-reunification",
+        BASELINE_SCENARIO,
+        [{"date": "2025-04-01", "set": "reunification.therapists", "value": 0, "source": SOURCE}],
+    )
+    home = scenario_file(
+        tmp_path,
+        "extra-home",
+        base,
+        [
+            {
+                "date": "2025-04-01",
+                "source": SOURCE,
+                "add_home": {
+                    "name": "extra",
+                    "opens": "2025-04-01",
+                    "beds": {"value": 6, "source": SOURCE},
+                },
+            }
+        ],
+    )
+    comparison = compare_scenarios(
+        load_scenario(base), [load_scenario(home)], years=3, replications=4, seed=3
+    )
     before, after = comparison.base, comparison.others["extra-home"]
 
     def days(result, state):
@@ -77,7 +106,9 @@ def test_adding_only_in_house_capacity_moves_children_in_house_and_lowers_cost(t
 
     moved = days(after, State.HOME_INHOUSE) - days(before, State.HOME_INHOUSE)
     assert (moved > 0).all()
-    assert days(after, State.HOME_EXTERNAL) == pytest.approx(days(before, State.HOME_EXTERNAL) - moved)
+    assert days(after, State.HOME_EXTERNAL) == pytest.approx(
+        days(before, State.HOME_EXTERNAL) - moved
+    )
     assert (after.cla == before.cla).all()
     placement = comparison.measures_of(before)["placement_cost"][0][:, -1]
     assert (comparison.measures_of(after)["placement_cost"][0][:, -1] < placement).all()
@@ -112,14 +143,19 @@ def test_break_even_and_council_counting_on_known_series():
     assert break_even(np.array([1.0, -1.0, 2.0])) == 3
     assert break_even(np.array([2.0, 3.0])) == 1
     assert np.isnan(break_even(np.array([-1.0, 1.0, -1.0])))
-    assert spread(np.array([[1.0, 0.0, 0.0, 2.0]]), (0.5, 1.0, 0.5)).tolist() == [[0.5, 1.0, 0.5, 1.0]]
+    assert spread(np.array([[1.0, 0.0, 0.0, 2.0]]), (0.5, 1.0, 0.5)).tolist() == [
+        [0.5, 1.0, 0.5, 1.0]
+    ]
 
 
 def test_net_saving_is_placement_saving_less_investment(staffed):
     for name in staffed.others:
         net = staffed.value(name, "net_saving")
-        assert net == pytest.approx(-staffed.value(name, "placement_cost")
-                                    - staffed.value(name, "investment_cost"), rel=1e-9, abs=1e-3)
+        assert net == pytest.approx(
+            -staffed.value(name, "placement_cost") - staffed.value(name, "investment_cost"),
+            rel=1e-9,
+            abs=1e-3,
+        )
     hillview = staffed.others["hillview-home-6-beds"]
     assert "investment" in hillview.items and "investment" not in staffed.base.items
 
@@ -133,22 +169,34 @@ def test_pairing_makes_intervals_much_narrower(staffed):
 
 
 def test_effect_presets_set_the_chance_of_care(baseline):
-    for prog, p in with_effect(baseline.params, "none").programmes.items():
+    for p in with_effect(baseline.params, "none").programmes.values():
         assert care_share(p) == pytest.approx(p.targeting_deflator.value)
     trial = with_effect(baseline.params, "trial").programmes
     reported = baseline.params.programmes
     assert trial["fdm"].outcome_split.value == pytest.approx(  # its split is the trial's
-        reported["fdm"].outcome_split.value)
+        reported["fdm"].outcome_split.value
+    )
     assert care_share(trial["mst"]) > reported["mst"].targeting_deflator.value  # odds ratio 1.25
     assert deflators_at(baseline.params, 1.0) == {
-        k.value: p.targeting_deflator.value for k, p in reported.items()}
+        k.value: p.targeting_deflator.value for k, p in reported.items()
+    }
     assert deflators_at(baseline.params, 0.0)["mst"] == pytest.approx(care_share(reported["mst"]))
 
 
 def test_an_effect_preset_refuses_a_scenario_that_changes_effects_during_the_run(tmp_path):
-    path = scenario_file(tmp_path, "deflated", BASELINE_SCENARIO, [
-        {"date": "2026-01-01", "set": "programmes.mst.targeting_deflator", "value": 0.4,
-         "source": SOURCE}])
+    path = scenario_file(
+        tmp_path,
+        "deflated",
+        BASELINE_SCENARIO,
+        [
+            {
+                "date": "2026-01-01",
+                "set": "programmes.mst.targeting_deflator",
+                "value": 0.4,
+                "source": SOURCE,
+            }
+        ],
+    )
     with pytest.raises(InputError) as err:
         apply_effect(load_scenario(path), "trial")
     assert "programmes.mst.targeting_deflator" in err.value.expected
@@ -168,7 +216,9 @@ def test_the_sweep_finds_where_an_investment_stops_paying(baseline):
     assert points.loc[0.0, "net_saving_mean"] < 0 < points.loc[1.0, "net_saving_mean"]
     ends = sweep.break_even().iloc[0]
     assert 0 < ends.break_even_scale < 1
-    assert ends.mst_deflator == pytest.approx(deflators_at(baseline.params, ends.break_even_scale)["mst"])
+    assert ends.mst_deflator == pytest.approx(
+        deflators_at(baseline.params, ends.break_even_scale)["mst"]
+    )
     scale, note = crossing(np.array([0.0, 1.0]), np.array([1.0, 2.0]))
     assert np.isnan(scale) and "every effect scale" in note
 
@@ -180,8 +230,15 @@ def test_the_comparison_folder_follows_the_contract(tmp_path, staffed):
     assert list(frame.columns) == COLUMNS
     settings = json.loads((out / "compare.json").read_text())
     assert settings["base"] == "baseline" and settings["scenarios"] == list(staffed.others)
-    assert {"seed", "replications", "years", "package_version", "effect", "pairing_ratio",
-            "sweep"} <= set(settings)
+    assert {
+        "seed",
+        "replications",
+        "years",
+        "package_version",
+        "effect",
+        "pairing_ratio",
+        "sweep",
+    } <= set(settings)
     savings = pd.read_csv(out / "savings.csv")
     assert {"council_mean", "counterfactual_mean"} <= set(savings.columns)
     for name in ("baseline", *staffed.others):
@@ -205,39 +262,76 @@ def invoke(*args: str):
 
 def test_compare_prints_the_ranking_and_writes_the_folder(tmp_path):
     out = tmp_path / "cmp"
-    result = invoke("compare", BASELINE_SCENARIO, LIBRARY / "mst-full-staffing.yaml",
-                    LIBRARY / "hillview-home-6-beds.yaml", *QUICK, "--out", out, "--sweep",
-                    "--sweep-replications", "1")
+    result = invoke(
+        "compare",
+        BASELINE_SCENARIO,
+        LIBRARY / "mst-full-staffing.yaml",
+        LIBRARY / "hillview-home-6-beds.yaml",
+        *QUICK,
+        "--out",
+        out,
+        "--sweep",
+        "--sweep-replications",
+        "1",
+    )
     assert result.exit_code == 0, result.output
     assert "What each buys" in result.output and "What each costs" in result.output
     assert "Effect sweep" in result.output
-    for name in ("comparison.csv", "compare.json", "savings.csv", "sweep.csv", "break_even.csv",
-                 "baseline/run.json", "mst-full-staffing/costs.csv"):
+    for name in (
+        "comparison.csv",
+        "compare.json",
+        "savings.csv",
+        "sweep.csv",
+        "break_even.csv",
+        "baseline/run.json",
+        "mst-full-staffing/costs.csv",
+    ):
         assert (out / name).is_file(), name
-    again = invoke("compare", BASELINE_SCENARIO, LIBRARY / "mst-full-staffing.yaml", *QUICK,
-                   "--out", out)
+    again = invoke(
+        "compare", BASELINE_SCENARIO, LIBRARY / "mst-full-staffing.yaml", *QUICK, "--out", out
+    )
     assert again.exit_code == 2 and "--force" in again.output
 
 
 def test_compare_refuses_bad_input_before_any_work(tmp_path):
     bad = tmp_path / "bad.yaml"
-    bad.write_text(yaml.safe_dump({"name": "bad", "base": str(BASELINE_SCENARIO),
-                                   "investments": [{"item": "x", "date": "2025-05-01",
-                                                    "source": SOURCE}]}))
+    bad.write_text(
+        yaml.safe_dump(
+            {
+                "name": "bad",
+                "base": str(BASELINE_SCENARIO),
+                "investments": [{"item": "x", "date": "2025-05-01", "source": SOURCE}],
+            }
+        )
+    )
     result = invoke("compare", BASELINE_SCENARIO, bad, *QUICK)
     assert result.exit_code == 2
     assert f"Error: {bad}: investments[0]:" in result.output
     same = invoke("compare", BASELINE_SCENARIO, BASELINE_SCENARIO, *QUICK, "--out", tmp_path / "x")
     assert same.exit_code == 2 and "name" in same.output and not (tmp_path / "x").exists()
-    effect = invoke("compare", BASELINE_SCENARIO, LIBRARY / "mst-full-staffing.yaml", *QUICK,
-                    "--effect", "hopeful")
+    effect = invoke(
+        "compare",
+        BASELINE_SCENARIO,
+        LIBRARY / "mst-full-staffing.yaml",
+        *QUICK,
+        "--effect",
+        "hopeful",
+    )
     assert effect.exit_code == 2 and "--effect" in effect.output
 
 
 def test_compare_accepts_report_options(tmp_path):
     pytest.importorskip("sufficiency.report")
     out, xlsx = tmp_path / "cmp", tmp_path / "finance.xlsx"
-    result = invoke("compare", BASELINE_SCENARIO, LIBRARY / "mst-full-staffing.yaml", *QUICK,
-                    "--out", out, "--xlsx", xlsx)
+    result = invoke(
+        "compare",
+        BASELINE_SCENARIO,
+        LIBRARY / "mst-full-staffing.yaml",
+        *QUICK,
+        "--out",
+        out,
+        "--xlsx",
+        xlsx,
+    )
     assert result.exit_code == 0, result.output
     assert xlsx.is_file()

@@ -31,9 +31,13 @@ def steady_params(total: int, mean_months: float = 12.0, rate: float | None = No
         active=(),
         population={"total": total, "age_band_shares": ages},
         exits={"mean_months_by_band": {band: mean_months for band in AGE_BANDS}},
-        entries={"direct": {"rate_per_month": 600 / mean_months if rate is None else rate,
-                            "age_band_shares": ages},
-                 "uasc": {"rate_per_month": 0.0}},
+        entries={
+            "direct": {
+                "rate_per_month": 600 / mean_months if rate is None else rate,
+                "age_band_shares": ages,
+            },
+            "uasc": {"rate_per_month": 0.0},
+        },
     )
 
 
@@ -99,14 +103,17 @@ def test_a_kept_event_log_replays_to_the_reduced_stocks():
 
 def test_capacities_are_never_exceeded():
     """Checked after every event, through a run with staff cuts and homes closing."""
-    params = small_set(homes={"home a": {"closes": "2026-01-01"},
-                              "home b": {"closes": "2026-06-01"}},
-                       foster_carers={"households": 12},
-                       entries={"direct": {"rate_per_month": 8.0}},
-                       programmes={"fft_cw": {"referrals_per_month": 3.0}})
-    changes = [Change(200.0, "programmes.fft_cw.therapists", 0.0),
-               Change(400.0, "programmes.fft_cw.therapists", 2.0),
-               Change(300.0, "foster_carers.places_per_household", 1.0)]
+    params = small_set(
+        homes={"home a": {"closes": "2026-01-01"}, "home b": {"closes": "2026-06-01"}},
+        foster_carers={"households": 12},
+        entries={"direct": {"rate_per_month": 8.0}},
+        programmes={"fft_cw": {"referrals_per_month": 3.0}},
+    )
+    changes = [
+        Change(200.0, "programmes.fft_cw.therapists", 0.0),
+        Change(400.0, "programmes.fft_cw.therapists", 2.0),
+        Change(300.0, "foster_carers.places_per_household", 1.0),
+    ]
     model = build(params, replication_seed(5, 0), 3 * 365.0, changes)
     env = model.env
     steps = 0
@@ -116,13 +123,13 @@ def test_capacities_are_never_exceeded():
         steps += 1
         for state, pool in model.pools.items():
             assert pool.occupied == len(model.placed[state]), state
-            assert 0 <= pool.free and pool.occupied <= pool.capacity, state
+            assert pool.free >= 0 and pool.occupied <= pool.capacity, state
             if not pool.free:
                 full.add(state)
         for prog, actor in model.programmes.items():
             in_programme = {c.id for c in model.placed.get(PROGRAMME_STATE[prog], {}).values()}
             assert not in_programme  # programme states are not placements
-            assert 0 <= actor.pool.free and actor.pool.occupied <= actor.pool.capacity
+            assert actor.pool.free >= 0 and actor.pool.occupied <= actor.pool.capacity
             if actor.pool.free:  # nobody waits while a slot is free
                 assert not any(family.waiting for family in actor.pool.queue), prog
         for in_house, wanting in model.wanting.items():
@@ -150,8 +157,7 @@ def test_costs_equal_days_times_rates():
 
 def test_placement_days_match_the_month_end_stocks():
     """Days in care over a month lie between the smallest and largest stock bounds (loosely)."""
-    result = run(scenario_of(small_set(population={"total": 300})), years=1, replications=2,
-                 seed=2)
+    result = run(scenario_of(small_set(population={"total": 300})), years=1, replications=2, seed=2)
     cla_days = result.days[:, [STATES.index(State(n)) for n in PLACEMENT_NAMES], :].sum(axis=1)
     month_days = np.diff(result.calendar.points)
     average = cla_days / month_days
@@ -162,8 +168,8 @@ def test_placement_days_match_the_month_end_stocks():
 def erlang_c_wait(arrivals_per_day: float, service_days: float, servers: int) -> float:
     """Mean wait in an M/M/c queue (Erlang C)."""
     a = arrivals_per_day * service_days
-    top = a ** servers / math.factorial(servers) * servers / (servers - a)
-    bottom = sum(a ** k / math.factorial(k) for k in range(servers)) + top
+    top = a**servers / math.factorial(servers) * servers / (servers - a)
+    bottom = sum(a**k / math.factorial(k) for k in range(servers)) + top
     return top / bottom * service_days / (servers - a)
 
 
@@ -172,10 +178,18 @@ def test_programme_waits_match_erlang_c():
         active=("mst",),
         population={"total": 0},
         entries={"direct": {"rate_per_month": 0.0}, "uasc": {"rate_per_month": 0.0}},
-        programmes={"mst": {
-            "referrals_per_month": 4.0, "children_per_family": 1.0, "therapists": 5.0,
-            "caseload": 1.0, "duration_days": 30.0, "duration_cv": 1.0, "max_wait_days": 6575.0,
-            "outcome_split": {"closed": 1.0}}},
+        programmes={
+            "mst": {
+                "referrals_per_month": 4.0,
+                "children_per_family": 1.0,
+                "therapists": 5.0,
+                "caseload": 1.0,
+                "duration_days": 30.0,
+                "duration_cv": 1.0,
+                "max_wait_days": 6575.0,
+                "outcome_split": {"closed": 1.0},
+            }
+        },
     )
     waits = []
     for rep in range(10):

@@ -55,9 +55,19 @@ def test_added_slots_serve_the_waiting_list_at_once():
 def test_no_family_waits_past_the_maximum_wait():
     """Served families waited at most the maximum; turned-away ones exactly the maximum."""
     max_wait = 20.0
-    params = small_set(active=("mst",), population={"total": 0}, programmes={"mst": {
-        "referrals_per_month": 6.0, "children_per_family": 1.0, "therapists": 2.0,
-        "caseload": 1.0, "max_wait_days": max_wait}})
+    params = small_set(
+        active=("mst",),
+        population={"total": 0},
+        programmes={
+            "mst": {
+                "referrals_per_month": 6.0,
+                "children_per_family": 1.0,
+                "therapists": 2.0,
+                "caseload": 1.0,
+                "max_wait_days": max_wait,
+            }
+        },
+    )
     model = simulate(params, replication_seed(2, 0), 5 * 365.0)
     joined: dict[int, float] = {}
     served: list[float] = []
@@ -75,8 +85,14 @@ def test_no_family_waits_past_the_maximum_wait():
 
 def test_shares_never_draw_a_zero_share_and_give_the_remainder_to_the_last_key():
     shares = Shares({"a": 0.25, "b": 0.0, "c": 0.5})
-    assert [shares.pick(u) for u in (0.0, 0.2499, 0.25, 0.74, 0.75, 0.999)] == \
-        ["a", "a", "c", "c", "c", "c"]
+    assert [shares.pick(u) for u in (0.0, 0.2499, 0.25, 0.74, 0.75, 0.999)] == [
+        "a",
+        "a",
+        "c",
+        "c",
+        "c",
+        "c",
+    ]
     with pytest.raises(ValueError, match="positive"):
         Shares({"a": 0.0})
 
@@ -102,8 +118,7 @@ def test_time_already_in_care_follows_the_stationary_law(years):
 def test_the_peak_of_a_dated_parameter_follows_set_and_add():
     path = "matching.supported_at_16"
     params = small_set(matching={"supported_at_16": 0.3})
-    changes = [Change(10.0, path, 0.2), Change(20.0, path, 0.5, add=True),
-               Change(30.0, path, 0.1)]
+    changes = [Change(10.0, path, 0.2), Change(20.0, path, 0.5, add=True), Change(30.0, path, 0.1)]
     model = Model(params, Streams(replication_seed(1, 0)), 100.0, changes)
     assert model.value(path) == 0.3
     assert model.peak(path) == pytest.approx(0.7)
@@ -116,8 +131,13 @@ def test_replicate_restores_the_garbage_collector_and_keeps_only_the_reduction(e
     cal_days = 365.0
     (gc.enable if enabled else gc.disable)()
     try:
-        kept = replicate(params, replication_seed(4, 0), cal_days, [],
-                         lambda model: (gc.isenabled(), model._next_id))
+        kept = replicate(
+            params,
+            replication_seed(4, 0),
+            cal_days,
+            [],
+            lambda model: (gc.isenabled(), model._next_id),
+        )
         assert gc.isenabled() is enabled
     finally:
         gc.enable()
@@ -129,8 +149,9 @@ def test_replicate_restores_the_garbage_collector_and_keeps_only_the_reduction(e
 def test_replicate_and_simulate_reduce_to_the_same_arrays():
     params = small_set()
     cal = Calendar(params.start_date, 1)
-    one = replicate(params, replication_seed(9, 1), cal.horizon, [],
-                    lambda model: reduce(model, cal, []))
+    one = replicate(
+        params, replication_seed(9, 1), cal.horizon, [], lambda model: reduce(model, cal, [])
+    )
     two = reduce(simulate(params, replication_seed(9, 1), cal.horizon), cal, [])
     for name in ("stocks", "days", "flows", "waiting", "capacity", "costs"):
         assert np.array_equal(getattr(one, name), getattr(two, name)), name

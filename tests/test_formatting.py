@@ -4,8 +4,19 @@ from __future__ import annotations
 
 import math
 
-from sufficiency.formatting import (count, figure, millions, money, pence, percent, pounds,
-                                    signed, times, year_label, year_of)
+from sufficiency.formatting import (
+    count,
+    figure,
+    millions,
+    money,
+    pence,
+    percent,
+    pounds,
+    signed,
+    times,
+    year_label,
+    year_of,
+)
 
 NAN = math.nan
 

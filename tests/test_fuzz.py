@@ -91,8 +91,15 @@ def exits_cleanly(args: list[str], path, data: bytes) -> None:
 @settings(FUZZ, max_examples=40)
 @given(data=st.data())
 def test_the_scenarios_command_on_a_corrupted_file_exits_0_or_2(folder, data):
-    name = data.draw(st.sampled_from(["baseline.yaml", "add-2-fft-reunification-therapists.yaml",
-                                      "../calibration/leicester.yaml"]))
+    name = data.draw(
+        st.sampled_from(
+            [
+                "baseline.yaml",
+                "add-2-fft-reunification-therapists.yaml",
+                "../calibration/leicester.yaml",
+            ]
+        )
+    )
     path = folder / name
     exits_cleanly(["scenarios", str(folder)], path, fuzz.corrupt(path.read_bytes(), chooser(data)))
 
@@ -101,5 +108,8 @@ def test_the_scenarios_command_on_a_corrupted_file_exits_0_or_2(folder, data):
 @given(data=st.data())
 def test_run_on_a_corrupted_scenario_exits_0_or_2_before_simulating(folder, data):
     path = folder / "add-2-fft-reunification-therapists.yaml"
-    exits_cleanly(["run", str(path), "--replications", "1", "--years", "1", "--quiet"], path,
-                  fuzz.corrupt(path.read_bytes(), chooser(data)))
+    exits_cleanly(
+        ["run", str(path), "--replications", "1", "--years", "1", "--quiet"],
+        path,
+        fuzz.corrupt(path.read_bytes(), chooser(data)),
+    )

@@ -16,8 +16,9 @@ def module_name(path: Path) -> str:
 
 def is_type_checking(node: ast.If) -> bool:
     test = node.test
-    return (isinstance(test, ast.Name) and test.id == "TYPE_CHECKING") or \
-        (isinstance(test, ast.Attribute) and test.attr == "TYPE_CHECKING")
+    return (isinstance(test, ast.Name) and test.id == "TYPE_CHECKING") or (
+        isinstance(test, ast.Attribute) and test.attr == "TYPE_CHECKING"
+    )
 
 
 def imports_of(tree: ast.AST, module: str, is_package: bool, known: set[str]) -> set[str]:
@@ -35,7 +36,7 @@ def imports_of(tree: ast.AST, module: str, is_package: bool, known: set[str]) ->
             base = node.module or ""
             if node.level:
                 anchor = module.split(".")
-                anchor = anchor[:len(anchor) - node.level + (1 if is_package else 0)]
+                anchor = anchor[: len(anchor) - node.level + (1 if is_package else 0)]
                 base = ".".join(anchor + ([node.module] if node.module else []))
             for alias in node.names:  # a submodule, or a name the module at ``base`` defines
                 sub = f"{base}.{alias.name}"
@@ -48,9 +49,12 @@ def graph() -> dict[str, set[str]]:
     """Each module of the package and the package modules it imports."""
     files = {module_name(p): p for p in PACKAGE.rglob("*.py")}
     known = set(files)
-    return {name: imports_of(ast.parse(path.read_text(encoding="utf-8")), name,
-                             path.name == "__init__.py", known)
-            for name, path in files.items()}
+    return {
+        name: imports_of(
+            ast.parse(path.read_text(encoding="utf-8")), name, path.name == "__init__.py", known
+        )
+        for name, path in files.items()
+    }
 
 
 def cycles(edges: dict[str, set[str]]) -> list[list[str]]:
@@ -95,9 +99,15 @@ def test_a_cycle_is_found():
 
 def test_configuration_does_not_import_the_engine():
     edges = graph()
-    for module in ("sufficiency.scenario", "sufficiency.parameters", "sufficiency.effects",
-                   "sufficiency.uncertainty", "sufficiency.measures", "sufficiency.timeline",
-                   "sufficiency.paths"):
+    for module in (
+        "sufficiency.scenario",
+        "sufficiency.parameters",
+        "sufficiency.effects",
+        "sufficiency.uncertainty",
+        "sufficiency.measures",
+        "sufficiency.timeline",
+        "sufficiency.paths",
+    ):
         assert not any(d.startswith("sufficiency.engine") for d in edges[module]), module
 
 

@@ -47,8 +47,10 @@ def results(written, tmp_path) -> Path:
 @pytest.fixture
 def no_simulation(monkeypatch):
     """Fail the test if the command gets as far as simulating."""
+
     def refuse(*args, **kwargs):
         raise AssertionError("simulated before refusing")
+
     monkeypatch.setattr(cli_module, "run_scenario", refuse)
 
 
@@ -128,8 +130,7 @@ def unwritable(tmp_path: Path) -> dict[str, Path]:
 
 @pytest.mark.parametrize("case", ["proc", "under a file"])
 @pytest.mark.parametrize("option", ["--out", "--xlsx", "--html"])
-def test_an_unwritable_output_is_refused_before_simulating(tmp_path, case, option,
-                                                           no_simulation):
+def test_an_unwritable_output_is_refused_before_simulating(tmp_path, case, option, no_simulation):
     target = unwritable(tmp_path)[case]
     if option != "--out":
         target = target.with_suffix(".xlsx" if option == "--xlsx" else ".html")
@@ -182,12 +183,15 @@ def no_manifest(folder: Path) -> None:
     (folder / manifest.NAME).unlink()
 
 
-@pytest.mark.parametrize("damage, message", [
-    (drop_column, "costs.csv has changed"),
-    (drop_rows, "stocks.csv has changed"),
-    (column_dropped_and_manifest_rewritten, "(missing: p50)"),
-    (no_manifest, "no manifest.json"),
-])
+@pytest.mark.parametrize(
+    "damage, message",
+    [
+        (drop_column, "costs.csv has changed"),
+        (drop_rows, "stocks.csv has changed"),
+        (column_dropped_and_manifest_rewritten, "(missing: p50)"),
+        (no_manifest, "no manifest.json"),
+    ],
+)
 def test_report_refuses_a_damaged_results_folder(results, tmp_path, damage, message):
     damage(results)
     book = tmp_path / "book.xlsx"

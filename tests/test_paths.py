@@ -16,10 +16,14 @@ def data(baseline_params) -> dict:
 
 
 def test_paths_name_list_items_and_enum_keys_as_written(data, baseline_params):
-    assert paths.get(data, "entries.direct.rate_per_month") == \
-        baseline_params.entries[0].rate_per_month.value
-    assert paths.get(data, "programmes.mst.therapists") == \
-        baseline_params.programmes["mst"].therapists.value
+    assert (
+        paths.get(data, "entries.direct.rate_per_month")
+        == baseline_params.entries[0].rate_per_month.value
+    )
+    assert (
+        paths.get(data, "programmes.mst.therapists")
+        == baseline_params.programmes["mst"].therapists.value
+    )
     home = baseline_params.homes[0]
     assert paths.get(data, f"homes.{home.name}.beds") == home.beds.value
     assert paths.find(data, f"homes.{home.name}.opens") == home.opens
@@ -34,8 +38,7 @@ def test_set_and_put_change_one_value(data, baseline_params):
     assert changed.costs.weekly["foster_kinship"] == baseline_params.costs.weekly["foster_kinship"]
 
 
-def test_sourced_items_walk_every_parameter_once_in_the_provenance_spelling(data,
-                                                                          baseline_params):
+def test_sourced_items_walk_every_parameter_once_in_the_provenance_spelling(data, baseline_params):
     walked = [path for path, _ in paths.sourced_items(data)]
     assert walked == [row["parameter"] for row in provenance(baseline_params)]
     assert len(walked) == len(set(walked))
@@ -45,13 +48,19 @@ def test_sourced_items_walk_every_parameter_once_in_the_provenance_spelling(data
         assert paths.sourced(data, path) is dict(paths.sourced_items(data))[path]
 
 
-@pytest.mark.parametrize("path, words", [
-    ("entries.drect.rate_per_month", ["'drect' after 'entries'", "'direct'", "did you mean 'direct'"]),
-    ("programmes.MST.therapists", ["'mst'", "did you mean 'mst'", "mst_bsf"]),
-    ("programmes.mst.therapist", ["did you mean 'therapists'"]),
-    ("costs.weekly.foster_ifa.value", ["goes past a parameter at 'costs.weekly.foster_ifa'"]),
-    ("costs.weekly", ["a path ending at a parameter's value", "foster_ifa"]),
-])
+@pytest.mark.parametrize(
+    "path, words",
+    [
+        (
+            "entries.drect.rate_per_month",
+            ["'drect' after 'entries'", "'direct'", "did you mean 'direct'"],
+        ),
+        ("programmes.MST.therapists", ["'mst'", "did you mean 'mst'", "mst_bsf"]),
+        ("programmes.mst.therapist", ["did you mean 'therapists'"]),
+        ("costs.weekly.foster_ifa.value", ["goes past a parameter at 'costs.weekly.foster_ifa'"]),
+        ("costs.weekly", ["a path ending at a parameter's value", "foster_ifa"]),
+    ],
+)
 def test_an_unknown_path_names_it_and_the_names_that_would_do(data, path, words):
     with pytest.raises(paths.PathError) as err:
         paths.sourced(data, path)

@@ -41,15 +41,21 @@ from sufficiency.scenario import Scenario
 
 from .builders import Change, scenario_of, small_set
 
-EXAMPLES = settings(max_examples=50, deadline=None, database=None,
-                    suppress_health_check=[HealthCheck.too_slow])
+EXAMPLES = settings(
+    max_examples=50, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow]
+)
 
 PLACED = frozenset(STATES.index(State(name)) for name in PLACEMENT_NAMES)
-ABSORBING = frozenset(STATES.index(s) for s in (State.PERMANENCE, State.TURNED_18,
-                                                  State.EXIT_OTHER))
+ABSORBING = frozenset(
+    STATES.index(s) for s in (State.PERMANENCE, State.TURNED_18, State.EXIT_OTHER)
+)
 EXIT_ROUTE: dict[State, str] = {
-    State.REUNIFIED: "reunified", State.IN_FFT_REUNIFICATION: "reunified",
-    State.PERMANENCE: "permanence", State.TURNED_18: "turned_18", State.EXIT_OTHER: "other"}
+    State.REUNIFIED: "reunified",
+    State.IN_FFT_REUNIFICATION: "reunified",
+    State.PERMANENCE: "permanence",
+    State.TURNED_18: "turned_18",
+    State.EXIT_OTHER: "other",
+}
 """The route an exit from care to each state is counted under."""
 LEFT = frozenset(STATES.index(s) for s in EXIT_ROUTE)
 IN_HOUSE = {STATES.index(State.FOSTER_INHOUSE): 0, STATES.index(State.HOME_INHOUSE): 1}
@@ -76,17 +82,22 @@ def homes(draw) -> list[dict[str, Any]]:
         opens = START + dt.timedelta(days=draw(st.integers(-2000, 600)))
         open_days = draw(st.none() | st.integers(1, 900))
         closes = None if open_days is None else opens + dt.timedelta(days=open_days)
-        out.append({"name": f"home {i}", "beds": draw(st.integers(0, 5)), "opens": opens,
-                    "closes": closes})
+        out.append(
+            {"name": f"home {i}", "beds": draw(st.integers(0, 5)), "opens": opens, "closes": closes}
+        )
     return out
 
 
 @st.composite
 def programme(draw) -> dict[str, float]:
-    return {"therapists": draw(amount(0, 4)), "caseload": draw(amount(0.5, 8)),
-            "referrals_per_month": draw(amount(0, 4)),
-            "children_per_family": draw(amount(1, 3)), "max_wait_days": draw(amount(0, 60)),
-            "duration_days": draw(amount(10, 200))}
+    return {
+        "therapists": draw(amount(0, 4)),
+        "caseload": draw(amount(0.5, 8)),
+        "referrals_per_month": draw(amount(0, 4)),
+        "children_per_family": draw(amount(1, 3)),
+        "max_wait_days": draw(amount(0, 60)),
+        "duration_days": draw(amount(10, 200)),
+    }
 
 
 def changes(horizon: int) -> st.SearchStrategy[list[Change]]:
@@ -96,32 +107,62 @@ def changes(horizon: int) -> st.SearchStrategy[list[Change]]:
     progs = st.sampled_from([p.value for p in PROGRAMMES])
     first_days = [d for d in range(1, horizon) if (START + dt.timedelta(d)).day == 1]
     one = st.one_of(
-        st.builds(Change, day_in(horizon), progs.map(lambda p: f"programmes.{p}.therapists"),
-                  amount(0, 4)),
-        st.builds(lambda day, p, v: Change(day, f"programmes.{p}.therapists", v, add=True),
-                  day_in(horizon), progs, amount(0, 2)),
-        st.builds(Change, day_in(horizon), progs.map(lambda p: f"programmes.{p}.caseload"),
-                  amount(0.5, 8)),
-        st.builds(Change, day_in(horizon),
-                  progs.map(lambda p: f"programmes.{p}.referrals_per_month"), amount(0, 4)),
-        st.builds(Change, day_in(horizon),
-                  progs.map(lambda p: f"programmes.{p}.targeting_deflator"), amount(0, 1)),
-        st.builds(Change, day_in(horizon),
-                  st.sampled_from(["entries.direct.rate_per_month",
-                                   "entries.uasc.rate_per_month"]), amount(0, 8)),
+        st.builds(
+            Change, day_in(horizon), progs.map(lambda p: f"programmes.{p}.therapists"), amount(0, 4)
+        ),
+        st.builds(
+            lambda day, p, v: Change(day, f"programmes.{p}.therapists", v, add=True),
+            day_in(horizon),
+            progs,
+            amount(0, 2),
+        ),
+        st.builds(
+            Change, day_in(horizon), progs.map(lambda p: f"programmes.{p}.caseload"), amount(0.5, 8)
+        ),
+        st.builds(
+            Change,
+            day_in(horizon),
+            progs.map(lambda p: f"programmes.{p}.referrals_per_month"),
+            amount(0, 4),
+        ),
+        st.builds(
+            Change,
+            day_in(horizon),
+            progs.map(lambda p: f"programmes.{p}.targeting_deflator"),
+            amount(0, 1),
+        ),
+        st.builds(
+            Change,
+            day_in(horizon),
+            st.sampled_from(["entries.direct.rate_per_month", "entries.uasc.rate_per_month"]),
+            amount(0, 8),
+        ),
         st.builds(Change, day_in(horizon), st.just("reunification.therapists"), amount(0, 2)),
         st.builds(Change, day_in(horizon), st.just("reunification.caseload"), amount(0.5, 4)),
-        st.builds(Change, day_in(horizon), st.just("foster_carers.places_per_household"),
-                  amount(0.5, 3)),
-        st.builds(Change, day_in(horizon), st.just("foster_carers.recruitment_per_year"),
-                  amount(0, 10)),
-        st.builds(Change, day_in(horizon),
-                  st.sampled_from(["foster_carers.attrition_per_year",
-                                   "matching.step_down_rate_per_month",
-                                   "matching.supported_at_16"]), amount(0, 1)),
-        st.builds(Change, st.sampled_from(first_days),
-                  st.sampled_from(PLACEMENT_NAMES).map(lambda n: f"costs.weekly.{n}"),
-                  amount(0, 10_000)),
+        st.builds(
+            Change, day_in(horizon), st.just("foster_carers.places_per_household"), amount(0.5, 3)
+        ),
+        st.builds(
+            Change, day_in(horizon), st.just("foster_carers.recruitment_per_year"), amount(0, 10)
+        ),
+        st.builds(
+            Change,
+            day_in(horizon),
+            st.sampled_from(
+                [
+                    "foster_carers.attrition_per_year",
+                    "matching.step_down_rate_per_month",
+                    "matching.supported_at_16",
+                ]
+            ),
+            amount(0, 1),
+        ),
+        st.builds(
+            Change,
+            st.sampled_from(first_days),
+            st.sampled_from(PLACEMENT_NAMES).map(lambda n: f"costs.weekly.{n}"),
+            amount(0, 10_000),
+        ),
     )
     return st.lists(one, max_size=5)
 
@@ -132,19 +173,27 @@ def scenarios(draw) -> tuple[Scenario, int, int]:
     years = draw(st.integers(1, 2))
     params = small_set(
         population={"total": draw(st.integers(0, 80))},
-        entries={"direct": {"rate_per_month": draw(amount(0, 8))},
-                 "uasc": {"rate_per_month": draw(amount(0, 2))}},
+        entries={
+            "direct": {"rate_per_month": draw(amount(0, 8))},
+            "uasc": {"rate_per_month": draw(amount(0, 2))},
+        },
         programmes={p.value: draw(programme()) for p in PROGRAMMES},
         reunification={"therapists": draw(amount(0, 2)), "caseload": draw(amount(0.5, 4))},
-        foster_carers={"households": draw(st.integers(0, 30)),
-                       "places_per_household": draw(amount(0.5, 3)),
-                       "recruitment_per_year": draw(amount(0, 10)),
-                       "attrition_per_year": draw(amount(0, 0.5))},
+        foster_carers={
+            "households": draw(st.integers(0, 30)),
+            "places_per_household": draw(amount(0.5, 3)),
+            "recruitment_per_year": draw(amount(0, 10)),
+            "attrition_per_year": draw(amount(0, 0.5)),
+        },
         homes=draw(homes()),
-        matching={"step_down_rate_per_month": draw(amount(0, 1)),
-                  "supported_at_16": draw(amount(0, 1))},
-        costs={"weekly": {name: draw(amount(0, 10_000)) for name in PLACEMENT_NAMES},
-               "inflation_per_year": draw(amount(-0.2, 0.3))},
+        matching={
+            "step_down_rate_per_month": draw(amount(0, 1)),
+            "supported_at_16": draw(amount(0, 1)),
+        },
+        costs={
+            "weekly": {name: draw(amount(0, 10_000)) for name in PLACEMENT_NAMES},
+            "inflation_per_year": draw(amount(-0.2, 0.3)),
+        },
     )
     horizon = int(Calendar(params.start_date, years).horizon)
     timeline = draw(changes(horizon))
@@ -190,8 +239,10 @@ def check_waits(model: Model, rows: list[Transition]) -> None:
     """Served families waited at most their programme's maximum wait; families turned away
     waited exactly a programme's maximum."""
     waiting = STATES.index(State.WAITING)
-    served = {STATES.index(PROGRAMME_STATE[p]): model.params.programmes[p].max_wait_days.value
-              for p in PROGRAMMES}
+    served = {
+        STATES.index(PROGRAMME_STATE[p]): model.params.programmes[p].max_wait_days.value
+        for p in PROGRAMMES
+    }
     maxima = {p.max_wait_days.value for p in model.params.programmes.values()}
     joined: dict[int, float] = {}
     for t in rows:
@@ -215,8 +266,10 @@ def check_exits(model: Model, rows: list[Transition]) -> None:
         if t.from_state in PLACED and t.to_state not in PLACED:
             exits[EXIT_ROUTE[STATES[t.to_state]]] += 1
         elif t.to_state in LEFT:
-            assert (t.from_state, t.to_state) == (STATES.index(State.IN_FFT_REUNIFICATION),
-                                                  STATES.index(State.REUNIFIED)), t
+            assert (t.from_state, t.to_state) == (
+                STATES.index(State.IN_FFT_REUNIFICATION),
+                STATES.index(State.REUNIFIED),
+            ), t
         if t.to_state in PLACED and t.from_state not in PLACED and t.time > 0:
             entries += 1
     counted: Counter[str] = Counter()
@@ -263,10 +316,12 @@ def check_programme_slots(model: Model, changes: list[Change]) -> None:
         load = stepped(p.caseload.value, changes, f"programmes.{prog.value}.caseload")
         days = sorted({d for d, _ in staff + load})
         slots = [(d, math.floor(value_at(staff, d) * value_at(load, d) + 1e-9)) for d in days]
-        started = [t for t, route, _ in model.log.counted("families_started")
-                   if route == prog.value]
-        ended = [t for t, route, _ in model.log.counted("programme_completions")
-                 if route == prog.value]
+        started = [
+            t for t, route, _ in model.log.counted("families_started") if route == prog.value
+        ]
+        ended = [
+            t for t, route, _ in model.log.counted("programme_completions") if route == prog.value
+        ]
         events = sorted([(t, -1) for t in ended] + [(t, 1) for t in started])
         families = 0
         for time, step in events:  # a slot frees before the family waiting for it starts
@@ -279,21 +334,23 @@ def check_programme_slots(model: Model, changes: list[Change]) -> None:
             assert busy >= in_force(slots, time)[0], (prog, time)
 
 
-def check_reunification_slots(model: Model, rows: list[Transition],
-                              changes: list[Change]) -> None:
+def check_reunification_slots(model: Model, rows: list[Transition], changes: list[Change]) -> None:
     """Reunification work starts only into a free slot. A slot is held from the start for the
     time to return, and on while the child is home with support."""
     r = model.params.reunification
     staff = stepped(r.therapists.value, changes, "reunification.therapists")
     load = stepped(r.caseload.value, changes, "reunification.caseload")
-    slots = [(d, math.floor(value_at(staff, d) * value_at(load, d) + 1e-9))
-             for d in sorted({d for d, _ in staff + load})]
+    slots = [
+        (d, math.floor(value_at(staff, d) * value_at(load, d) + 1e-9))
+        for d in sorted({d for d, _ in staff + load})
+    ]
     supported = STATES.index(State.IN_FFT_REUNIFICATION)
     starts = [t for t, _, _ in model.log.counted("reunification_starts")]
     for i, time in enumerate(starts):
         working = sum(1 for s in starts[:i] if time < s + r.days_to_return.value)
-        at_home = sum((t.to_state == supported) - (t.from_state == supported)
-                      for t in rows if t.time < time)
+        at_home = sum(
+            (t.to_state == supported) - (t.from_state == supported) for t in rows if t.time < time
+        )
         assert working + at_home < in_force(slots, time)[1], time
 
 
@@ -351,7 +408,7 @@ def daily(initial: float, changes: list[Change], path: str, days: int) -> np.nda
     """A live parameter's value on each whole day of the run."""
     out = np.full(days, float(initial))
     for day, value in stepped(initial, changes, path)[1:]:
-        out[int(day):] = value
+        out[int(day) :] = value
     return out
 
 
@@ -363,23 +420,23 @@ def check_costs(result: RunResult) -> None:
     bounds = np.concatenate([[0.0], cal.points[1:]])
     months = [slice(int(a), int(b)) for a, b in itertools.pairwise(bounds)]
     rate = params.costs.inflation_per_year.value
-    factor = np.array([(1 + rate) ** (1 + cal.financial_years.index(fy))
-                       for fy in cal.month_years])
+    factor = np.array([(1 + rate) ** (1 + cal.financial_years.index(fy)) for fy in cal.month_years])
     days = placement_days(result.events[0], bounds)
     placed = sorted(PLACED)
     assert np.allclose(days[placed], result.days[0, placed])
     for name in PLACEMENT_NAMES:
-        weekly = daily(params.costs.weekly[name].value, changes, f"costs.weekly.{name}",
-                       int(cal.horizon))
+        weekly = daily(
+            params.costs.weekly[name].value, changes, f"costs.weekly.{name}", int(cal.horizon)
+        )
         expected = days[STATES.index(State(name))] * weekly[[m.start for m in months]] / 7
         assert np.allclose(result.costs[0, result.items.index(name)], expected * factor), name
     staff: dict[str, tuple[str, ProgrammeParams | ReunificationParams]] = {
-        f"programmes.{p.value}": (p.value, params.programmes[p]) for p in PROGRAMMES}
+        f"programmes.{p.value}": (p.value, params.programmes[p]) for p in PROGRAMMES
+    }
     staff["reunification"] = (REUNIFICATION, params.reunification)
     for prefix, (item, p) in staff.items():
         fte = daily(p.therapists.value, changes, f"{prefix}.therapists", int(cal.horizon))
-        annual = (fte * p.cost_per_therapist_per_year.value
-                  + (fte > 0) * p.fixed_cost_per_year.value)
+        annual = fte * p.cost_per_therapist_per_year.value + (fte > 0) * p.fixed_cost_per_year.value
         expected = np.array([annual[m].sum() for m in months]) / DAYS_PER_YEAR * factor
         assert np.allclose(result.costs[0, result.items.index(item)], expected), item
 
@@ -399,16 +456,27 @@ def test_random_scenarios_give_non_negative_results_and_costs_of_days_times_rate
 
 
 # -- known defects ----------------------------------------------------------------------------
-@pytest.mark.xfail(strict=True, reason="engine defect: a referred child who comes into care "
-                   "after turning 18 (from a programme, after waiting, or re-entering from "
-                   "home) is placed, counted as an entry, and leaves at once at 18")
+@pytest.mark.xfail(
+    strict=True,
+    reason="engine defect: a referred child who comes into care "
+    "after turning 18 (from a programme, after waiting, or re-entering from "
+    "home) is placed, counted as an entry, and leaves at once at 18",
+)
 def test_no_child_comes_into_care_at_18_or_over():
     params = small_set(
-        active=("mst",), population={"total": 0},
+        active=("mst",),
+        population={"total": 0},
         entries={"direct": {"rate_per_month": 0.0}, "uasc": {"rate_per_month": 0.0}},
-        programmes={"mst": {"age_range": {"low": 17, "high": 17}, "therapists": 5.0,
-                            "referrals_per_month": 4.0,
-                            "duration_days": 400.0, "outcome_split": {"came_into_care": 1.0}}})
+        programmes={
+            "mst": {
+                "age_range": {"low": 17, "high": 17},
+                "therapists": 5.0,
+                "referrals_per_month": 4.0,
+                "duration_days": 400.0,
+                "outcome_split": {"came_into_care": 1.0},
+            }
+        },
+    )
     model = simulate(params, replication_seed(1, 0), 2 * 365.0)
     entered: dict[int, float] = {}
     at_once = []

@@ -16,8 +16,8 @@ import pandas as pd
 import pytest
 from click.testing import CliRunner
 
-from sufficiency.cli import cli
 from sufficiency.calendar import financial_year
+from sufficiency.cli import cli
 from sufficiency.formatting import count, money
 from sufficiency.output import save, write_run
 from sufficiency.paired import compare_scenarios
@@ -34,9 +34,15 @@ BASELINE = ROOT / "scenarios" / "baseline.yaml"
 HILLVIEW = ROOT / "scenarios" / "hillview-home-6-beds.yaml"
 YEARS, REPLICATIONS = 2, 3
 SHEETS = ["Summary", "By placement type", "Monthly", "Assumptions"]
-SECTIONS = ["Headline: projected impact", "Children looked after over time", "Cost over time",
-            "Placement mix over time", "In-house capacity against demand",
-            "Waiting lists per programme", "What this assumes"]
+SECTIONS = [
+    "Headline: projected impact",
+    "Children looked after over time",
+    "Cost over time",
+    "Placement mix over time",
+    "In-house capacity against demand",
+    "Waiting lists per programme",
+    "What this assumes",
+]
 CHARTS = ["cla", "cost", "mix", "capacity", "waiting"]
 
 
@@ -52,13 +58,18 @@ def run_dir(tmp_path_factory) -> Path:
 @pytest.fixture(scope="module")
 def comparison_dir(tmp_path_factory) -> Path:
     folder = tmp_path_factory.mktemp("compare") / "comparison"
-    result = compare_scenarios(load_scenario(BASELINE), [load_scenario(HILLVIEW)], years=YEARS,
-                               replications=REPLICATIONS, seed=1)
+    result = compare_scenarios(
+        load_scenario(BASELINE),
+        [load_scenario(HILLVIEW)],
+        years=YEARS,
+        replications=REPLICATIONS,
+        seed=1,
+    )
     save(folder, False, result.write)
     return folder
 
 
-def reports(folder: Path, out: Path) -> tuple[openpyxl.Workbook, "Page", str]:
+def reports(folder: Path, out: Path) -> tuple[openpyxl.Workbook, Page, str]:
     xlsx, html = out / "book.xlsx", out / "report.html"
     write_reports(folder, xlsx, html)
     text = html.read_text(encoding="utf-8")
@@ -153,12 +164,28 @@ def test_workbook_has_the_sheets_frozen_headers_and_no_formulas(run_reports):
     book, _, _ = run_reports
     assert book.sheetnames == SHEETS
     summary = book["Summary"]
-    assert [c.value for c in summary[3]][:6] == ["Scenario", "Financial year", "31 March",
-                                                 "5th pct", "Median", "95th pct"]
+    assert [c.value for c in summary[3]][:6] == [
+        "Scenario",
+        "Financial year",
+        "31 March",
+        "5th pct",
+        "Median",
+        "95th pct",
+    ]
     assert [summary.cell(2, c).value for c in (4, 7, 10, 13)] == [
-        "CLA at 31 March", "Placement cost", "Programme and investment cost", "Total cost"]
+        "CLA at 31 March",
+        "Placement cost",
+        "Programme and investment cost",
+        "Total cost",
+    ]
     assert [c.value for c in book["Assumptions"][2]] == [
-        "Parameter", "What it is", "Value", "Unit", "Source", "Assumption"]
+        "Parameter",
+        "What it is",
+        "Value",
+        "Unit",
+        "Source",
+        "Assumption",
+    ]
     for sheet in book:
         assert sheet.freeze_panes is not None, sheet.title
         for line in sheet.iter_rows():
@@ -210,7 +237,8 @@ def test_workbook_numbers_match_the_csv_files(run_dir, run_reports):
 
 
 def test_assumptions_sheet_lists_every_parameter_the_changes_and_the_settings(
-        comparison_dir, comparison_reports):
+    comparison_dir, comparison_reports
+):
     book, _, _ = comparison_reports
     sheet = book["Assumptions"]
     meta = json.loads((comparison_dir / "baseline" / "run.json").read_text())
@@ -230,23 +258,28 @@ def test_assumptions_sheet_lists_every_parameter_the_changes_and_the_settings(
 
 
 def test_comparison_workbook_has_a_block_per_scenario_and_the_paired_difference(
-        comparison_dir, comparison_reports):
+    comparison_dir, comparison_reports
+):
     book, _, _ = comparison_reports
     summary = rows(book["Summary"])
-    blocks = {name: [r for r in summary if r[0] == name and r[1]]
-              for name in ("baseline", "hillview-home-6-beds",
-                           "hillview-home-6-beds minus baseline")}
+    blocks = {
+        name: [r for r in summary if r[0] == name and r[1]]
+        for name in ("baseline", "hillview-home-6-beds", "hillview-home-6-beds minus baseline")
+    }
     hillview_total = costs(comparison_dir / "hillview-home-6-beds", "total")
     assert [r[12] for r in blocks["hillview-home-6-beds"]] == pytest.approx(
-        list(hillview_total["p05"]), rel=1e-12)
+        list(hillview_total["p05"]), rel=1e-12
+    )
     difference = blocks["hillview-home-6-beds minus baseline"]
     assert len(difference) == YEARS
     total = paired(comparison_dir, "hillview-home-6-beds", "total_cost")
     placement = paired(comparison_dir, "hillview-home-6-beds", "placement_cost")
     cla = paired(comparison_dir, "hillview-home-6-beds", "cla")
     for r in difference:
-        assert r[12:15] == pytest.approx(tuple(total.loc[r[1], ["difference_p05", "difference_mean",
-                                                               "difference_p95"]]), rel=1e-12)
+        assert r[12:15] == pytest.approx(
+            tuple(total.loc[r[1], ["difference_p05", "difference_mean", "difference_p95"]]),
+            rel=1e-12,
+        )
         assert r[6] == pytest.approx(placement.loc[r[1], "difference_p05"], rel=1e-12)
         assert r[4] == pytest.approx(cla.loc[r[2].date().isoformat(), "difference_mean"], abs=1e-12)
     over = [r for r in rows(book["Summary"]) if r[0] == "hillview-home-6-beds" and r[1] is None]
@@ -256,8 +289,7 @@ def test_comparison_workbook_has_a_block_per_scenario_and_the_paired_difference(
 
 # -- the scrutiny report ---------------------------------------------------------------------
 @pytest.mark.parametrize("which", ["run_reports", "comparison_reports"])
-def test_html_has_every_section_chart_and_captioned_table_and_no_external_reference(
-        which, request):
+def test_html_has_every_section_chart_and_captioned_table_and_no_external_reference(which, request):
     _, page, text = request.getfixturevalue(which)
     assert all(section in page.headings for section in SECTIONS)
     assert "What changes in each scenario" in page.headings
@@ -286,18 +318,22 @@ def test_html_run_headline_agrees_with_the_workbook_and_the_csv(run_dir, run_rep
     for cells in table[1:]:
         year = cells[2]
         assert re.fullmatch(r"\d{3} \| between \d{3} and \d{3}", cells[1])
-        assert cells[1] == (f"{count(cla.loc[year, 'p50'])} | "
-                            f"{between(cla.loc[year, 'p05'], cla.loc[year, 'p95'])}")
-        assert cells[3] == (f"{money(total.loc[year, 'p50'])} | "
-                            f"{between(total.loc[year, 'p05'], total.loc[year, 'p95'], money)}")
+        assert cells[1] == (
+            f"{count(cla.loc[year, 'p50'])} | {between(cla.loc[year, 'p05'], cla.loc[year, 'p95'])}"
+        )
+        assert cells[3] == (
+            f"{money(total.loc[year, 'p50'])} | "
+            f"{between(total.loc[year, 'p05'], total.loc[year, 'p95'], money)}"
+        )
         assert cells[1].split(" | ")[0] == count(summary[year][4])
         assert cells[3].split(" | ")[0] == money(summary[year][13])
     start = table[0]
     assert start[1] == "597 | in every future"
 
 
-def test_html_comparison_headline_agrees_with_the_comparison_csv(comparison_dir,
-                                                                  comparison_reports):
+def test_html_comparison_headline_agrees_with_the_comparison_csv(
+    comparison_dir, comparison_reports
+):
     _, page, _ = comparison_reports
     name = "hillview-home-6-beds"
     overview = {r[0]: r for r in page.body("overview-table")}
@@ -322,10 +358,9 @@ def test_html_comparison_headline_agrees_with_the_comparison_csv(comparison_dir,
 # -- writing whole or not at all, and the commands -----------------------------------------------
 def test_a_failed_report_leaves_no_file_and_no_temporary_file(tmp_path):
     target = tmp_path / "book.xlsx"
-    with pytest.raises(RuntimeError):
-        with replacing(target) as tmp:
-            tmp.write_text("half a workbook")
-            raise RuntimeError("stopped")
+    with pytest.raises(RuntimeError), replacing(target) as tmp:
+        tmp.write_text("half a workbook")
+        raise RuntimeError("stopped")
     assert list(tmp_path.iterdir()) == []
 
 
@@ -350,11 +385,14 @@ def test_report_command_writes_refuses_to_overwrite_and_replaces_with_force(run_
     assert openpyxl.load_workbook(book).sheetnames == SHEETS and len(first) > 1000
 
 
-@pytest.mark.parametrize("args, message", [
-    (["--html", "report.xlsx"], "--html: a file name ending in .html or .htm"),
-    (["--xlsx", "book.csv"], "--xlsx: a file name ending in .xlsx"),
-    ([], "give --xlsx FILE, --html FILE or both"),
-])
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["--html", "report.xlsx"], "--html: a file name ending in .html or .htm"),
+        (["--xlsx", "book.csv"], "--xlsx: a file name ending in .xlsx"),
+        ([], "give --xlsx FILE, --html FILE or both"),
+    ],
+)
 def test_report_command_rejects_bad_report_names(run_dir, tmp_path, args, message):
     args = [a if a.startswith("--") else tmp_path / a for a in args]
     result = invoke("report", run_dir, *args)
@@ -371,8 +409,19 @@ def test_report_command_rejects_a_folder_without_results(tmp_path):
 
 def test_run_writes_both_reports_without_keeping_results(tmp_path):
     book, html = tmp_path / "b.xlsx", tmp_path / "r.html"
-    result = invoke("run", BASELINE, "--years", 1, "--replications", 2, "--quiet",
-                    "--xlsx", book, "--html", html)
+    result = invoke(
+        "run",
+        BASELINE,
+        "--years",
+        1,
+        "--replications",
+        2,
+        "--quiet",
+        "--xlsx",
+        book,
+        "--html",
+        html,
+    )
     assert result.exit_code == 0, result.output
     assert sorted(p.name for p in tmp_path.iterdir()) == ["b.xlsx", "r.html"]
     assert openpyxl.load_workbook(book).sheetnames == SHEETS
@@ -387,18 +436,25 @@ def test_run_refuses_an_existing_report_before_simulating(tmp_path):
     assert html.read_text() == "kept" and "31 March" not in result.output
 
 
-def test_html_shows_both_ways_of_counting_savings_and_the_effect_sweep(comparison_dir,
-                                                                       comparison_reports):
+def test_html_shows_both_ways_of_counting_savings_and_the_effect_sweep(
+    comparison_dir, comparison_reports
+):
     _, page, _ = comparison_reports
     savings = pd.read_csv(comparison_dir / "savings.csv")
     shown = page.body("savings-table")
     assert [r[2] for r in shown] == [money(v) for v in savings["council_mean"]]
     counterfactual = [money(v) for v in savings["counterfactual_mean"]]
     assert [r[3].split(" | ")[0] for r in shown] == counterfactual
-    points = pd.DataFrame({"scenario": ["a", "a", "a"], "effect_scale": [0.0, 0.5, 1.0],
-                           "net_saving_mean": [-2e5, 1e5, 4e5]})
+    points = pd.DataFrame(
+        {
+            "scenario": ["a", "a", "a"],
+            "effect_scale": [0.0, 0.5, 1.0],
+            "net_saving_mean": [-2e5, 1e5, 4e5],
+        }
+    )
     ends = pd.DataFrame({"scenario": ["a"], "break_even_scale": [1 / 3], "note": ["stops"]})
-    results = dataclasses.replace(read_results(comparison_dir),
-                                  extras={"sweep": points, "break_even": ends})
+    results = dataclasses.replace(
+        read_results(comparison_dir), extras={"sweep": points, "break_even": ends}
+    )
     table = Page(html_report.sweep(results)).body("sweep-table")
     assert table == [["a", "-£200k", "£100k", "£400k", "x0.33"]]

@@ -61,7 +61,8 @@ def test_quiet_or_not_a_terminal_prints_nothing():
     with progress_bar(500, True, console=console, delay=0, clock=clock(0.0, 5.0)) as advance:
         advance(25)
     plain = io.StringIO()
-    with progress_bar(500, False, console=Console(file=plain), delay=0,
-                      clock=clock(0.0, 5.0)) as advance:
+    with progress_bar(
+        500, False, console=Console(file=plain), delay=0, clock=clock(0.0, 5.0)
+    ) as advance:
         advance(25)
     assert buffer.getvalue() == "" and plain.getvalue() == ""

@@ -34,33 +34,40 @@ def test_break_even_in_words():
     years = ["2025-26", "2026-27", "2027-28"]
     assert break_even(2.0, 1.0, 3.0, years) == ("2026-27", "between 2025-26 and 2027-28")
     assert break_even(math.nan, 3.0, math.nan, years) == (
-        "not within the run", "from 2027-28 in favourable futures; not within the run in others")
+        "not within the run",
+        "from 2027-28 in favourable futures; not within the run in others",
+    )
     assert break_even(math.nan, math.nan, math.nan, years)[1] == (
-        "not within the run even in favourable futures")
+        "not within the run even in favourable futures"
+    )
 
 
-@pytest.mark.parametrize("path, expected", [
-    ("costs.weekly.home_external", ("£ per week", "money")),
-    ("costs.inflation_per_year", ("% per year", "fraction")),
-    ("programmes.mst.therapists", ("FTE", "number")),
-    ("programmes.mst.referrals_per_month", ("families per month", "number")),
-    ("programmes.mst.targeting_deflator", ("%", "fraction")),
-    ("programmes.fdm.outcome_split", ("% (shares)", "fraction")),
-    ("programmes.mst.cost_per_therapist_per_year", ("£ per FTE per year", "money")),
-    ("programmes.mst.duration_days", ("days", "number")),
-    ("reunification.min_days_in_care", ("days", "number")),
-    ("entries.direct.rate_per_month", ("children per month", "number")),
-    ("matching.step_down_rate_per_month", ("% per month", "fraction")),
-    ("foster_carers.attrition_per_year", ("% of households per year", "fraction")),
-    ("homes.Hillview.beds", ("beds", "number")),
-])
+@pytest.mark.parametrize(
+    "path, expected",
+    [
+        ("costs.weekly.home_external", ("£ per week", "money")),
+        ("costs.inflation_per_year", ("% per year", "fraction")),
+        ("programmes.mst.therapists", ("FTE", "number")),
+        ("programmes.mst.referrals_per_month", ("families per month", "number")),
+        ("programmes.mst.targeting_deflator", ("%", "fraction")),
+        ("programmes.fdm.outcome_split", ("% (shares)", "fraction")),
+        ("programmes.mst.cost_per_therapist_per_year", ("£ per FTE per year", "money")),
+        ("programmes.mst.duration_days", ("days", "number")),
+        ("reunification.min_days_in_care", ("days", "number")),
+        ("entries.direct.rate_per_month", ("children per month", "number")),
+        ("matching.step_down_rate_per_month", ("% per month", "fraction")),
+        ("foster_carers.attrition_per_year", ("% of households per year", "fraction")),
+        ("homes.Hillview.beds", ("beds", "number")),
+    ],
+)
 def test_units_follow_from_the_parameter_path(path, expected):
     assert unit(path) == expected
 
 
 def test_every_baseline_parameter_has_a_unit(baseline_params):
-    missing = [row["parameter"] for row in provenance(baseline_params)
-               if not unit(row["parameter"])[0]]
+    missing = [
+        row["parameter"] for row in provenance(baseline_params) if not unit(row["parameter"])[0]
+    ]
     assert missing == []
 
 
@@ -70,11 +77,20 @@ def test_values_and_changes_in_words():
     assert with_unit("programmes.mst.age_range", {"low": 11, "high": 17}) == "11 to 17 years of age"
     assert describe("programmes.mst_bsf.therapists") == "MST-BSF: therapists"
     assert change_text({"date": "2026-01-01", "set": "reunification.therapists", "add": 2}) == (
-        "Reunification: therapists", "2 FTE more")
-    assert change_text({"date": "2025-11-01", "add_home": {
-        "name": "Hillview", "beds": {"value": 6}, "opens": "2025-11-01"}}) == (
-        "Open a children's home: Hillview", "6 beds from 2025-11-01")
+        "Reunification: therapists",
+        "2 FTE more",
+    )
+    assert change_text(
+        {
+            "date": "2025-11-01",
+            "add_home": {"name": "Hillview", "beds": {"value": 6}, "opens": "2025-11-01"},
+        }
+    ) == ("Open a children's home: Hillview", "6 beds from 2025-11-01")
     assert investment_text({"item": "capital", "one_off": 287000}) == (
-        "Investment: capital", "£287,000 once")
+        "Investment: capital",
+        "£287,000 once",
+    )
     assert investment_text({"item": "posts", "per_year": 50000, "until": "2027-03-31"}) == (
-        "Investment: posts", "£50,000 a year until 2027-03-31")
+        "Investment: posts",
+        "£50,000 a year until 2027-03-31",
+    )

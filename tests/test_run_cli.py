@@ -28,8 +28,7 @@ def invoke(*args: str):
 def has_columns(frame: pd.DataFrame, required: list[str]) -> bool:
     """The required columns are present, in this order (further columns may stand between)."""
     columns = list(frame.columns)
-    return all(c in columns for c in required) and \
-        [c for c in columns if c in required] == required
+    return all(c in columns for c in required) and [c for c in columns if c in required] == required
 
 
 def test_run_prints_a_projection_and_writes_every_file(tmp_path):
@@ -37,8 +36,7 @@ def test_run_prints_a_projection_and_writes_every_file(tmp_path):
     result = invoke("run", str(BASELINE_SCENARIO), *RUN, "--out", str(out))
     assert result.exit_code == 0, result.output
     assert "2026-03-31" in result.output and "2025-26" in result.output
-    for name in ("stocks", "snapshots", "flows", "costs", "activity", "placement_days",
-                 "capacity"):
+    for name in ("stocks", "snapshots", "flows", "costs", "activity", "placement_days", "capacity"):
         assert (out / f"{name}.csv").is_file(), name
     stocks = pd.read_csv(out / "stocks.csv")
     assert has_columns(stocks, ["date", "state", "mean", "p05", "p50", "p95"])
@@ -47,8 +45,14 @@ def test_run_prints_a_projection_and_writes_every_file(tmp_path):
     assert first["date"] == "2025-03-31" and first["p50"] == 597
     flows = pd.read_csv(out / "flows.csv")
     assert has_columns(flows, ["financial_year", "measure", "route", "mean", "p05", "p50", "p95"])
-    assert {"entries", "exits", "programme_starts", "programme_completions", "turned_away",
-            "waiting_at_year_end"} == set(flows["measure"])
+    assert {
+        "entries",
+        "exits",
+        "programme_starts",
+        "programme_completions",
+        "turned_away",
+        "waiting_at_year_end",
+    } == set(flows["measure"])
     assert {"direct", "all"} <= set(flows[flows.measure == "entries"]["route"])
     costs = pd.read_csv(out / "costs.csv")
     assert has_columns(costs, ["financial_year", "item", "mean", "p05", "p50", "p95"])
@@ -69,8 +73,9 @@ def test_run_prints_a_projection_and_writes_every_file(tmp_path):
 def test_event_log_is_written_only_when_asked_and_changes_nothing_else(tmp_path):
     plain, logged = tmp_path / "plain", tmp_path / "logged"
     assert invoke("run", str(BASELINE_SCENARIO), *RUN, "--out", str(plain)).exit_code == 0
-    result = invoke("run", str(BASELINE_SCENARIO), *RUN, "--jobs", "2", "--event-log", "2",
-                    "--out", str(logged))
+    result = invoke(
+        "run", str(BASELINE_SCENARIO), *RUN, "--jobs", "2", "--event-log", "2", "--out", str(logged)
+    )
     assert result.exit_code == 0, result.output
     assert not (plain / "events.csv").exists()
     for name in ("stocks", "flows", "costs"):
@@ -114,8 +119,9 @@ def test_a_failed_write_leaves_nothing_behind(tmp_path):
     assert list(tmp_path.iterdir()) == []
 
 
-def scenario_with(tmp_path: Path, parameters: dict | None = None, scenario: dict | None = None,
-                  name: str = "bad") -> Path:
+def scenario_with(
+    tmp_path: Path, parameters: dict | None = None, scenario: dict | None = None, name: str = "bad"
+) -> Path:
     """A scenario file (and its parameter file) with the given edits."""
     params = yaml.safe_load(BASELINE_PARAMETERS.read_text())
     if parameters:
@@ -134,29 +140,64 @@ def set_in(*path, value):
         for part in path[:-1]:
             node = node[part]
         node[path[-1]] = value
+
     return edit
 
 
 BAD_INPUTS = {
     "unknown key": (dict(parameters={"colour": "blue"}), "colour", "a key from name, "),
-    "wrong type": (dict(parameters=set_in("programmes", "mst", "caseload", "value",
-                                          value="five")), "programmes.mst.caseload.value",
-                   "number"),
-    "negative capacity": (dict(parameters=set_in("programmes", "fft_cw", "therapists", "value",
-                                                 value=-2)), "programmes.fft_cw.therapists",
-                          "a number >= 0, got -2"),
-    "shares not summing to 1": (dict(parameters=set_in(
-        "population", "placement_shares", "value", "foster_ifa", value=0.5)),
-        "population.placement_shares.value", "sum to 1"),
-    "source missing": (dict(parameters=set_in("costs", "weekly", "foster_ifa", "source",
-                                              value="a guess")),
-                       "costs.weekly.foster_ifa.source", "assumption:"),
-    "date outside the horizon": (dict(scenario={"changes": [
-        {"date": "2040-01-01", "set": "programmes.mst.therapists", "value": 6,
-         "source": "assumption: test"}]}), "changes[0].date", "end of the run"),
-    "unknown parameter in a change": (dict(scenario={"changes": [
-        {"date": "2026-01-01", "set": "programmes.mst.therapist", "value": 6,
-         "source": "assumption: test"}]}), "changes[0].set", "therapist"),
+    "wrong type": (
+        dict(parameters=set_in("programmes", "mst", "caseload", "value", value="five")),
+        "programmes.mst.caseload.value",
+        "number",
+    ),
+    "negative capacity": (
+        dict(parameters=set_in("programmes", "fft_cw", "therapists", "value", value=-2)),
+        "programmes.fft_cw.therapists",
+        "a number >= 0, got -2",
+    ),
+    "shares not summing to 1": (
+        dict(parameters=set_in("population", "placement_shares", "value", "foster_ifa", value=0.5)),
+        "population.placement_shares.value",
+        "sum to 1",
+    ),
+    "source missing": (
+        dict(parameters=set_in("costs", "weekly", "foster_ifa", "source", value="a guess")),
+        "costs.weekly.foster_ifa.source",
+        "assumption:",
+    ),
+    "date outside the horizon": (
+        dict(
+            scenario={
+                "changes": [
+                    {
+                        "date": "2040-01-01",
+                        "set": "programmes.mst.therapists",
+                        "value": 6,
+                        "source": "assumption: test",
+                    }
+                ]
+            }
+        ),
+        "changes[0].date",
+        "end of the run",
+    ),
+    "unknown parameter in a change": (
+        dict(
+            scenario={
+                "changes": [
+                    {
+                        "date": "2026-01-01",
+                        "set": "programmes.mst.therapist",
+                        "value": 6,
+                        "source": "assumption: test",
+                    }
+                ]
+            }
+        ),
+        "changes[0].set",
+        "therapist",
+    ),
 }
 
 
@@ -194,10 +235,18 @@ def test_input_error_carries_its_parts():
 @pytest.mark.skipif(shutil.which("sufficiency") is None, reason="package not installed")
 def test_the_installed_command_runs(tmp_path):
     out = tmp_path / "installed"
-    done = subprocess.run(["sufficiency", "run", str(BASELINE_SCENARIO), *RUN, "--out", str(out)],
-                          capture_output=True, text=True, timeout=300)
+    done = subprocess.run(
+        ["sufficiency", "run", str(BASELINE_SCENARIO), *RUN, "--out", str(out)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert done.returncode == 0, done.stderr
     assert (out / "costs.csv").is_file() and "597" in done.stdout
-    bad = subprocess.run(["sufficiency", "run", str(tmp_path / "missing.yaml")],
-                         capture_output=True, text=True, timeout=60)
+    bad = subprocess.run(
+        ["sufficiency", "run", str(tmp_path / "missing.yaml")],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert bad.returncode == 2 and "Traceback" not in bad.stderr

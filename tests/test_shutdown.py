@@ -76,19 +76,26 @@ def test_workers_that_keep_dying_end_the_run_with_workers_lost():
 
 
 # -- in one process ----------------------------------------------------------------------------
-@pytest.mark.parametrize("stop, status, named", [(KeyboardInterrupt, 130, "Ctrl-C (SIGINT)"),
-                                                 (Terminated, 143, "SIGTERM")])
-def test_an_interrupted_command_exits_with_the_signals_status_and_one_line(monkeypatch,
-                                                                          tmp_path, stop,
-                                                                          status, named):
+@pytest.mark.parametrize(
+    "stop, status, named",
+    [(KeyboardInterrupt, 130, "Ctrl-C (SIGINT)"), (Terminated, 143, "SIGTERM")],
+)
+def test_an_interrupted_command_exits_with_the_signals_status_and_one_line(
+    monkeypatch, tmp_path, stop, status, named
+):
     def interrupted(*args, **kwargs):
         raise stop()
+
     monkeypatch.setattr(cli_module, "run_scenario", interrupted)
-    result = CliRunner().invoke(cli_module.cli, ["run", str(BASELINE_SCENARIO), "--quiet",
-                                                 "--out", str(tmp_path / "results")])
+    result = CliRunner().invoke(
+        cli_module.cli,
+        ["run", str(BASELINE_SCENARIO), "--quiet", "--out", str(tmp_path / "results")],
+    )
     assert result.exit_code == status
-    assert result.output.strip() == f"Interrupted by {named}: 'sufficiency run' stopped; " \
-                                    "no partial output was left"
+    assert (
+        result.output.strip() == f"Interrupted by {named}: 'sufficiency run' stopped; "
+        "no partial output was left"
+    )
     assert list(tmp_path.iterdir()) == []
 
 
@@ -105,19 +112,31 @@ def test_an_interrupted_write_leaves_no_folder_and_no_staging_folder(tmp_path):
 # -- the command, interrupted ------------------------------------------------------------------
 def start(out: Path, *args: str) -> subprocess.Popen:
     """A --jobs 2 run in its own process group, once both workers are running."""
-    cmd = [str(COMMAND), "run", str(BASELINE_SCENARIO), "--jobs", "2", "--quiet",
-           "--out", str(out), *args]
-    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                            start_new_session=True)
+    cmd = [
+        str(COMMAND),
+        "run",
+        str(BASELINE_SCENARIO),
+        "--jobs",
+        "2",
+        "--quiet",
+        "--out",
+        str(out),
+        *args,
+    ]
+    proc = subprocess.Popen(
+        cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True
+    )
     assert wait_for(lambda: len(children(proc.pid)) == 2), "workers never started"
     time.sleep(1.0)  # let the workers get into their first replications
     return proc
 
 
-@pytest.mark.parametrize("how, status, named", [("SIGINT to the group", 130, "SIGINT"),
-                                                ("SIGTERM", 143, "SIGTERM")])
-def test_an_interrupted_parallel_run_stops_its_workers_and_writes_nothing(tmp_path, how, status,
-                                                                          named):
+@pytest.mark.parametrize(
+    "how, status, named", [("SIGINT to the group", 130, "SIGINT"), ("SIGTERM", 143, "SIGTERM")]
+)
+def test_an_interrupted_parallel_run_stops_its_workers_and_writes_nothing(
+    tmp_path, how, status, named
+):
     out = tmp_path / "results"
     proc = start(out, "--replications", "400")
     workers = children(proc.pid)
@@ -139,8 +158,19 @@ def test_a_killed_worker_leaves_the_results_unchanged(tmp_path):
     os.kill(children(killed.pid)[0], signal.SIGKILL)
     _, err = killed.communicate(timeout=300)
     assert killed.returncode == 0, err
-    clean = subprocess.run([str(COMMAND), "run", str(BASELINE_SCENARIO), *quick, "--quiet",
-                            "--out", str(tmp_path / "clean")], capture_output=True, timeout=300)
+    clean = subprocess.run(
+        [
+            str(COMMAND),
+            "run",
+            str(BASELINE_SCENARIO),
+            *quick,
+            "--quiet",
+            "--out",
+            str(tmp_path / "clean"),
+        ],
+        capture_output=True,
+        timeout=300,
+    )
     assert clean.returncode == 0
     for name in ("stocks", "flows", "costs", "capacity"):
         clean_csv = (tmp_path / "clean" / f"{name}.csv").read_bytes()

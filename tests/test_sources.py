@@ -52,7 +52,13 @@ def seed(name: str) -> str:
 
 def test_every_csv_loads_on_its_own(tmp_path: Path) -> None:
     paths = sorted(SOURCES_DIR.glob("*.csv"))
-    assert {p.name for p in paths} >= {"cla.csv", "fostering.csv", "costs.csv", "homes.csv", "edge_of_care.csv"}
+    assert {p.name for p in paths} >= {
+        "cla.csv",
+        "fostering.csv",
+        "costs.csv",
+        "homes.csv",
+        "edge_of_care.csv",
+    }
     for path in paths:
         assert path.read_text(encoding="utf-8").splitlines()[0] == HEADER, path.name
         folder = tmp_path / path.stem
@@ -87,10 +93,14 @@ def test_no_case_identifiers_copied() -> None:
     """The initials, case IDs and dates in seed 000's pilot table never reach the CSVs."""
     text = seed(S0)
     table = text[text.index("YP Name") : text.index("3.27")].splitlines()[1:]
-    tokens = {t for line in table for t in re.findall(r"\b(?:[A-Z]{2}|\d{6}|\d{2}/\d{2}/\d{4})\b", line)}
+    tokens = {
+        t for line in table for t in re.findall(r"\b(?:[A-Z]{2}|\d{6}|\d{2}/\d{2}/\d{4})\b", line)
+    }
     assert len(tokens) >= 12
     csv_text = "\n".join(p.read_text(encoding="utf-8") for p in SOURCES_DIR.glob("*.csv"))
-    assert {t for t in tokens if re.search(rf"(?<![\w/]){re.escape(t)}(?![\w/])", csv_text)} == set()
+    assert {
+        t for t in tokens if re.search(rf"(?<![\w/]){re.escape(t)}(?![\w/])", csv_text)
+    } == set()
 
 
 # ---------------------------------------------------------------- period parsing
@@ -114,7 +124,8 @@ def test_parse_period(text: str, kind: str, start: dt.date, end: dt.date) -> Non
 
 
 @pytest.mark.parametrize(
-    "text", ["snapshot", "2023/24", "FY 23 / 24", "2023-25", "2024-25 Q5", "2025-02-30", "Feb 2025", ""]
+    "text",
+    ["snapshot", "2023/24", "FY 23 / 24", "2023-25", "2024-25 Q5", "2025-02-30", "Feb 2025", ""],
 )
 def test_parse_period_rejects(text: str) -> None:
     with pytest.raises(ValueError):
@@ -129,14 +140,34 @@ GOOD = "x_count,2023-24,12,count,004_cfe9078384657e76.txt,para 1,"
 @pytest.mark.parametrize(
     "content, field, reason",
     [
-        ("measure,period,unit,source_file,location,note\nx,2023-24,count,f,l,\n", "column 'value'", "is missing"),
-        (f"{HEADER}\n{GOOD}\nx_share,2023-24,12%,fraction,f,l,\n", "row 3, column 'value'", "a finite number, got '12%'"),
-        (f"{HEADER}\nx_count,2023-24,nan,count,f,l,\n", "row 2, column 'value'", "a finite number, got 'nan'"),
-        (f"{HEADER}\n{GOOD}\n{GOOD}\nx_count,snapshot,3,count,f,l,\n", "row 4, column 'period'", "got 'snapshot'"),
+        (
+            "measure,period,unit,source_file,location,note\nx,2023-24,count,f,l,\n",
+            "column 'value'",
+            "is missing",
+        ),
+        (
+            f"{HEADER}\n{GOOD}\nx_share,2023-24,12%,fraction,f,l,\n",
+            "row 3, column 'value'",
+            "a finite number, got '12%'",
+        ),
+        (
+            f"{HEADER}\nx_count,2023-24,nan,count,f,l,\n",
+            "row 2, column 'value'",
+            "a finite number, got 'nan'",
+        ),
+        (
+            f"{HEADER}\n{GOOD}\n{GOOD}\nx_count,snapshot,3,count,f,l,\n",
+            "row 4, column 'period'",
+            "got 'snapshot'",
+        ),
         (f"{HEADER}\n{GOOD}\nx_count,2024-25,3,count,f,l,note,extra\n", "row 3", "7 fields, got 8"),
         (f"{HEADER}\nX Count,2023-24,3,count,f,l,\n", "row 2, column 'measure'", "snake_case"),
         (f"{HEADER}\nx_count,2023-24,3,count,,l,\n", "row 2, column 'source_file'", "non-empty"),
-        (f"{HEADER}\n{GOOD}\nx_count,2023-24,13,count,f,l,\n", "row 3", "one row per (measure, period)"),
+        (
+            f"{HEADER}\n{GOOD}\nx_count,2023-24,13,count,f,l,\n",
+            "row 3",
+            "one row per (measure, period)",
+        ),
     ],
 )
 def test_bad_csv_raises_input_error(tmp_path: Path, content: str, field: str, reason: str) -> None:
@@ -153,7 +184,9 @@ def test_bad_csv_raises_input_error(tmp_path: Path, content: str, field: str, re
 
 def test_duplicate_across_files_names_both(tmp_path: Path) -> None:
     (tmp_path / "a.csv").write_text(f"{HEADER}\n{GOOD}\n", encoding="utf-8")
-    (tmp_path / "b.csv").write_text(f"{HEADER}\nother,2023-24,1,count,f,l,\n{GOOD}\n", encoding="utf-8")
+    (tmp_path / "b.csv").write_text(
+        f"{HEADER}\nother,2023-24,1,count,f,l,\n{GOOD}\n", encoding="utf-8"
+    )
     with pytest.raises(InputError) as caught:
         load_sources(tmp_path)
     assert caught.value.file.endswith("b.csv")
@@ -207,13 +240,43 @@ def test_default_lookup(df: pd.DataFrame) -> None:
 @pytest.mark.parametrize(
     "measure, period, value, name, quote",
     [
-        ("weekly_cost_home_external", "2024-25", 5414, S4, "external residential placement is £5414 per week"),
-        ("weekly_cost_home_inhouse", "2024-25", 4627, S4, "internal residential placement is £4627 per week"),
-        ("weekly_cost_foster_inhouse", "2024-25", 340, S4, "foster care household placement £340 per week"),
+        (
+            "weekly_cost_home_external",
+            "2024-25",
+            5414,
+            S4,
+            "external residential placement is £5414 per week",
+        ),
+        (
+            "weekly_cost_home_inhouse",
+            "2024-25",
+            4627,
+            S4,
+            "internal residential placement is £4627 per week",
+        ),
+        (
+            "weekly_cost_foster_inhouse",
+            "2024-25",
+            340,
+            S4,
+            "foster care household placement £340 per week",
+        ),
         ("weekly_cost_ifa", "2024-25", 981, S4, "Agency Placement £981 per week"),
-        ("cla_at_31_march", "2024-03-31", 599, S4, "As of 31st March 2024, there were 599 children in care"),
+        (
+            "cla_at_31_march",
+            "2024-03-31",
+            599,
+            S4,
+            "As of 31st March 2024, there were 599 children in care",
+        ),
         ("cla_at_31_march", "2023-03-31", 630, S4, "630 children looked after (31st March 2023)"),
-        ("cla_at_31_march", "2025-03-31", 597, S4, "597 Children Looked After and 305 Care Leavers (18-21) March 2025"),
+        (
+            "cla_at_31_march",
+            "2025-03-31",
+            597,
+            S4,
+            "597 Children Looked After and 305 Care Leavers (18-21) March 2025",
+        ),
         ("care_leavers", "2025-03-31", 305, S4, "305 Care Leavers"),
         ("avg_months_in_care", "2024-25", 31, S4, "looked after 2024 – 2025 is 31 months"),
         ("avg_daily_placement_cost", "2024-10-31", 230.07, S1, "average cost of £230.07 per day"),
@@ -225,18 +288,54 @@ def test_default_lookup(df: pd.DataFrame) -> None:
         ("all_families_closed_became_cla", "2024-25 Q3", 5, S0, "17% (n=5) became CLA"),
         ("all_remain_home_18m_share", "2024-25 Q3", 0.92, S0, "18 months ago: 92% remain at home"),
         ("mst_staffing_share", "2024-25 Q3", 0.5, S0, "staffing of only 50% capacity"),
-        ("mst_caseload_per_therapist", "2020-09-30", 5, S2, "average caseload per FTE therapist has been 5"),
+        (
+            "mst_caseload_per_therapist",
+            "2020-09-30",
+            5,
+            S2,
+            "average caseload per FTE therapist has been 5",
+        ),
         ("mst_targeting_deflator", "2019-20", 0.73, S2, "averaging 56% compared to 73% in 2019/20"),
         ("fft_avg_treatment_days", "2020-09-30", 224, S2, "this year is 224 days"),
         ("fft_caseload_per_therapist", "2020-21 Q2", 14, S2, "equates to 14 cases per therapist"),
         ("csc_budget", "2025-26", 93183000, S3, "Children's Social Care\t93,183"),
-        ("homes_inhouse", "2025-06-18", 7, S3, "seven children's homes, with plans underway for an eighth"),
+        (
+            "homes_inhouse",
+            "2025-06-18",
+            7,
+            S3,
+            "seven children's homes, with plans underway for an eighth",
+        ),
         ("mst_referrals_per_month", "2024-10-31", 6, S3, "around 6 new referrals a month"),
-        ("mst_can_max_caseload_per_therapist", "2024-10-31", 4, S3, "maximum caseload of four families"),
-        ("fft_reunification_additional_therapists_cost", "2025-26", 133000, S3, "total cost of £133,000"),
+        (
+            "mst_can_max_caseload_per_therapist",
+            "2024-10-31",
+            4,
+            S3,
+            "maximum caseload of four families",
+        ),
+        (
+            "fft_reunification_additional_therapists_cost",
+            "2025-26",
+            133000,
+            S3,
+            "total cost of £133,000",
+        ),
         ("cost_mitigation_reunification", "2025-26", 1300000, S3, "(£1.3m per annum)"),
-        ("beds_added_by_new_homes", "2025-04-08", 7, S4, "adding capacity for 7 more Children Looked After"),
-        ("homes_planned_places", "2025-11-30", 6, S4, "Autumn 2025 that will provide a further 6 spaces"),
+        (
+            "beds_added_by_new_homes",
+            "2025-04-08",
+            7,
+            S4,
+            "adding capacity for 7 more Children Looked After",
+        ),
+        (
+            "homes_planned_places",
+            "2025-11-30",
+            6,
+            S4,
+            "Autumn 2025 that will provide a further 6 spaces",
+        ),
     ],
 )
 def test_spot_check_against_seed(
@@ -264,7 +363,9 @@ def table_row(text: str, title: str, label: str) -> list[float]:
         ("% CLA placed in Foster Placements", "England", "pct_cla_in_foster_england", 0.01),
     ],
 )
-def test_cla_tables_match_seed(df: pd.DataFrame, title: str, label: str, measure: str, scale: float) -> None:
+def test_cla_tables_match_seed(
+    df: pd.DataFrame, title: str, label: str, measure: str, scale: float
+) -> None:
     expected = [v * scale for v in table_row(seed(S4), title, label)]
     assert list(series(measure, df=df)) == pytest.approx(expected)
 

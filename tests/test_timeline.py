@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 import yaml
 
+from sufficiency import paths
 from sufficiency.calendar import Calendar
 from sufficiency.engine.model import simulate
 from sufficiency.measures import costs_array, inflation_factors, reduce
@@ -17,29 +18,42 @@ from sufficiency.parameters import load_parameters
 from sufficiency.pathway import PLACEMENT_NAMES, STATES, State
 from sufficiency.runner import replication_seed, run
 from sufficiency.scenario import load_scenario
-from sufficiency import paths
 from sufficiency.timeline import Change, live_fields, live_paths, views
 
 from .conftest import BASELINE_PARAMETERS, BASELINE_SCENARIO, edited
 
 YEARS = 2
 DAY = 120.0
-FRACTIONS = ("targeting_deflator", "reentry_within_18_months", "success_share",
-             "breakdown_within_18_months", "step_down_rate_per_month", "supported_at_16",
-             "attrition_per_year")
+FRACTIONS = (
+    "targeting_deflator",
+    "reentry_within_18_months",
+    "success_share",
+    "breakdown_within_18_months",
+    "step_down_rate_per_month",
+    "supported_at_16",
+    "attrition_per_year",
+)
 
 
 @pytest.fixture(scope="module")
 def busy_params(baseline_params):
     """The baseline with every service staffed, referred to and queueing, so every live
     parameter has something to act on."""
-    edits = {"reunification.therapists": 2.0, "reunification.caseload": 3.0,
-             "reunification.min_days_in_care": 30.0}
+    edits = {
+        "reunification.therapists": 2.0,
+        "reunification.caseload": 3.0,
+        "reunification.min_days_in_care": 30.0,
+    }
     for prog in ("mst", "mst_bsf", "fft_cw", "fdm"):
-        edits.update({f"programmes.{prog}.therapists": 1.0, f"programmes.{prog}.caseload": 2.0,
-                      f"programmes.{prog}.referrals_per_month": 4.0,
-                      f"programmes.{prog}.duration_days": 90.0,
-                      f"programmes.{prog}.max_wait_days": 45.0})
+        edits.update(
+            {
+                f"programmes.{prog}.therapists": 1.0,
+                f"programmes.{prog}.caseload": 2.0,
+                f"programmes.{prog}.referrals_per_month": 4.0,
+                f"programmes.{prog}.duration_days": 90.0,
+                f"programmes.{prog}.max_wait_days": 45.0,
+            }
+        )
     return edited(baseline_params, edits)
 
 
@@ -63,8 +77,10 @@ def records(model) -> dict[str, list]:
     """The model's log as rows of (time, ...)."""
     log = model.log
     flat = {"transitions": log.transitions, "counts": log.counts}
-    out = {name: [tuple(rows[i:i + 4]) for i in range(0, len(rows), 4)]
-           for name, rows in flat.items()}
+    out = {
+        name: [tuple(rows[i : i + 4]) for i in range(0, len(rows), 4)]
+        for name, rows in flat.items()
+    }
     out.update(waiting=list(log.waiting), capacity=list(log.capacity))
     return out
 
@@ -84,15 +100,20 @@ def test_every_live_parameter_starts_at_its_value_in_the_parameter_set(busy_para
 
 def engine_paths() -> list[str]:
     """The live paths the engine reads (unit costs are read by the measures)."""
-    return [p for p in live_paths(load_parameters(BASELINE_PARAMETERS))
-            if not p.startswith("costs.")]
+    return [
+        p for p in live_paths(load_parameters(BASELINE_PARAMETERS)) if not p.startswith("costs.")
+    ]
 
 
 @pytest.mark.parametrize("path", engine_paths())
 def test_a_change_during_the_run_acts_from_its_date(busy_params, unchanged, path):
     value = paths.get(busy_params.model_dump(mode="python"), path)
-    changed = simulate(busy_params, replication_seed(4, 0), YEARS * 365.0,
-                       [Change(DAY, path, different(path, value))])
+    changed = simulate(
+        busy_params,
+        replication_seed(4, 0),
+        YEARS * 365.0,
+        [Change(DAY, path, different(path, value))],
+    )
     before, after = records(unchanged), records(changed)
     for name in before:
         assert split(before[name], DAY)[0] == split(after[name], DAY)[0], name
@@ -109,23 +130,34 @@ def test_a_unit_cost_change_during_the_run_acts_from_its_date(busy_params, uncha
     simulate(busy_params, replication_seed(4, 0), cal.horizon, [change])  # the engine takes it
     days = reduce(unchanged, cal, []).days
     row = list(PLACEMENT_NAMES).index(name)
-    base, changed = (costs_array(busy_params, cal, changes, days)[row]
-                     for changes in ([], [change]))
+    base, changed = (
+        costs_array(busy_params, cal, changes, days)[row] for changes in ([], [change])
+    )
     starts = np.searchsorted(cal.points, DAY, side="right") - 1
     assert np.array_equal(base[:starts], changed[:starts])
-    held = days[STATES.index(State(name)), starts + 1:] > 0
-    assert np.all(changed[starts + 1:][held] > base[starts + 1:][held])
+    held = days[STATES.index(State(name)), starts + 1 :] > 0
+    assert np.all(changed[starts + 1 :][held] > base[starts + 1 :][held])
 
 
 def test_a_scenario_adding_to_a_weekly_cost_runs_and_costs_more_from_its_date(tmp_path: Path):
-    scenario = {"name": "dearer-ifa", "base": str(BASELINE_SCENARIO),
-                "changes": [{"date": "2026-04-01", "set": "costs.weekly.foster_ifa", "add": 50,
-                             "source": "assumption: a test of a dated add to a unit cost"}]}
+    scenario = {
+        "name": "dearer-ifa",
+        "base": str(BASELINE_SCENARIO),
+        "changes": [
+            {
+                "date": "2026-04-01",
+                "set": "costs.weekly.foster_ifa",
+                "add": 50,
+                "source": "assumption: a test of a dated add to a unit cost",
+            }
+        ],
+    }
     path = tmp_path / "dearer-ifa.yaml"
     path.write_text(yaml.safe_dump(scenario))
     dearer = load_scenario(path)
-    assert [(c.path, c.value, c.add) for c in dearer.timeline] == \
-        [("costs.weekly.foster_ifa", 50.0, True)]
+    assert [(c.path, c.value, c.add) for c in dearer.timeline] == [
+        ("costs.weekly.foster_ifa", 50.0, True)
+    ]
     base = run(load_scenario(BASELINE_SCENARIO), years=2, replications=2, seed=5)
     result = run(dearer, years=2, replications=2, seed=5)
     row = result.items.index("foster_ifa")

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
 
 import numpy as np
 import pandas as pd
@@ -21,9 +21,8 @@ from rich.console import Console
 from ..errors import InputError
 from ..output import write_csv
 from ..parameters import ParameterSet
-
-from .files import parameter_yaml
 from .figures import Figures, Row
+from .files import parameter_yaml
 from .fit import Fit, Settings, fit, parameters
 from .history import child_population
 from .report import markdown, table, target_frame, wide_console
@@ -31,14 +30,24 @@ from .simulate import History, run
 from .sources import until
 from .targets import FOSTER, IN_HOUSE, PLACEMENTS
 
-COLUMNS = ["date", "measure", "observed", "forecast_p05", "forecast_p50", "forecast_p95",
-           "persistence", "trend"]
+COLUMNS = [
+    "date",
+    "measure",
+    "observed",
+    "forecast_p05",
+    "forecast_p50",
+    "forecast_p95",
+    "persistence",
+    "trend",
+]
 MEASURES: dict[str, tuple[str, Callable[[History, dt.date], np.ndarray]]] = {
     # backtest measure: (sources measure, simulated value on a date)
     "cla_total": ("cla_at_31_march", lambda h, d: h.cla(d)),
     "pct_cla_in_foster": ("pct_cla_in_foster", lambda h, d: h.share(d, FOSTER, PLACEMENTS)),
-    "pct_cla_with_inhouse_carers": ("pct_cla_with_inhouse_carers",
-                                    lambda h, d: h.share(d, IN_HOUSE, FOSTER)),
+    "pct_cla_with_inhouse_carers": (
+        "pct_cla_with_inhouse_carers",
+        lambda h, d: h.share(d, IN_HOUSE, FOSTER),
+    ),
 }
 
 
@@ -57,8 +66,9 @@ class Backtest:
                 continue
             row = {"measure": name, "rows": len(part)}
             for method in ("forecast_p50", "persistence", "trend"):
-                row[method] = float((abs(part[method] - part["observed"]) / part["observed"])
-                                    .mean() * 100)
+                row[method] = float(
+                    (abs(part[method] - part["observed"]) / part["observed"]).mean() * 100
+                )
             rows.append(row)
         return pd.DataFrame(rows).rename(columns={"forecast_p50": "model"})
 
@@ -90,12 +100,15 @@ def trend(series: list[tuple[dt.date, float]], date: dt.date) -> float:
 def later_rows(df: pd.DataFrame, train_until: dt.date) -> dict[str, list[Row]]:
     """What the reports recorded after the training date (read only to score)."""
     fig = Figures(df[df["period_end"] > pd.Timestamp(train_until)])
-    return {m: [r for r in fig.rows(source) if len(r.period) in (7, 10)]
-            for m, (source, _) in MEASURES.items()}
+    return {
+        m: [r for r in fig.rows(source) if len(r.period) in (7, 10)]
+        for m, (source, _) in MEASURES.items()
+    }
 
 
-def forecast(df: pd.DataFrame, train_until: dt.date, settings: Settings,
-             replications: int) -> tuple[Fit, ParameterSet, History]:
+def forecast(
+    df: pd.DataFrame, train_until: dt.date, settings: Settings, replications: int
+) -> tuple[Fit, ParameterSet, History]:
     """Calibrate on figures to ``train_until`` and run the forecast from the day after."""
     result = fit(until(df, train_until), train_until, settings)
     params = parameters(result)
@@ -110,8 +123,13 @@ def month_end(h: History, date: dt.date) -> dt.date:
     return max(d for d in h.cal.dates if d <= date)
 
 
-def backtest(df: pd.DataFrame, train_until: dt.date, settings: Settings = Settings(),
-             replications: int = 200) -> Backtest:
+def backtest(
+    df: pd.DataFrame,
+    train_until: dt.date,
+    settings: Settings | None = None,
+    replications: int = 200,
+) -> Backtest:
+    settings = settings or Settings()
     result, params, h = forecast(df, train_until, settings, replications)
     fig = result.figures
     rows = []
@@ -123,8 +141,18 @@ def backtest(df: pd.DataFrame, train_until: dt.date, settings: Settings = Settin
                 continue
             values = simulate(h, month_end(h, row.end))
             p05, p50, p95 = np.percentile(values, [5, 50, 95])
-            rows.append([row.end, measure, row.value, p05, p50, p95,
-                         series[-1][1] if series else np.nan, trend(series, row.end)])
+            rows.append(
+                [
+                    row.end,
+                    measure,
+                    row.value,
+                    p05,
+                    p50,
+                    p95,
+                    series[-1][1] if series else np.nan,
+                    trend(series, row.end),
+                ]
+            )
     return Backtest(result, params, pd.DataFrame(rows, columns=COLUMNS))
 
 
@@ -133,8 +161,11 @@ def check_train_until(df: pd.DataFrame, train_until: dt.date) -> None:
     if not any(later_rows(df, train_until).values()):
         scored = df[df["measure"].isin([source for source, _ in MEASURES.values()])]
         last = scored["period_end"].max().date()
-        raise InputError("calibration/sources", "--train-until", "a date before the last "
-                         f"reported CLA or placement figures ({last}), got {train_until}")
+        raise InputError(
+            "calibration/sources",
+            "--train-until",
+            f"a date before the last reported CLA or placement figures ({last}), got {train_until}",
+        )
 
 
 def print_backtest(result: Backtest, console: Console | None = None) -> None:
@@ -150,7 +181,9 @@ def write_backtest(result: Backtest, folder: Path) -> None:
     write_csv(target_frame(result.fit), folder / "training_fit.csv")
     (folder / "training_fit.md").write_text(
         markdown(result.fit, result.params, [], f"Backtest training fit to {result.fit.last}"),
-        encoding="utf-8")
+        encoding="utf-8",
+    )
     (folder / "trained_parameters.yaml").write_text(
         parameter_yaml(result.params, f"Parameters calibrated on figures to {result.fit.last}"),
-        encoding="utf-8")
+        encoding="utf-8",
+    )

@@ -11,7 +11,6 @@ import pandas as pd
 
 from ..output import check_file_target
 from ..parameters import ParameterSet
-
 from .files import parameter_yaml, write_all
 from .fit import Fit, Settings, fit, parameters
 from .report import markdown, target_frame
@@ -34,8 +33,12 @@ class Calibrated:
     reproduced: list[dict]
 
 
-def calibrate(settings: Settings, reproduce_replications: int,
-              df: pd.DataFrame | None = None, known_until: dt.date = TRAIN_UNTIL) -> Calibrated:
+def calibrate(
+    settings: Settings,
+    reproduce_replications: int,
+    df: pd.DataFrame | None = None,
+    known_until: dt.date = TRAIN_UNTIL,
+) -> Calibrated:
     """Fit on every figure to ``known_until`` and reproduce the reports' edge-of-care years."""
     df = load_sources() if df is None else df
     result = fit(df, known_until, settings)
@@ -77,12 +80,15 @@ def check_targets(out: Path, force: bool) -> None:
 def write(calibrated: Calibrated, out: Path) -> list[Path]:
     """The parameter YAML, the fit report (Markdown and CSV) and the reproduced figures."""
     s = calibrated.fit.settings
-    header = HEADER.format(settings=f"{s.replications} replications per evaluation, seed "
-                           f"{s.seed}", report=report_stem(out).name)
+    header = HEADER.format(
+        settings=f"{s.replications} replications per evaluation, seed {s.seed}",
+        report=report_stem(out).name,
+    )
     texts = [
         parameter_yaml(calibrated.params, header),
-        markdown(calibrated.fit, calibrated.params, calibrated.reproduced,
-                 f"Calibration of {out.name}"),
+        markdown(
+            calibrated.fit, calibrated.params, calibrated.reproduced, f"Calibration of {out.name}"
+        ),
         target_frame(calibrated.fit).to_csv(index=False, float_format="%.6g"),
         pd.DataFrame(calibrated.reproduced).to_csv(index=False, float_format="%.6g"),
     ]

@@ -13,12 +13,28 @@ from .figures import Figures, Row, significant
 
 OUTCOME_TABLES = (
     # (measure prefix, total measure, suffix per model outcome): closures by outcome, all teams
-    ("all_families_closed_", "all_families_closed",
-     {"closed": "closed_entirely", "stepped_down": "stepped_down", "same_plan": "same_plan",
-      "stepped_up": "stepped_up", "came_into_care": "became_cla"}),
-    ("eoc_concluded_", "eoc_concluded",
-     {"closed": "closed_entirely", "stepped_down": "stepped_down", "same_plan": "same_plan",
-      "stepped_up": "stepped_up", "came_into_care": "became_cla"}),
+    (
+        "all_families_closed_",
+        "all_families_closed",
+        {
+            "closed": "closed_entirely",
+            "stepped_down": "stepped_down",
+            "same_plan": "same_plan",
+            "stepped_up": "stepped_up",
+            "came_into_care": "became_cla",
+        },
+    ),
+    (
+        "eoc_concluded_",
+        "eoc_concluded",
+        {
+            "closed": "closed_entirely",
+            "stepped_down": "stepped_down",
+            "same_plan": "same_plan",
+            "stepped_up": "stepped_up",
+            "came_into_care": "became_cla",
+        },
+    ),
 )
 THERAPIES = ("mst", "mst_bsf", "fft_cw")
 SEED_NAME = {"mst": "mst", "mst_bsf": "mst_can", "fft_cw": "fft"}
@@ -36,64 +52,98 @@ def apply(data: dict, fig: Figures) -> None:
 
 
 def costs(data: dict, fig: Figures) -> None:
-    for name, measure in (("foster_inhouse", "weekly_cost_foster_inhouse"),
-                          ("foster_ifa", "weekly_cost_ifa"),
-                          ("home_inhouse", "weekly_cost_home_inhouse"),
-                          ("home_external", "weekly_cost_home_external")):
+    for name, measure in (
+        ("foster_inhouse", "weekly_cost_foster_inhouse"),
+        ("foster_ifa", "weekly_cost_ifa"),
+        ("home_inhouse", "weekly_cost_home_inhouse"),
+        ("home_external", "weekly_cost_home_external"),
+    ):
         row = fig.latest(measure)
         if row is not None:
-            put(data, f"costs.weekly.{name}",
-                fig.derived(row.token, f"average weekly cost £{row.value:.0f}"))
+            put(
+                data,
+                f"costs.weekly.{name}",
+                fig.derived(row.token, f"average weekly cost £{row.value:.0f}"),
+            )
     row = fig.latest("weekly_cost_foster_inhouse")
     if row is not None:
-        put(data, "costs.weekly.foster_kinship", {
-            "value": row.value, "source": "assumption: kinship carers are approved and paid by "
-            f"the council at the internal fostering rate {row.token} ({row.source_file})"})
+        put(
+            data,
+            "costs.weekly.foster_kinship",
+            {
+                "value": row.value,
+                "source": "assumption: kinship carers are approved and paid by "
+                f"the council at the internal fostering rate {row.token} ({row.source_file})",
+            },
+        )
 
 
 def therapists(data: dict, fig: Figures) -> None:
     """Therapists at full staffing (MST's staffing shortfall is a dated event, see history)."""
     teams = fig.latest("mst_teams")
     if teams is not None:
-        put(data, "programmes.mst.therapists", fig.derived(
-            f"{teams.token} * 3", "MST teams at full staffing; three therapists per team is "
-            "assumption (the reports give the teams and the caseload, not the posts)"))
+        put(
+            data,
+            "programmes.mst.therapists",
+            fig.derived(
+                f"{teams.token} * 3",
+                "MST teams at full staffing; three therapists per team is "
+                "assumption (the reports give the teams and the caseload, not the posts)",
+            ),
+        )
     per_team, bsf_teams = fig.latest("mst_can_therapists_per_team"), fig.latest("mst_can_teams")
     if per_team is not None:
         put(data, "programmes.mst_bsf.therapists", fig.derived(per_team.token, "one team"))
     elif bsf_teams is not None:
-        put(data, "programmes.mst_bsf.therapists", fig.derived(
-            f"{bsf_teams.token} * 3", "teams; three therapists per team is assumption"))
+        put(
+            data,
+            "programmes.mst_bsf.therapists",
+            fig.derived(f"{bsf_teams.token} * 3", "teams; three therapists per team is assumption"),
+        )
     caseload = fig.latest("fft_caseload_per_therapist")
     worked = fig.get("fft_families_worked_with", caseload.period) if caseload else None
     if worked is not None:
-        put(data, "programmes.fft_cw.therapists", fig.derived(
-            f"{worked.token} / {caseload.token}", "families worked with in the quarter over "
-            "the caseload per therapist"))
+        put(
+            data,
+            "programmes.fft_cw.therapists",
+            fig.derived(
+                f"{worked.token} / {caseload.token}",
+                "families worked with in the quarter over the caseload per therapist",
+            ),
+        )
 
 
 def therapy(data: dict, fig: Figures, prog: str) -> None:
     """Caseload, referrals, family size, ages and duration of one family therapy."""
     seed = SEED_NAME[prog]
     base = f"programmes.{prog}"
-    caseload = fig.latest(f"{seed}_caseload_per_therapist") or \
-        fig.latest(f"{seed}_max_caseload_per_therapist")
+    caseload = fig.latest(f"{seed}_caseload_per_therapist") or fig.latest(
+        f"{seed}_max_caseload_per_therapist"
+    )
     if caseload is not None:
         put(data, f"{base}.caseload", fig.derived(caseload.token, "families per therapist"))
     referrals(data, fig, prog)
     children_per_family(data, fig, prog)
     low, high = fig.latest(f"{seed}_age_min"), fig.latest(f"{seed}_age_max")
     if low is not None and high is not None:
-        put(data, f"{base}.age_range", {
-            "value": {"low": int(low.value), "high": int(high.value)},
-            "source": f"{fig.where(low.token + high.token)}: ages worked with "
-                      f"[low = {low.token}; high = {high.token}]"})
+        put(
+            data,
+            f"{base}.age_range",
+            {
+                "value": {"low": int(low.value), "high": int(high.value)},
+                "source": f"{fig.where(low.token + high.token)}: ages worked with "
+                f"[low = {low.token}; high = {high.token}]",
+            },
+        )
     duration(data, fig, prog)
     if prog == "mst":
         deflator = fig.latest("mst_targeting_deflator")
         if deflator is not None:
-            put(data, f"{base}.targeting_deflator",
-                fig.derived(deflator.token, "probability of care without MST, latest figure"))
+            put(
+                data,
+                f"{base}.targeting_deflator",
+                fig.derived(deflator.token, "probability of care without MST, latest figure"),
+            )
 
 
 def referrals(data: dict, fig: Figures, prog: str) -> None:
@@ -105,8 +155,13 @@ def referrals(data: dict, fig: Figures, prog: str) -> None:
     if stated is not None:
         put(data, path, fig.derived(stated.token, "referrals a month"))
     elif target is not None:
-        put(data, path, fig.derived(f"{target.token} / 12", "annual target for families "
-                                    "started, spread over 12 months"))
+        put(
+            data,
+            path,
+            fig.derived(
+                f"{target.token} / 12", "annual target for families started, spread over 12 months"
+            ),
+        )
 
 
 def children_per_family(data: dict, fig: Figures, prog: str) -> None:
@@ -119,8 +174,14 @@ def children_per_family(data: dict, fig: Figures, prog: str) -> None:
     children = fig.latest(f"{seed}_children_started", years_only=True)
     families = fig.get(f"{seed}_families_started", children.period) if children else None
     if families is not None:
-        put(data, path, fig.derived(f"{children.token} / {families.token}",
-                                    "children started per family started, latest full year"))
+        put(
+            data,
+            path,
+            fig.derived(
+                f"{children.token} / {families.token}",
+                "children started per family started, latest full year",
+            ),
+        )
 
 
 def duration(data: dict, fig: Figures, prog: str) -> None:
@@ -131,8 +192,14 @@ def duration(data: dict, fig: Figures, prog: str) -> None:
     if days is not None:
         put(data, path, fig.derived(days.token, "average length of treatment"))
     elif low is not None and high is not None:
-        put(data, path, fig.derived(f"({low.token} + {high.token}) / 2 * {MONTH}",
-                                    "the middle of the stated range of months, in days"))
+        put(
+            data,
+            path,
+            fig.derived(
+                f"({low.token} + {high.token}) / 2 * {MONTH}",
+                "the middle of the stated range of months, in days",
+            ),
+        )
 
 
 def latest_outcome_table(fig: Figures) -> tuple[dict[str, Row], Row] | None:
@@ -156,8 +223,11 @@ def outcomes(data: dict, fig: Figures) -> None:
         value = {k: significant(row.value / total.value) for k, row in parts.items()}
         value["same_plan"] = significant(1.0 - sum(v for k, v in value.items() if k != "same_plan"))
         checks = "; ".join(f"{k} = {row.token} / {total.token}" for k, row in parts.items())
-        sourced = {"value": value, "source": f"{fig.where(checks)}: closures by outcome across the "
-                   f"teams, latest quarter; the same split for each therapy [{checks}]"}
+        sourced = {
+            "value": value,
+            "source": f"{fig.where(checks)}: closures by outcome across the "
+            f"teams, latest quarter; the same split for each therapy [{checks}]",
+        }
         for prog in THERAPIES:
             put(data, f"programmes.{prog}.outcome_split", sourced)
     reentry(data, fig)
@@ -171,9 +241,11 @@ def reentry(data: dict, fig: Figures) -> None:
     if closure is None or not later:
         return
     lowest = min(later, key=lambda r: r.value)
-    sourced = fig.derived(f"1 - {lowest.token} / {closure.token}",
-                          "share of children home at closure who are not home at a later "
-                          "check (the lowest of the 6, 12 and 18 month cohorts)")
+    sourced = fig.derived(
+        f"1 - {lowest.token} / {closure.token}",
+        "share of children home at closure who are not home at a later "
+        "check (the lowest of the 6, 12 and 18 month cohorts)",
+    )
     for prog in THERAPIES:
         put(data, f"programmes.{prog}.reentry_within_18_months", sourced)
 
@@ -185,31 +257,52 @@ def family_decision_making(data: dict, fig: Figures) -> None:
     if len(quarters) == 2 and all(kids):
         families = " + ".join(r.token for r in quarters)
         children = " + ".join(r.token for r in kids)
-        put(data, "programmes.fdm.referrals_per_month",
-            fig.derived(f"({families}) / 6", "families referred a month over two quarters"))
-        put(data, "programmes.fdm.children_per_family",
-            fig.derived(f"({children}) / ({families})", "children per family referred"))
+        put(
+            data,
+            "programmes.fdm.referrals_per_month",
+            fig.derived(f"({families}) / 6", "families referred a month over two quarters"),
+        )
+        put(
+            data,
+            "programmes.fdm.children_per_family",
+            fig.derived(f"({children}) / ({families})", "children per family referred"),
+        )
     days = fig.latest("fdm_days_allocation_to_conference")
     if days is not None:
-        put(data, "programmes.fdm.duration_days",
-            fig.derived(days.token, "days from allocation to conference, latest quarter"))
+        put(
+            data,
+            "programmes.fdm.duration_days",
+            fig.derived(days.token, "days from allocation to conference, latest quarter"),
+        )
 
 
 def reunification(data: dict, fig: Figures) -> None:
     share = fig.latest("fft_reunification_returned_home_share")
     if share is not None:
-        put(data, "reunification.success_share",
-            fig.derived(share.token, "share of the pilot's children who returned home"))
+        put(
+            data,
+            "reunification.success_share",
+            fig.derived(share.token, "share of the pilot's children who returned home"),
+        )
     low, high = fig.latest("fft_reunification_age_min"), fig.latest("fft_reunification_age_max")
     if low is not None and high is not None:
-        put(data, "reunification.age_range", {
-            "value": {"low": int(low.value), "high": int(high.value)},
-            "source": f"{fig.where(low.token + high.token)}: ages worked with "
-                      f"[low = {low.token}; high = {high.token}]"})
+        put(
+            data,
+            "reunification.age_range",
+            {
+                "value": {"low": int(low.value), "high": int(high.value)},
+                "source": f"{fig.where(low.token + high.token)}: ages worked with "
+                f"[low = {low.token}; high = {high.token}]",
+            },
+        )
 
 
-UNLISTED = ("residential_specialist", "supported_accommodation", "placed_with_parents",
-            "other_placement")
+UNLISTED = (
+    "residential_specialist",
+    "supported_accommodation",
+    "placed_with_parents",
+    "other_placement",
+)
 
 
 def unlisted_costs(data: dict, fig: Figures) -> None:
@@ -229,7 +322,8 @@ def unlisted_costs(data: dict, fig: Figures) -> None:
         weekly[name] = {
             "value": significant(weekly[name]["value"] * factor, 4),
             "source": f"fitted: the assumed rate times {factor:.3f}, the factor that makes the "
-                      f"average daily cost of the placement mix at {data['population']['date']} "
-                      f"equal {average.token} ({average.source_file}, {average.location}), with "
-                      f"the reported rates for the other types; the assumed rate: "
-                      f"{weekly[name]['source']}"}
+            f"average daily cost of the placement mix at {data['population']['date']} "
+            f"equal {average.token} ({average.source_file}, {average.location}), with "
+            f"the reported rates for the other types; the assumed rate: "
+            f"{weekly[name]['source']}",
+        }

@@ -37,9 +37,17 @@ class Figures:
     def rows(self, measure: str) -> list[Row]:
         """Every figure of a measure, oldest period end first."""
         found = self.df[self.df["measure"] == measure].sort_values("period_end", kind="stable")
-        return [Row(str(r["measure"]), str(r["period"]), float(r["value"]), str(r["source_file"]),
-                    str(r["location"]), pd.Timestamp(r["period_end"]).date())
-                for r in found.to_dict("records")]
+        return [
+            Row(
+                str(r["measure"]),
+                str(r["period"]),
+                float(r["value"]),
+                str(r["source_file"]),
+                str(r["location"]),
+                pd.Timestamp(r["period_end"]).date(),
+            )
+            for r in found.to_dict("records")
+        ]
 
     def get(self, measure: str, period: str) -> Row | None:
         return next((r for r in self.rows(measure) if r.period == period), None)
@@ -71,8 +79,10 @@ class Figures:
     def derived(self, expr: str, text: str, integer: bool = False) -> dict[str, Any]:
         """A sourced value computed from cited rows, carrying the check that recomputes it."""
         value = self.value(expr)
-        return {"value": round(value) if integer else significant(value),
-                "source": f"{self.where(expr)}: {text} [value = {expr}]"}
+        return {
+            "value": round(value) if integer else significant(value),
+            "source": f"{self.where(expr)}: {text} [value = {expr}]",
+        }
 
 
 def _is_year(period: str) -> bool:

@@ -22,13 +22,12 @@ import numpy as np
 import pandas as pd
 from scipy.optimize import least_squares
 
-from ..shipped import calibration_dir
 from ..calendar import add_years
 from ..parameters import ParameterSet, build_parameters, read_yaml
-
+from ..paths import sourced
+from ..shipped import calibration_dir
 from . import direct, history, trends
 from .figures import Figures
-from ..paths import sourced
 from .knobs import KNOBS, Knob
 from .simulate import History, run
 from .sources import until
@@ -125,8 +124,16 @@ def informative(knob: Knob, found: list[Target], data: dict) -> bool:
 class Problem:
     """One fitting problem: the run to simulate for given knob values, and the targets."""
 
-    def __init__(self, data: dict, fig: Figures, knobs: list[Knob], found: list[Target],
-                 first: dt.date, last: dt.date, settings: Settings) -> None:
+    def __init__(
+        self,
+        data: dict,
+        fig: Figures,
+        knobs: list[Knob],
+        found: list[Target],
+        first: dt.date,
+        last: dt.date,
+        settings: Settings,
+    ) -> None:
         self.data, self.fig, self.knobs, self.targets = data, fig, knobs, found
         self.first, self.last, self.settings = first, last, settings
         self.x0 = np.log([k.start(data, fig) for k in knobs])
@@ -140,8 +147,9 @@ class Problem:
         return data
 
     def history(self, x: np.ndarray) -> History:
-        params, timeline = history.at(self.with_knobs(x), self.fig, self.first, self.last,
-                                      self.last)
+        params, timeline = history.at(
+            self.with_knobs(x), self.fig, self.first, self.last, self.last
+        )
         s = self.settings
         return run(params, timeline, s.window_years, s.replications, s.seed, s.jobs)
 
@@ -160,7 +168,7 @@ class Problem:
         sims = self.simulated(x)
         if self.spreads is None:
             noise = np.array([t.noise for t in self.targets])
-            self.spreads = np.sqrt(sims.var(axis=1, ddof=1) + noise ** 2)
+            self.spreads = np.sqrt(sims.var(axis=1, ddof=1) + noise**2)
         observed = np.array([t.row.value for t in self.targets])
         data_part = (sims.mean(axis=1) - observed) / np.maximum(self.spreads, 1e-9)
         return np.concatenate([data_part, (x - self.x0) / PRIOR_SD])
@@ -182,8 +190,13 @@ def window(known_until: dt.date, years: int) -> tuple[dt.date, dt.date]:
     return add_years(known_until + dt.timedelta(days=1), -years), known_until
 
 
-def fit(df: pd.DataFrame, known_until: dt.date, settings: Settings = Settings(),
-        knob_names: list[str] | None = None, base: dict | None = None) -> Fit:
+def fit(
+    df: pd.DataFrame,
+    known_until: dt.date,
+    settings: Settings = Settings(),
+    knob_names: list[str] | None = None,
+    base: dict | None = None,
+) -> Fit:
     """Calibrate on the figures published for periods ending by ``known_until`` only."""
     started = time.perf_counter()
     data, fig = starting_data(until(df, known_until), base)
@@ -195,22 +208,44 @@ def fit(df: pd.DataFrame, known_until: dt.date, settings: Settings = Settings(),
     knobs = [k for k in chosen if informative(k, found, data)]
     problem = Problem(data, fig, knobs, found, first, last, settings)
     result = least_squares(
-        problem.residuals, problem.x0, bounds=(np.log([k.low for k in knobs]),
-                                               np.log([k.high for k in knobs])),
-        jac=problem.jacobian, x_scale=1.0, ftol=1e-3, xtol=1e-3, gtol=1e-4,
-        max_nfev=settings.max_evaluations, method="trf")
+        problem.residuals,
+        problem.x0,
+        bounds=(np.log([k.low for k in knobs]), np.log([k.high for k in knobs])),
+        jac=problem.jacobian,
+        x_scale=1.0,
+        ftol=1e-3,
+        xtol=1e-3,
+        gtol=1e-4,
+        max_nfev=settings.max_evaluations,
+        method="trf",
+    )
     if result.status <= 0 or not np.all(np.isfinite(result.x)):
-        raise FitError(f"calibration did not converge after {len(problem.cache)} evaluations: "
-                       f"{result.message}")
+        raise FitError(
+            f"calibration did not converge after {len(problem.cache)} evaluations: {result.message}"
+        )
     run_at, simulated = problem.evaluate(result.x)
     cov = covariance(result.jac, len(found), len(knobs), result.fun)
-    return Fit(knobs, problem.x0, result.x, cov, found, run_at, simulated, problem.spreads, data,
-               fig, first, last, settings, len(problem.cache), time.perf_counter() - started,
-               result.message)
+    return Fit(
+        knobs,
+        problem.x0,
+        result.x,
+        cov,
+        found,
+        run_at,
+        simulated,
+        problem.spreads,
+        data,
+        fig,
+        first,
+        last,
+        settings,
+        len(problem.cache),
+        time.perf_counter() - started,
+        result.message,
+    )
 
 
-def covariance(jac: np.ndarray, n_targets: int, n_knobs: int,
-               residuals: np.ndarray) -> np.ndarray:
+def covariance(jac: np.ndarray, n_targets: int, n_knobs: int, residuals: np.ndarray) -> np.ndarray:
     """Inverse of J'J, inflated by the targets' residual variance per degree of freedom."""
     info = jac.T @ jac
     dof = n_targets - n_knobs
@@ -223,10 +258,12 @@ def fitted_source(fit: Fit, i: int, prior_source: str) -> str:
     """Provenance of a fitted value: method, window, estimate with its interval, targets."""
     knob, s = fit.knobs[i], fit.settings
     low, high = fit.interval(i)
-    text = (f"fitted: least squares by simulation ({s.replications} replications, seed {s.seed}, "
-            f"common random numbers) over {fit.first} to {fit.last}; {knob.description} "
-            f"{fit.values[i]:.4g} (95% interval {low:.4g} to {high:.4g}); targets "
-            + ", ".join(t.key for t in fit.targets))
+    text = (
+        f"fitted: least squares by simulation ({s.replications} replications, seed {s.seed}, "
+        f"common random numbers) over {fit.first} to {fit.last}; {knob.description} "
+        f"{fit.values[i]:.4g} (95% interval {low:.4g} to {high:.4g}); targets "
+        + ", ".join(t.key for t in fit.targets)
+    )
     return text if knob.drawn else f"{text}; applied to: {prior_source}"
 
 
@@ -235,8 +272,9 @@ def fitted_data(fit: Fit) -> dict:
     data = copy.deepcopy(fit.data)
     for i, knob in enumerate(fit.knobs):
         prior = sourced(data, knob.paths(data)[0])["source"]
-        knob.set(data, float(fit.values[i]), fitted_source(fit, i, prior),
-                 float(fit.conditional_sd[i]))
+        knob.set(
+            data, float(fit.values[i]), fitted_source(fit, i, prior), float(fit.conditional_sd[i])
+        )
     return data
 
 

@@ -21,7 +21,8 @@ from .sources import parse_period
 ASSUMED_CHILDREN = 88_000
 ASSUMED_CHILDREN_REASON = (
     "assumption: about 88,000 children aged 0-17 (roughly a quarter of Leicester's 368,600 "
-    "residents at Census 2021); no figure gives the child population this early")
+    "residents at Census 2021); no figure gives the child population this early"
+)
 UASC_MONTHS = 20
 FOSTER = ("foster_inhouse", "foster_kinship", "foster_ifa")
 IN_HOUSE = ("foster_inhouse", "foster_kinship")
@@ -53,8 +54,11 @@ def child_population(fig: Figures, date: dt.date) -> tuple[dict[str, Any], str]:
         return {"value": ASSUMED_CHILDREN, "source": ASSUMED_CHILDREN_REASON}, str(ASSUMED_CHILDREN)
     _, count, rate = min(pairs, key=lambda p: p[0])
     expr = f"{count.token} / {rate.token} * 10000"
-    return fig.derived(expr, "children aged 0-17: CLA over the rate per 10,000 (taken as "
-                       "constant away from that date)", integer=True), expr
+    return fig.derived(
+        expr,
+        "children aged 0-17: CLA over the rate per 10,000 (taken as constant away from that date)",
+        integer=True,
+    ), expr
 
 
 def nearest_rate(fig: Figures, date: dt.date) -> Row | None:
@@ -76,8 +80,10 @@ def cla_total(fig: Figures, date: dt.date, children: str) -> tuple[dict[str, Any
 def placement_shares(fig: Figures, date: dt.date, prior: dict[str, float]) -> dict[str, Any]:
     """Shares by placement type: the reported % in foster care and % of fostered children with
     in-house carers on the date; the split within each group from the prior shares."""
-    foster, inhouse = fig.nearest("pct_cla_in_foster", date), \
-        fig.nearest("pct_cla_with_inhouse_carers", date)
+    foster, inhouse = (
+        fig.nearest("pct_cla_in_foster", date),
+        fig.nearest("pct_cla_with_inhouse_carers", date),
+    )
     f, i = foster.value, inhouse.value
     groups = {FOSTER[2]: f * (1 - i)}
     kin = prior["foster_kinship"] / (prior["foster_kinship"] + prior["foster_inhouse"])
@@ -86,11 +92,16 @@ def placement_shares(fig: Figures, date: dt.date, prior: dict[str, float]) -> di
     total_rest = sum(rest.values())
     groups.update({k: (1 - f) * v / total_rest for k, v in rest.items()})
     value = {k: significant(groups[k], 9) for k in prior}
-    check = (f"foster_inhouse + foster_kinship + foster_ifa = {foster.token}; "
-             f"foster_inhouse + foster_kinship = {foster.token} * {inhouse.token}")
-    return {"value": value, "source": f"{fig.where(check)}: % CLA in foster placements and % of "
-            "fostered children with in-house (including connected) carers; the split within each "
-            f"group follows the prior shares (assumption) [{check}]"}
+    check = (
+        f"foster_inhouse + foster_kinship + foster_ifa = {foster.token}; "
+        f"foster_inhouse + foster_kinship = {foster.token} * {inhouse.token}"
+    )
+    return {
+        "value": value,
+        "source": f"{fig.where(check)}: % CLA in foster placements and % of "
+        "fostered children with in-house (including connected) carers; the split within each "
+        f"group follows the prior shares (assumption) [{check}]",
+    }
 
 
 def households(fig: Figures, date: dt.date) -> dict[str, Any] | None:
@@ -104,18 +115,24 @@ def places_per_household(fig: Figures, date: dt.date) -> dict[str, Any] | None:
     placed = fig.get("foster_placements_inhouse", households.period) if households else None
     if placed is None:
         return None
-    return fig.derived(f"{placed.token} / {households.token}", "foster placements with "
-                       "in-house carers per in-house household (the placements may include "
-                       "connected carers, whom the model places without this limit)")
+    return fig.derived(
+        f"{placed.token} / {households.token}",
+        "foster placements with "
+        "in-house carers per in-house household (the placements may include "
+        "connected carers, whom the model places without this limit)",
+    )
 
 
 def uasc_rate(fig: Figures, date: dt.date, total_expr: str) -> dict[str, Any] | None:
     row = fig.nearest("pct_cla_from_abroad_seeking_safety", date)
     if row is None:
         return None
-    return fig.derived(f"{row.token} * {total_expr} / {UASC_MONTHS}", "children from abroad "
-                       f"seeking safety in care, over {UASC_MONTHS} months in care (assumption: "
-                       "most arrive at 16-17 and leave care at 18)")
+    return fig.derived(
+        f"{row.token} * {total_expr} / {UASC_MONTHS}",
+        "children from abroad "
+        f"seeking safety in care, over {UASC_MONTHS} months in care (assumption: "
+        "most arrive at 16-17 and leave care at 18)",
+    )
 
 
 def events(data: dict, fig: Figures, start: dt.date) -> list[Event]:
@@ -125,20 +142,29 @@ def events(data: dict, fig: Figures, start: dt.date) -> list[Event]:
     staffing = fig.latest("mst_staffing_share")
     if staffing is not None:
         full = data["programmes"]["mst"]["therapists"]
-        full_expr = next((rhs for lhs, rhs in checks(full["source"]) if lhs == "value"),
-                         str(full["value"]))
+        full_expr = next(
+            (rhs for lhs, rhs in checks(full["source"]) if lhs == "value"), str(full["value"])
+        )
         expr = f"{full_expr} * {staffing.token}"
-        sourced = fig.derived(expr, "MST at reduced staffing from the start of that financial "
-                              "year (the month it began is assumption)")
+        sourced = fig.derived(
+            expr,
+            "MST at reduced staffing from the start of that financial "
+            "year (the month it began is assumption)",
+        )
         start = financial_year_start(parse_period(staffing.period).start)
         found.append(Event(start, "programmes.mst.therapists", sourced["value"], sourced["source"]))
     pilot = fig.rows("fft_reunification_children_identified")
     if pilot:
         begins = parse_period(pilot[0].period).start
-        found.append(Event(begins, "reunification.therapists",
-                           data["reunification"]["therapists"]["value"],
-                           f"assumption: the FFT reunification pilot began in {begins:%B %Y} "
-                           f"({pilot[0].token}, {pilot[0].source_file}); staffing as the prior"))
+        found.append(
+            Event(
+                begins,
+                "reunification.therapists",
+                data["reunification"]["therapists"]["value"],
+                f"assumption: the FFT reunification pilot began in {begins:%B %Y} "
+                f"({pilot[0].token}, {pilot[0].source_file}); staffing as the prior",
+            )
+        )
     return sorted(found, key=lambda e: e.date)
 
 
@@ -153,28 +179,37 @@ def uasc_events(fig: Figures, start: dt.date) -> list[Event]:
         _, children = child_population(fig, row.end)
         _, total = cla_total(fig, row.end, children)
         sourced = uasc_rate(fig, row.end, total)
-        found.append(Event(begins, "entries.uasc.rate_per_month", sourced["value"],
-                           sourced["source"]))
+        found.append(
+            Event(begins, "entries.uasc.rate_per_month", sourced["value"], sourced["source"])
+        )
     return found
 
 
 def no_reunification(fig: Figures) -> dict[str, Any]:
     pilot = fig.rows("fft_reunification_children_identified")
-    when = f"the pilot's first figures are for {pilot[0].token}" if pilot else \
-        "no reunification work appears in the figures"
+    when = (
+        f"the pilot's first figures are for {pilot[0].token}"
+        if pilot
+        else "no reunification work appears in the figures"
+    )
     return {"value": 0.0, "source": f"assumption: no FFT reunification work yet ({when})"}
 
 
 def published(fig: Figures, day: dt.date) -> dict[str, Any]:
     """The area's published children-looked-after figures up to ``day``, for reports."""
-    words = {"cla_at_31_march": "children looked after",
-             "cla_rate_per_10000": "children looked after per 10,000 children"}
-    return {measure: {r.end: fig.derived(r.token, text) for r in fig.rows(measure) if r.end <= day}
-            for measure, text in words.items()}
+    words = {
+        "cla_at_31_march": "children looked after",
+        "cla_rate_per_10000": "children looked after per 10,000 children",
+    }
+    return {
+        measure: {r.end: fig.derived(r.token, text) for r in fig.rows(measure) if r.end <= day}
+        for measure, text in words.items()
+    }
 
 
-def at(data: dict, fig: Figures, start: dt.date, end: dt.date,
-       known_until: dt.date) -> tuple[ParameterSet, list[Change]]:
+def at(
+    data: dict, fig: Figures, start: dt.date, end: dt.date, known_until: dt.date
+) -> tuple[ParameterSet, list[Change]]:
     """The parameter set starting on ``start`` and the known changes up to ``end``.
 
     Homes opening after ``known_until`` are left out: nothing later was known.
@@ -187,11 +222,16 @@ def at(data: dict, fig: Figures, start: dt.date, end: dt.date,
     out["child_population"] = children
     out["history"] = published(fig, day)
     put(out, "population.total", total)
-    put(out, "population.placement_shares",
-        placement_shares(fig, day, data["population"]["placement_shares"]["value"]))
-    for path, sourced in (("foster_carers.households", households(fig, day)),
-                          ("foster_carers.places_per_household", places_per_household(fig, day)),
-                          ("entries.uasc.rate_per_month", uasc_rate(fig, day, total_expr))):
+    put(
+        out,
+        "population.placement_shares",
+        placement_shares(fig, day, data["population"]["placement_shares"]["value"]),
+    )
+    for path, sourced in (
+        ("foster_carers.households", households(fig, day)),
+        ("foster_carers.places_per_household", places_per_household(fig, day)),
+        ("entries.uasc.rate_per_month", uasc_rate(fig, day, total_expr)),
+    ):
         if sourced is not None:
             put(out, path, sourced)
     out["homes"] = [h for h in out["homes"] if h["opens"] <= known_until]

@@ -6,12 +6,11 @@ parameter set. Multipliers scale the prior (assumed) profile they act on.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
-
-from ..pathway import PLACEMENT_NAMES
 
 from ..paths import sourced
+from ..pathway import PLACEMENT_NAMES
 from .figures import Figures, significant
 
 FOSTER = ("foster_inhouse", "foster_kinship", "foster_ifa")
@@ -40,13 +39,16 @@ class Knob:
             node["source"] = source
             if self.drawn:
                 node["value"] = significant(node["value"])
-                node["uncertainty"] = {"distribution": "gamma",
-                                       "sd": significant(node["value"] * relative_sd, 3)}
+                node["uncertainty"] = {
+                    "distribution": "gamma",
+                    "sd": significant(node["value"] * relative_sd, 3),
+                }
 
 
 def set_value(path: str) -> Callable[[dict, float], None]:
     def apply(data: dict, value: float) -> None:
         sourced(data, path)["value"] = float(value)
+
     return apply
 
 
@@ -96,21 +98,53 @@ def current(path: str) -> Callable[[dict, Figures], float]:
 ENTRY = "entries.direct.rate_per_month"
 KNOBS = {
     "direct_entry_rate": Knob(
-        "direct_entry_rate", "children entering care directly a month", 0.5, 80.0,
-        current(ENTRY), set_value(ENTRY), lambda d: (ENTRY,), True),
+        "direct_entry_rate",
+        "children entering care directly a month",
+        0.5,
+        80.0,
+        current(ENTRY),
+        set_value(ENTRY),
+        lambda d: (ENTRY,),
+        True,
+    ),
     "exit_time_multiplier": Knob(
-        "exit_time_multiplier", "multiplier on the assumed mean months in care by age band",
-        0.3, 3.0, lambda d, f: 1.0, scale_exits, lambda d: ("exits.mean_months_by_band",),
-        False),
+        "exit_time_multiplier",
+        "multiplier on the assumed mean months in care by age band",
+        0.3,
+        3.0,
+        lambda d, f: 1.0,
+        scale_exits,
+        lambda d: ("exits.mean_months_by_band",),
+        False,
+    ),
     "inhouse_preference_weight": Knob(
-        "inhouse_preference_weight", "weight on in-house and connected carers against IFAs in "
-        "first-choice foster placements", 0.05, 20.0, lambda d, f: 1.0, weight_inhouse,
-        lambda d: ("matching.preferences",), False),
+        "inhouse_preference_weight",
+        "weight on in-house and connected carers against IFAs in first-choice foster placements",
+        0.05,
+        20.0,
+        lambda d, f: 1.0,
+        weight_inhouse,
+        lambda d: ("matching.preferences",),
+        False,
+    ),
     "foster_preference_weight": Knob(
-        "foster_preference_weight", "weight on foster types in first-choice placements",
-        0.1, 10.0, lambda d, f: 1.0, weight_foster, lambda d: ("matching.preferences",), False),
+        "foster_preference_weight",
+        "weight on foster types in first-choice placements",
+        0.1,
+        10.0,
+        lambda d, f: 1.0,
+        weight_foster,
+        lambda d: ("matching.preferences",),
+        False,
+    ),
     "referral_multiplier": Knob(
-        "referral_multiplier", "multiplier on the family therapies' referrals a month where "
-        "the reports do not state them", 0.1, 5.0, lambda d, f: 1.0, scale_referrals,
-        estimated_referrals, True),
+        "referral_multiplier",
+        "multiplier on the family therapies' referrals a month where the reports do not state them",
+        0.1,
+        5.0,
+        lambda d, f: 1.0,
+        scale_referrals,
+        estimated_referrals,
+        True,
+    ),
 }

@@ -15,13 +15,18 @@ from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
+
 from ..parameters import SEED_FILE, SOURCE_KINDS, ParameterSet, provenance
 
 TOKEN = re.compile(r"\{([a-z][a-z0-9_]*)@([^{}]+)\}")
 CHECKS = re.compile(r"\[([^\[\]]*=[^\[\]]*)\]")
 RELATIVE = 1e-3
-_OPS = {ast.Add: operator.add, ast.Sub: operator.sub, ast.Mult: operator.mul,
-        ast.Div: operator.truediv}
+_OPS = {
+    ast.Add: operator.add,
+    ast.Sub: operator.sub,
+    ast.Mult: operator.mul,
+    ast.Div: operator.truediv,
+}
 
 
 def token(measure: str, period: str) -> str:
@@ -43,6 +48,7 @@ def row_value(df: pd.DataFrame, measure: str, period: str) -> float:
 
 def evaluate(expr: str, names: dict[str, float]) -> float:
     """Arithmetic (+ - * / and parentheses) over numbers and the given names."""
+
     def walk(node: ast.AST) -> float:
         if isinstance(node, ast.Expression):
             return walk(node.body)
@@ -107,8 +113,9 @@ def check_value(path: str, value: Any, source: str, df: pd.DataFrame) -> list[Pr
             problems.append(Problem(path, f"cites {token(measure, period)}, not a sources row"))
         elif claims_seed(source) and rows["source_file"].iloc[0] not in source:
             where = rows["source_file"].iloc[0]
-            problems.append(Problem(path, f"{token(measure, period)} is from {where}, "
-                                          "not named in the source"))
+            problems.append(
+                Problem(path, f"{token(measure, period)} is from {where}, not named in the source")
+            )
     if not claims_seed(source):
         return problems
     found = checks(source)
@@ -136,5 +143,8 @@ def verify(params: ParameterSet, df: pd.DataFrame) -> list[Problem]:
 
 def assumptions(params: ParameterSet) -> list[tuple[str, str]]:
     """(parameter, source) for every value that rests wholly or partly on an assumption."""
-    return [(row["parameter"], row["source"]) for row in provenance(params)
-            if "assumption" in row["source"].lower()]
+    return [
+        (row["parameter"], row["source"])
+        for row in provenance(params)
+        if "assumption" in row["source"].lower()
+    ]

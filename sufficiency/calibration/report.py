@@ -9,7 +9,6 @@ from rich.console import Console
 from rich.table import Table
 
 from ..parameters import ParameterSet
-
 from .fit import Fit
 from .provenance import assumptions
 from .simulate import stock_flow
@@ -20,20 +19,22 @@ def target_frame(fit: Fit) -> pd.DataFrame:
     """One row per target: the sources figure, the simulated mean and 90% range, residuals."""
     sims = fit.simulated
     p05, p95 = np.percentile(sims, [5, 95], axis=1)
-    return pd.DataFrame({
-        "measure": [t.row.measure for t in fit.targets],
-        "period": [t.row.period for t in fit.targets],
-        "observed": [t.row.value for t in fit.targets],
-        "simulated_mean": sims.mean(axis=1),
-        "simulated_p05": p05,
-        "simulated_p95": p95,
-        "difference": sims.mean(axis=1) - np.array([t.row.value for t in fit.targets]),
-        "spread": fit.spreads,
-        "residual": fit.residuals(),
-        "source_file": [t.row.source_file for t in fit.targets],
-        "location": [t.row.location for t in fit.targets],
-        "compared_as": [t.definition for t in fit.targets],
-    })
+    return pd.DataFrame(
+        {
+            "measure": [t.row.measure for t in fit.targets],
+            "period": [t.row.period for t in fit.targets],
+            "observed": [t.row.value for t in fit.targets],
+            "simulated_mean": sims.mean(axis=1),
+            "simulated_p05": p05,
+            "simulated_p95": p95,
+            "difference": sims.mean(axis=1) - np.array([t.row.value for t in fit.targets]),
+            "spread": fit.spreads,
+            "residual": fit.residuals(),
+            "source_file": [t.row.source_file for t in fit.targets],
+            "location": [t.row.location for t in fit.targets],
+            "compared_as": [t.definition for t in fit.targets],
+        }
+    )
 
 
 def knob_frame(fit: Fit) -> pd.DataFrame:
@@ -41,12 +42,19 @@ def knob_frame(fit: Fit) -> pd.DataFrame:
     rows = []
     for i, knob in enumerate(fit.knobs):
         low, high = fit.interval(i)
-        rows.append({"knob": knob.name, "what": knob.description,
-                     "start": float(np.exp(fit.start[i])),
-                     "estimate": float(fit.values[i]), "low95": low, "high95": high,
-                     "log_sd": float(fit.marginal_sd[i]),
-                     "log_sd_given_others": float(fit.conditional_sd[i]),
-                     "drawn_per_replication": knob.drawn})
+        rows.append(
+            {
+                "knob": knob.name,
+                "what": knob.description,
+                "start": float(np.exp(fit.start[i])),
+                "estimate": float(fit.values[i]),
+                "low95": low,
+                "high95": high,
+                "log_sd": float(fit.marginal_sd[i]),
+                "log_sd_given_others": float(fit.conditional_sd[i]),
+                "drawn_per_replication": knob.drawn,
+            }
+        )
     return pd.DataFrame(rows)
 
 
@@ -57,9 +65,11 @@ def cla_trend(fit: Fit) -> str:
         return "Too few yearly CLA rates for a trend."
     years = [(r.end - rows[0].end).days / 365.25 for r in rows]
     trend = log_trend(years, [r.value for r in rows])
-    return (f"CLA per 10,000 children, {rows[0].period} to {rows[-1].period}: "
-            f"{(trend.ratio - 1) * 100:+.1f}% a year (95% interval {(trend.low - 1) * 100:+.1f}% "
-            f"to {(trend.high - 1) * 100:+.1f}%; quasi-Poisson GLM on the year).")
+    return (
+        f"CLA per 10,000 children, {rows[0].period} to {rows[-1].period}: "
+        f"{(trend.ratio - 1) * 100:+.1f}% a year (95% interval {(trend.low - 1) * 100:+.1f}% "
+        f"to {(trend.high - 1) * 100:+.1f}%; quasi-Poisson GLM on the year)."
+    )
 
 
 def number(value: float) -> str:
@@ -73,8 +83,7 @@ def number(value: float) -> str:
 
 
 def markdown_table(frame: pd.DataFrame) -> str:
-    lines = ["| " + " | ".join(frame.columns) + " |",
-             "|" + "---|" * len(frame.columns)]
+    lines = ["| " + " | ".join(frame.columns) + " |", "|" + "---|" * len(frame.columns)]
     for row in frame.itertuples(index=False):
         lines.append("| " + " | ".join(number(v) for v in row) + " |")
     return "\n".join(lines)
@@ -92,16 +101,23 @@ def markdown(fit: Fit, params: ParameterSet, reproduced: list[dict], title: str)
         "Residual = (simulated mean - observed) / spread; the spread combines the variation "
         "between replications with the observation spread.",
         markdown_table(target_frame(fit).drop(columns=["source_file", "location"])),
-        "## Fitted quantities", markdown_table(knob_frame(fit)),
-        "## Stock and flow", "Entries - exits = change in CLA in every replication when the "
-        "largest gap is 0.", markdown_table(pd.DataFrame(stock_flow(fit.history))),
-        "## Trend", cla_trend(fit),
+        "## Fitted quantities",
+        markdown_table(knob_frame(fit)),
+        "## Stock and flow",
+        "Entries - exits = change in CLA in every replication when the largest gap is 0.",
+        markdown_table(pd.DataFrame(stock_flow(fit.history))),
+        "## Trend",
+        cla_trend(fit),
     ]
     if reproduced:
-        parts += ["## The reports' own edge-of-care figures",
-                  markdown_table(pd.DataFrame(reproduced).drop(columns=["source"]))]
-    parts += ["## Assumptions", "\n".join(f"- `{path}`: {source}"
-                                          for path, source in assumptions(params))]
+        parts += [
+            "## The reports' own edge-of-care figures",
+            markdown_table(pd.DataFrame(reproduced).drop(columns=["source"])),
+        ]
+    parts += [
+        "## Assumptions",
+        "\n".join(f"- `{path}`: {source}" for path, source in assumptions(params)),
+    ]
     return "\n\n".join(parts) + "\n"
 
 
@@ -121,13 +137,27 @@ def wide_console() -> Console:
 
 def print_report(fit: Fit, reproduced: list[dict], console: Console | None = None) -> None:
     console = console or wide_console()
-    targets = target_frame(fit)[["measure", "period", "observed", "simulated_mean",
-                                 "simulated_p05", "simulated_p95", "residual"]]
+    targets = target_frame(fit)[
+        [
+            "measure",
+            "period",
+            "observed",
+            "simulated_mean",
+            "simulated_p05",
+            "simulated_p95",
+            "residual",
+        ]
+    ]
     console.print(table(targets, f"Fit over {fit.first} to {fit.last}: observed against simulated"))
-    console.print(table(knob_frame(fit)[["knob", "estimate", "low95", "high95"]],
-                        "Fitted quantities (95% intervals)"))
+    console.print(
+        table(
+            knob_frame(fit)[["knob", "estimate", "low95", "high95"]],
+            "Fitted quantities (95% intervals)",
+        )
+    )
     console.print(table(pd.DataFrame(stock_flow(fit.history)), "Stock and flow"))
     if reproduced:
-        frame = pd.DataFrame(reproduced)[["year", "figure", "reported", "reproduced_mean",
-                                          "reproduced_p05", "reproduced_p95"]]
+        frame = pd.DataFrame(reproduced)[
+            ["year", "figure", "reported", "reproduced_mean", "reproduced_p05", "reproduced_p95"]
+        ]
         console.print(table(frame, "Edge-of-care figures: reported against reproduced"))

@@ -12,13 +12,12 @@ to 31 March, and also for a full year.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 import numpy as np
 
 from ..pathway import PROGRAMMES
-
 from . import history
 from .figures import Figures
 from .fit import Fit, fitted_data
@@ -39,8 +38,9 @@ class Figure:
     simulated: Callable[[History, Teams], np.ndarray]
 
 
-def savings(h: History, first: dt.date, last: dt.date, team: Teams, cost: float,
-            in_year: bool) -> np.ndarray:
+def savings(
+    h: History, first: dt.date, last: dt.date, team: Teams, cost: float, in_year: bool
+) -> np.ndarray:
     """Sum over diverted children of cost avoided x targeting deflator (x part of the year)."""
     deflator = np.array([h.params.programmes[p].targeting_deflator.value for p in PROGRAMMES])
     _, end = h.span(first, last)
@@ -56,8 +56,9 @@ def year(fy: str) -> tuple[dt.date, dt.date]:
     return dt.date(first, 4, 1), dt.date(first + 1, 3, 31)
 
 
-def saving(span: tuple[dt.date, dt.date], cost: float,
-           in_year: bool) -> Callable[[History, Teams], np.ndarray]:
+def saving(
+    span: tuple[dt.date, dt.date], cost: float, in_year: bool
+) -> Callable[[History, Teams], np.ndarray]:
     """Gross savings the council's way over ``span``, at ``cost`` avoided a child."""
     return lambda h, t: savings(h, span[0], span[1], t, cost, in_year)
 
@@ -70,33 +71,79 @@ def figures(fig: Figures) -> list[Figure]:
     cost23 = fig.get("all_avg_placement_cost_avoided", "2023-24")
     cost24 = fig.get("all_avg_placement_cost_avoided", "2024-25 Q3")
     found = [
-        Figure("2023-24", "families started", "all_families_started", "2023-24",
-               lambda h, t: h.families_started(*y23, t)),
-        Figure("2023-24", "children worked with", "all_children_served", "2023-24",
-               lambda h, t: h.children_worked_with(*y23, t)),
-        Figure("2023-24", "success rate (children home at closure)", "all_success_rate",
-               "2023-24", lambda h, t: h.closed_at_home(*y23, t)),
-        Figure("2023-24", "children diverted", "all_in_year_diversions", "2023-24",
-               lambda h, t: h.children_diverted(*y23, t)),
-        Figure("2024-25", "families started in Q3", "all_families_started", "2024-25 Q3",
-               lambda h, t: h.families_started(*q3, t)),
-        Figure("2024-25", "children started in Q3", "all_children_started", "2024-25 Q3",
-               lambda h, t: h.children_started(*q3, t)),
-        Figure("2024-25", "children home at closure in Q3",
-               "all_concluded_remained_home_share", "2024-25 Q3",
-               lambda h, t: h.closed_at_home(*q3, t)),
-        Figure("2024-25", "children diverted, April to December", "all_in_year_diversions",
-               "2024-12-31", lambda h, t: h.children_diverted(*to_q3, t)),
+        Figure(
+            "2023-24",
+            "families started",
+            "all_families_started",
+            "2023-24",
+            lambda h, t: h.families_started(*y23, t),
+        ),
+        Figure(
+            "2023-24",
+            "children worked with",
+            "all_children_served",
+            "2023-24",
+            lambda h, t: h.children_worked_with(*y23, t),
+        ),
+        Figure(
+            "2023-24",
+            "success rate (children home at closure)",
+            "all_success_rate",
+            "2023-24",
+            lambda h, t: h.closed_at_home(*y23, t),
+        ),
+        Figure(
+            "2023-24",
+            "children diverted",
+            "all_in_year_diversions",
+            "2023-24",
+            lambda h, t: h.children_diverted(*y23, t),
+        ),
+        Figure(
+            "2024-25",
+            "families started in Q3",
+            "all_families_started",
+            "2024-25 Q3",
+            lambda h, t: h.families_started(*q3, t),
+        ),
+        Figure(
+            "2024-25",
+            "children started in Q3",
+            "all_children_started",
+            "2024-25 Q3",
+            lambda h, t: h.children_started(*q3, t),
+        ),
+        Figure(
+            "2024-25",
+            "children home at closure in Q3",
+            "all_concluded_remained_home_share",
+            "2024-25 Q3",
+            lambda h, t: h.closed_at_home(*q3, t),
+        ),
+        Figure(
+            "2024-25",
+            "children diverted, April to December",
+            "all_in_year_diversions",
+            "2024-12-31",
+            lambda h, t: h.children_diverted(*to_q3, t),
+        ),
     ]
-    for cost, fy, measure, period in ((cost23, "2023-24", "all_in_year_gross_savings", "2023-24"),
-                                      (cost24, "2024-25", "all_in_year_gross_savings_forecast",
-                                       "2024-25")):
+    for cost, fy, measure, period in (
+        (cost23, "2023-24", "all_in_year_gross_savings", "2023-24"),
+        (cost24, "2024-25", "all_in_year_gross_savings_forecast", "2024-25"),
+    ):
         if cost is None:
             continue
         for in_year, label in ((True, "in-year"), (False, "full-year")):
-            found.append(Figure(fy, f"gross savings, {label} (council's way, £{cost.value:,.0f} "
-                                f"avoided a child)",
-                                measure, period, saving(year(fy), cost.value, in_year)))
+            found.append(
+                Figure(
+                    fy,
+                    f"gross savings, {label} (council's way, £{cost.value:,.0f} avoided a child)",
+                    measure,
+                    period,
+                    saving(year(fy), cost.value, in_year),
+                )
+            )
     return [f for f in found if fig.get(f.measure, f.period) is not None]
 
 
@@ -114,9 +161,17 @@ def reproduce(fit: Fit, replications: int, seed: int, jobs: int) -> list[dict]:
         assert reported is not None, "figures() keeps only reported figures"
         values = f.simulated(h, team)
         p05, p95 = np.percentile(values, [5, 95])
-        rows.append({"year": f.year, "figure": f.label, "measure": f.measure,
-                     "period": f.period, "reported": reported.value,
-                     "reproduced_mean": float(values.mean()), "reproduced_p05": float(p05),
-                     "reproduced_p95": float(p95),
-                     "source": f"{reported.source_file}, {reported.location}"})
+        rows.append(
+            {
+                "year": f.year,
+                "figure": f.label,
+                "measure": f.measure,
+                "period": f.period,
+                "reported": reported.value,
+                "reproduced_mean": float(values.mean()),
+                "reproduced_p05": float(p05),
+                "reproduced_p95": float(p95),
+                "source": f"{reported.source_file}, {reported.location}",
+            }
+        )
     return rows

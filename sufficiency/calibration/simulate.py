@@ -14,6 +14,7 @@ import numpy as np
 
 from ..calendar import Calendar
 from ..engine.model import Change, Model, replicate
+from ..executor import gather
 from ..measures import flow_array, routes_for, state_arrays
 from ..parameters import ParameterSet
 from ..pathway import (
@@ -26,7 +27,6 @@ from ..pathway import (
     State,
 )
 from ..records import COUNTED_INDEX
-from ..executor import gather
 from ..runner import parameter_rng, parse_params, replication_seed
 from ..uncertainty import draw_parameters
 
@@ -68,31 +68,45 @@ def programme_episodes(model: Model) -> np.ndarray:
 def family_starts(model: Model) -> np.ndarray:
     """(n, 2): programme index and day of each family's start."""
     names = [p.value for p in PROGRAMMES]
-    found = [(names.index(route), time)
-             for time, route, _ in model.log.counted("families_started")]
+    found = [(names.index(route), time) for time, route, _ in model.log.counted("families_started")]
     return np.array(found, dtype=float).reshape(-1, 2)
 
 
 def sample(model: Model, cal: Calendar) -> Sample:
     stocks, days = state_arrays(model, cal)
-    return Sample(stocks.astype(np.int32), days[CLA].sum(axis=0), flow_array(model, cal),
-                  programme_episodes(model), family_starts(model))
+    return Sample(
+        stocks.astype(np.int32),
+        days[CLA].sum(axis=0),
+        flow_array(model, cal),
+        programme_episodes(model),
+        family_starts(model),
+    )
 
 
-def run_chunk(params_json: str, timeline: tuple[Change, ...], cal: Calendar, seed: int,
-              indices: list[int]) -> list[Sample]:
+def run_chunk(
+    params_json: str, timeline: tuple[Change, ...], cal: Calendar, seed: int, indices: list[int]
+) -> list[Sample]:
     base = parse_params(params_json)
     out = []
     for i in indices:
         rep_seed = replication_seed(seed, i)
         params = draw_parameters(base, parameter_rng(rep_seed))
-        out.append(replicate(params, rep_seed, cal.horizon, list(timeline),
-                             lambda model: sample(model, cal)))
+        out.append(
+            replicate(
+                params, rep_seed, cal.horizon, list(timeline), lambda model: sample(model, cal)
+            )
+        )
     return out
 
 
-def run(params: ParameterSet, timeline: list[Change], years: int, replications: int,
-        seed: int, jobs: int = 1) -> "History":
+def run(
+    params: ParameterSet,
+    timeline: list[Change],
+    years: int,
+    replications: int,
+    seed: int,
+    jobs: int = 1,
+) -> History:
     """Simulate ``replications`` of ``years`` from the parameter set's start date."""
     cal = Calendar(params.start_date, years)
     task = partial(run_chunk, params.model_dump_json(), tuple(timeline), cal, seed)
@@ -147,7 +161,7 @@ class History:
         """Days from the run start to the start of ``first`` and the end of ``last``."""
         return self.cal.day(first) - 1.0, self.cal.day(last)
 
-    def episodes(self, first: dt.date, last: dt.date, teams: "Teams") -> list[np.ndarray]:
+    def episodes(self, first: dt.date, last: dt.date, teams: Teams) -> list[np.ndarray]:
         """Per replication, the programme children who started in the period in the teams."""
         a, b = self.span(first, last)
         out = []
@@ -181,8 +195,13 @@ class History:
 
     def families_started(self, first, last, teams) -> np.ndarray:
         a, b = self.span(first, last)
-        return np.array([((f[:, 1] >= a) & (f[:, 1] < b) & teams.mask(f[:, 0], f[:, 1])).sum()
-                         for f in (s.families for s in self.samples)], dtype=float)
+        return np.array(
+            [
+                ((f[:, 1] >= a) & (f[:, 1] < b) & teams.mask(f[:, 0], f[:, 1])).sum()
+                for f in (s.families for s in self.samples)
+            ],
+            dtype=float,
+        )
 
     def closed_at_home(self, first, last, teams) -> np.ndarray:
         """Of the programme children whose work closed in the period, the share still home."""
@@ -216,10 +235,17 @@ def stock_flow(h: History) -> list[dict[str, float | str]]:
         begin, end = h.cal.census[y], h.cal.census[y + 1] if y + 1 < len(h.cal.census) else None
         if end is None:
             break
-        change = np.array([s.stocks[CLA, end].sum() - s.stocks[CLA, begin].sum()
-                           for s in h.samples], dtype=float)
+        change = np.array(
+            [s.stocks[CLA, end].sum() - s.stocks[CLA, begin].sum() for s in h.samples], dtype=float
+        )
         gap = entries[:, y] - exits[:, y] - change
-        rows.append({"financial_year": year, "entries": entries[:, y].mean(),
-                     "exits": exits[:, y].mean(), "change_in_cla": change.mean(),
-                     "largest_gap": float(np.abs(gap).max())})
+        rows.append(
+            {
+                "financial_year": year,
+                "entries": entries[:, y].mean(),
+                "exits": exits[:, y].mean(),
+                "change_in_cla": change.mean(),
+                "largest_gap": float(np.abs(gap).max()),
+            }
+        )
     return rows

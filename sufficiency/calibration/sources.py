@@ -20,10 +20,10 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..shipped import calibration_dir
 from ..errors import InputError
 from ..limits import FIRST_DATE, LAST_DATE
 from ..loading import read_text
+from ..shipped import calibration_dir
 
 SOURCES_DIR = calibration_dir() / "sources"
 COLUMNS = ("measure", "period", "value", "unit", "source_file", "location", "note")
@@ -106,18 +106,27 @@ def _parse_row(path: Path, row: int, cells: dict[str, str]) -> tuple[Figure, Per
             raise InputError(path, f"row {row}, column '{column}'", "a non-empty value")
     measure = cells["measure"].strip()
     if not _MEASURE.fullmatch(measure):
-        raise InputError(path, f"row {row}, column 'measure'", f"a snake_case identifier, got '{measure}'")
+        raise InputError(
+            path, f"row {row}, column 'measure'", f"a snake_case identifier, got '{measure}'"
+        )
     try:
         value = _parse_value(cells["value"].strip())
     except ValueError:
-        raise InputError(path, f"row {row}, column 'value'", f"a finite number, got '{cells['value']}'") from None
+        raise InputError(
+            path, f"row {row}, column 'value'", f"a finite number, got '{cells['value']}'"
+        ) from None
     try:
         period = parse_period(cells["period"])
     except ValueError:
-        raise InputError(path, f"row {row}, column 'period'", f"{PERIOD_FORMS}, got '{cells['period']}'") from None
+        raise InputError(
+            path, f"row {row}, column 'period'", f"{PERIOD_FORMS}, got '{cells['period']}'"
+        ) from None
     if not FIRST_DATE <= period.start <= period.end <= LAST_DATE:
-        raise InputError(path, f"row {row}, column 'period'",
-                         f"a period from {FIRST_DATE} to {LAST_DATE}, got '{cells['period']}'")
+        raise InputError(
+            path,
+            f"row {row}, column 'period'",
+            f"a period from {FIRST_DATE} to {LAST_DATE}, got '{cells['period']}'",
+        )
     fields = {c: cells[c].strip() for c in COLUMNS}
     return Figure(**{**fields, "value": value}), period
 
@@ -157,7 +166,11 @@ def load_sources(directory: str | Path | None = None) -> pd.DataFrame:
         for row, fig, period in _read_file(path):
             key = (fig.measure, fig.period)
             if key in seen:
-                raise InputError(path, f"row {row}", f"one row per (measure, period); {key} is already at {seen[key]}")
+                raise InputError(
+                    path,
+                    f"row {row}",
+                    f"one row per (measure, period); {key} is already at {seen[key]}",
+                )
             seen[key] = f"{path.name} row {row}"
             records.append({**asdict(fig), "period_end": pd.Timestamp(period.end)})
     frame = pd.DataFrame.from_records(records, columns=[*COLUMNS, "period_end"])
@@ -174,7 +187,9 @@ def _rows(measure: str, df: pd.DataFrame | None) -> pd.DataFrame:
     rows = df[df["measure"] == measure]
     if rows.empty:
         close = difflib.get_close_matches(measure, df["measure"].unique(), n=3)
-        raise KeyError(f"no figures for measure '{measure}'" + (f"; did you mean {close}?" if close else ""))
+        raise KeyError(
+            f"no figures for measure '{measure}'" + (f"; did you mean {close}?" if close else "")
+        )
     return rows
 
 
@@ -183,7 +198,9 @@ def figure(measure: str, period: str, df: pd.DataFrame | None = None) -> float:
     rows = _rows(measure, df)
     match = rows[rows["period"] == period.strip()]
     if match.empty:
-        raise KeyError(f"no figure for '{measure}' in period '{period}'; periods: {sorted(rows['period'])}")
+        raise KeyError(
+            f"no figure for '{measure}' in period '{period}'; periods: {sorted(rows['period'])}"
+        )
     return float(match["value"].iloc[0])
 
 

@@ -9,15 +9,14 @@ unit of its last digit), or, for figures whose definition differs from the model
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
 from operator import methodcaller
-from typing import Callable
 
 import numpy as np
 
 from ..pathway import PLACEMENTS, State
-
 from .figures import Figures, Row
 from .history import financial_year_start
 from .simulate import History, Teams
@@ -51,8 +50,7 @@ def rate(h: History, date: dt.date) -> np.ndarray:
     return h.cla(date) / children.value * 10_000
 
 
-def flow(method: str, span: tuple[dt.date, dt.date],
-         team: Callable[[History], Teams]) -> Simulated:
+def flow(method: str, span: tuple[dt.date, dt.date], team: Callable[[History], Teams]) -> Simulated:
     """A simulated flow: ``History.<method>`` over ``span``, counting ``team``'s work."""
     return lambda h: getattr(h, method)(*span, team(h))
 
@@ -65,15 +63,33 @@ def stock_targets(fig: Figures, first: dt.date, last: dt.date) -> list[Target]:
         out.append(Target(row, methodcaller("cla", row.end), 0.0, "children looked after"))
     for row in in_window(fig.rows("cla_rate_per_10000"), first, last):
         if not any(abs((c.end - row.end).days) <= 31 for c in counts):
-            out.append(Target(row, partial(rate, date=row.end), ROUNDING,
-                              "CLA per 10,000 children aged 0-17 (published as whole numbers)"))
+            out.append(
+                Target(
+                    row,
+                    partial(rate, date=row.end),
+                    ROUNDING,
+                    "CLA per 10,000 children aged 0-17 (published as whole numbers)",
+                )
+            )
     for row in in_window(fig.rows("pct_cla_in_foster"), first, last):
-        out.append(Target(row, methodcaller("share", row.end, FOSTER, PLACEMENTS),
-                          0.01 * ROUNDING, "share of CLA in foster placements (whole percent)"))
+        out.append(
+            Target(
+                row,
+                methodcaller("share", row.end, FOSTER, PLACEMENTS),
+                0.01 * ROUNDING,
+                "share of CLA in foster placements (whole percent)",
+            )
+        )
     for row in in_window(fig.rows("pct_cla_with_inhouse_carers"), first, last):
-        out.append(Target(row, methodcaller("share", row.end, IN_HOUSE, FOSTER),
-                          0.01 * ROUNDING, "share of fostered children with in-house or "
-                          "connected carers (assumption: the denominator is foster placements)"))
+        out.append(
+            Target(
+                row,
+                methodcaller("share", row.end, IN_HOUSE, FOSTER),
+                0.01 * ROUNDING,
+                "share of fostered children with in-house or "
+                "connected carers (assumption: the denominator is foster placements)",
+            )
+        )
     return out
 
 
@@ -104,26 +120,39 @@ def flow_targets(fig: Figures, first: dt.date, last: dt.date) -> list[Target]:
     out = []
     team = teams(fig)
     for measure, method, text in (
-            ("all_in_year_diversions", "children_diverted",
-             "children who started with the teams in the period and were not in care by its end"),
-            ("all_families_started", "families_started", "families starting with the teams")):
+        (
+            "all_in_year_diversions",
+            "children_diverted",
+            "children who started with the teams in the period and were not in care by its end",
+        ),
+        ("all_families_started", "families_started", "families starting with the teams"),
+    ):
         for row in fig.rows(measure):
             span = flow_period(row)
             if span is None or span[0] < first or span[1] > last:
                 continue
-            out.append(Target(row, flow(method, span, team),
-                              DEFINITION * row.value,
-                              f"{text} (assumption: 10% for differences in counting)"))
+            out.append(
+                Target(
+                    row,
+                    flow(method, span, team),
+                    DEFINITION * row.value,
+                    f"{text} (assumption: 10% for differences in counting)",
+                )
+            )
     for row in in_window(fig.rows("avg_months_in_care"), first, last):
         if len(row.period) == 7 and financial_year_start(row.end) >= first:
-            out.append(Target(row, methodcaller("months_in_care", row.period),
-                              DEFINITION * row.value,
-                              "average CLA over exits a year, in months (Little's law; "
-                              "assumption: 10% as the report does not say whom it averages)"))
+            out.append(
+                Target(
+                    row,
+                    methodcaller("months_in_care", row.period),
+                    DEFINITION * row.value,
+                    "average CLA over exits a year, in months (Little's law; "
+                    "assumption: 10% as the report does not say whom it averages)",
+                )
+            )
     return out
 
 
 def targets(fig: Figures, first: dt.date, last: dt.date) -> list[Target]:
     """Every target in the window from ``first`` (the run's first day) to ``last``."""
     return stock_targets(fig, first, last) + flow_targets(fig, first, last)
-

@@ -83,7 +83,8 @@ def foster_carers(data: dict, fig: Figures) -> None:
         sourced = fig.derived(
             f"({terms}) / {len(new)} * {households.token} / {carers.token}",
             f"new carers a year over {new[0].period} to {new[-1].period} (quasi-Poisson GLM level) "
-            "in households, at the latest households per carer")
+            "in households, at the latest households per carer",
+        )
         sourced["uncertainty"] = {"distribution": "gamma", "sd": significant(level.sd * ratio, 3)}
         put(data, "foster_carers.recruitment_per_year", sourced)
     attrition(data, fig)
@@ -91,21 +92,26 @@ def foster_carers(data: dict, fig: Figures) -> None:
 
 def attrition(data: dict, fig: Figures) -> None:
     """Carers leaving a year over carers at the start: start + new - end, pooled."""
-    rows = [(r, n, e) for r in recent(fig, "foster_carers_start_of_year")
-            if (n := fig.get("new_foster_carers", r.period))
-            and (e := fig.get("foster_carers_end_of_year", r.period))]
+    rows = [
+        (r, n, e)
+        for r in recent(fig, "foster_carers_start_of_year")
+        if (n := fig.get("new_foster_carers", r.period))
+        and (e := fig.get("foster_carers_end_of_year", r.period))
+    ]
     if not rows:
         return
     years, new, ends = (list(column) for column in zip(*rows))
     starts = [r.value for r in years]
     left = [s + n.value - e.value for s, n, e in zip(starts, new, ends)]
     level = share_level(left, starts)
-    leavers = " + ".join(f"({s.token} + {n.token} - {e.token})"
-                         for s, n, e in zip(years, new, ends))
+    leavers = " + ".join(
+        f"({s.token} + {n.token} - {e.token})" for s, n, e in zip(years, new, ends)
+    )
     sourced = fig.derived(
         f"({leavers}) / ({' + '.join(r.token for r in years)})",
         f"carers leaving over carers at the start of the year, {years[0].period} to "
-        f"{years[-1].period} pooled (quasi-binomial GLM)")
+        f"{years[-1].period} pooled (quasi-binomial GLM)",
+    )
     sourced["uncertainty"] = {"distribution": "beta", "sd": significant(level.sd, 3)}
     put(data, "foster_carers.attrition_per_year", sourced)
 

@@ -39,10 +39,15 @@ def duration(seconds: float) -> str:
 
 
 @contextlib.contextmanager
-def progress_bar(total: int, quiet: bool, label: str = "Replications", jobs: int = 1,
-                 console: Console | None = None, delay: float = SHOW_AFTER,
-                 clock: Callable[[], float] = time.perf_counter
-                 ) -> Iterator[Callable[[int], None]]:
+def progress_bar(
+    total: int,
+    quiet: bool,
+    label: str = "Replications",
+    jobs: int = 1,
+    console: Console | None = None,
+    delay: float = SHOW_AFTER,
+    clock: Callable[[], float] = time.perf_counter,
+) -> Iterator[Callable[[int], None]]:
     """A progress bar on standard error (replications done and time left) for runs longer than
     ``delay`` seconds, and the expected length of a long run once its first results are in.
     Silent when quiet or when standard error is not a terminal."""
@@ -50,9 +55,15 @@ def progress_bar(total: int, quiet: bool, label: str = "Replications", jobs: int
     if quiet or not console.is_terminal:
         yield lambda n: None
         return
-    bar = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-                   TextColumn("time left"), TimeRemainingColumn(), console=console,
-                   transient=True)
+    bar = Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("time left"),
+        TimeRemainingColumn(),
+        console=console,
+        transient=True,
+    )
     task = bar.add_task(label, total=total)
     started, told = clock(), False
     timer = threading.Timer(delay, bar.start)
@@ -67,8 +78,9 @@ def progress_bar(total: int, quiet: bool, label: str = "Replications", jobs: int
             told = True
             expected = estimate(clock() - started, done, total, jobs)
             if expected >= LONG_RUN:
-                console.print(f"{total} {label.lower()} will take {duration(expected)}.",
-                              highlight=False)
+                console.print(
+                    f"{total} {label.lower()} will take {duration(expected)}.", highlight=False
+                )
 
     try:
         yield advance
@@ -76,4 +88,3 @@ def progress_bar(total: int, quiet: bool, label: str = "Replications", jobs: int
         timer.cancel()
         timer.join()
         bar.stop()
-

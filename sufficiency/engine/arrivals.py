@@ -11,8 +11,13 @@ from ..pathway import MONTH
 from .streams import Stream
 
 
-def arrivals(env: simpy.Environment, stream: Stream, mean_wait: Callable[[], float | None],
-             arrive: Callable[[float], None], marked: bool = False):
+def arrivals(
+    env: simpy.Environment,
+    stream: Stream,
+    mean_wait: Callable[[], float | None],
+    arrive: Callable[[float], None],
+    marked: bool = False,
+):
     """A process calling ``arrive(mark)`` at each arrival of a Poisson stream whose mean time
     between arrivals (days; None: no arrivals) is ``mean_wait()`` when each wait begins.
 

@@ -16,7 +16,7 @@ if TYPE_CHECKING:
 class Carers:
     """Foster-carer households joining and leaving; their places feed the in-house pool."""
 
-    def __init__(self, model: "Model") -> None:
+    def __init__(self, model: Model) -> None:
         self.model = model
         self.live: CarersLive = model.live["foster_carers"]
         self.households = model.params.foster_carers.households.value
@@ -47,7 +47,7 @@ class Carers:
         self.update()
 
 
-def change_beds(model: "Model", day: float, delta: int):
+def change_beds(model: Model, day: float, delta: int):
     """A home opening (more beds) or closing (fewer) on its date."""
     yield model.env.timeout(day - model.env.now)
     pool = model.pools[State.HOME_INHOUSE]
@@ -55,7 +55,7 @@ def change_beds(model: "Model", day: float, delta: int):
     model.record_capacity()
 
 
-def start(model: "Model") -> Carers:
+def start(model: Model) -> Carers:
     """Open the homes open today (before today's children are placed); schedule the rest."""
     pool = model.pools[State.HOME_INHOUSE]
     for spec in model.params.homes:
@@ -68,6 +68,7 @@ def start(model: "Model") -> Carers:
         if 0 < closes < math.inf:
             model.env.process(change_beds(model, closes, -spec.beds.value))
     carers = Carers(model)
-    model.env.process(arrivals(model.env, carers.stream, carers.mean_wait, carers.turnover,
-                               marked=True))
+    model.env.process(
+        arrivals(model.env, carers.stream, carers.mean_wait, carers.turnover, marked=True)
+    )
     return carers

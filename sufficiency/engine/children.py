@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import math
-from typing import TYPE_CHECKING, Any, Callable
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 from simpy.events import Timeout
 
@@ -43,10 +44,14 @@ class ExitLaw:
 
     def __init__(self, exits) -> None:
         self.shape = exits.shape.value
-        self.scale = {band: weibull_scale(months * MONTH, self.shape)
-                      for band, months in exits.mean_months_by_band.value.items()}
-        self.routes = {band: Shares(shares, lambda key: EXITS[ExitRoute(key)])
-                       for band, shares in exits.route_shares_by_band.value.items()}
+        self.scale = {
+            band: weibull_scale(months * MONTH, self.shape)
+            for band, months in exits.mean_months_by_band.value.items()
+        }
+        self.routes = {
+            band: Shares(shares, lambda key: EXITS[ExitRoute(key)])
+            for band, shares in exits.route_shares_by_band.value.items()
+        }
 
     def remaining(self, band: str, u: float, elapsed: float = 0.0) -> float:
         """Days left to a chosen exit, given ``elapsed`` days already in care."""
@@ -62,7 +67,7 @@ class ExitLaw:
         return self.routes[band].pick(u)
 
 
-def at(model: "Model", delay: float, action: Callable[[Any], None]) -> None:
+def at(model: Model, delay: float, action: Callable[[Any], None]) -> None:
     """Call ``action(event)`` after ``delay`` days, through a simpy timeout; nothing is scheduled
     for the horizon or later, since the run stops first."""
     env = model.env
@@ -70,7 +75,7 @@ def at(model: "Model", delay: float, action: Callable[[Any], None]) -> None:
         Timeout(env, delay if delay > 0 else 0.0).callbacks.append(action)
 
 
-def start_care(model: "Model", child: "Child", elapsed: float = 0.0) -> None:
+def start_care(model: Model, child: Child, elapsed: float = 0.0) -> None:
     """Schedule a child's way out of care (and a possible move at 16) from now."""
     now = model.env.now
     law = model.exit_law
@@ -88,20 +93,22 @@ def start_care(model: "Model", child: "Child", elapsed: float = 0.0) -> None:
     at(model, exit_at - now, lambda _: leave(model, child, generation, route))
 
 
-def leave(model: "Model", child: "Child", generation: int, route: tuple[State, str]) -> None:
+def leave(model: Model, child: Child, generation: int, route: tuple[State, str]) -> None:
     """The child's exit comes due, unless something else took the child out of care first."""
     if child.generation == generation:
         model.leave_care(child, *route)
 
 
-def turn_16(model: "Model", child: "Child", generation: int) -> None:
+def turn_16(model: Model, child: Child, generation: int) -> None:
     """At 16 some children move on to supported accommodation."""
     if child.generation != generation:
         return
-    if child.draws[U_MOVE16] < model.live["matching"].supported_at_16 and \
-            child.state not in (State.SUPPORTED_ACCOMMODATION, State.PLACED_WITH_PARENTS):
-        if model.relocate(child, State.SUPPORTED_ACCOMMODATION):
-            model.log.count(model.env.now, Measure.MOVES_TO_SUPPORTED, ALL_ROUTES)
+    if (
+        child.draws[U_MOVE16] < model.live["matching"].supported_at_16
+        and child.state not in (State.SUPPORTED_ACCOMMODATION, State.PLACED_WITH_PARENTS)
+        and model.relocate(child, State.SUPPORTED_ACCOMMODATION)
+    ):
+        model.log.count(model.env.now, Measure.MOVES_TO_SUPPORTED, ALL_ROUTES)
 
 
 def age_in_band(band: str, u: float) -> float:
@@ -113,8 +120,9 @@ def age_in_band(band: str, u: float) -> float:
 class DirectEntries:
     """Children entering care directly (not through a programme), as a Poisson stream."""
 
-    def __init__(self, model: "Model", name: str, age_shares: Shares,
-                 need_shares: dict[str, Shares]) -> None:
+    def __init__(
+        self, model: Model, name: str, age_shares: Shares, need_shares: dict[str, Shares]
+    ) -> None:
         self.model = model
         self.name = name
         self.live: EntryLive = model.live[f"entries.{name}"]
@@ -136,13 +144,16 @@ class DirectEntries:
         model.enter_care(child, self.name, draws[U_PLACE])
 
 
-def start(model: "Model") -> list[DirectEntries]:
+def start(model: Model) -> list[DirectEntries]:
     """Start the direct entry streams."""
     actors = []
     for entry in model.params.entries:
         actor = DirectEntries(
-            model, entry.name, Shares(entry.age_band_shares.value),
-            {band: Shares(shares) for band, shares in entry.need_shares.value.items()})
+            model,
+            entry.name,
+            Shares(entry.age_band_shares.value),
+            {band: Shares(shares) for band, shares in entry.need_shares.value.items()},
+        )
         model.env.process(arrivals(model.env, actor.stream, actor.mean_wait, actor.arrive))
         actors.append(actor)
     return actors

@@ -61,8 +61,9 @@ class Child:
 class Model:
     """One replication's world. Nothing here is shared between replications."""
 
-    def __init__(self, params: ParameterSet, streams, horizon_days: float,
-                 changes: Iterable[Change] = ()) -> None:
+    def __init__(
+        self, params: ParameterSet, streams, horizon_days: float, changes: Iterable[Change] = ()
+    ) -> None:
         self.params = params
         self.streams = streams
         self.horizon = horizon_days
@@ -103,8 +104,9 @@ class Model:
     def new_child(self, birth: float, need: str, draws: list[float]) -> Child:
         return Child(self.new_id(), birth, need, draws)
 
-    def child_at(self, cid: int, birth: float, need: str, draws: list[float],
-                 state: State) -> Child:
+    def child_at(
+        self, cid: int, birth: float, need: str, draws: list[float], state: State
+    ) -> Child:
         """A tracked ``Child`` for a child numbered earlier and now in ``state`` (not in care)."""
         child = Child(cid, birth, need, draws)
         child.state = state
@@ -128,8 +130,9 @@ class Model:
         if to in placed:
             placed[to][child.id] = child
         child.state = to
-        self._record((self.env.now, child.id, -1 if old is None else STATE_INDEX[old],
-                      STATE_INDEX[to]))
+        self._record(
+            (self.env.now, child.id, -1 if old is None else STATE_INDEX[old], STATE_INDEX[to])
+        )
 
     def want(self, child: Child, in_house: State | None) -> None:
         """Note (or, with None, forget) the in-house placement a child is waiting for."""
@@ -204,8 +207,12 @@ class Model:
             self.log.capacity.append((self.env.now, index, self.pools[state].places))
 
 
-def build(params: ParameterSet, seed: np.random.SeedSequence, horizon: float,
-          changes: Iterable[Change] = ()) -> Model:
+def build(
+    params: ParameterSet,
+    seed: np.random.SeedSequence,
+    horizon: float,
+    changes: Iterable[Change] = (),
+) -> Model:
     """Set up one replication (today's children placed, every actor started), not yet run."""
     model = Model(params, Streams(seed), horizon, changes)
     model.carers = carers.start(model)
@@ -218,16 +225,25 @@ def build(params: ParameterSet, seed: np.random.SeedSequence, horizon: float,
     return model
 
 
-def simulate(params: ParameterSet, seed: np.random.SeedSequence, horizon: float,
-             changes: Iterable[Change] = ()) -> Model:
+def simulate(
+    params: ParameterSet,
+    seed: np.random.SeedSequence,
+    horizon: float,
+    changes: Iterable[Change] = (),
+) -> Model:
     """Run one replication to the horizon and return the model with its log."""
     model = build(params, seed, horizon, changes)
     model.env.run(until=horizon)
     return model
 
 
-def replicate(params: ParameterSet, seed: np.random.SeedSequence, horizon: float,
-              changes: Iterable[Change], reduce: Callable[[Model], T]) -> T:
+def replicate(
+    params: ParameterSet,
+    seed: np.random.SeedSequence,
+    horizon: float,
+    changes: Iterable[Change],
+    reduce: Callable[[Model], T],
+) -> T:
     """Simulate one replication and keep only ``reduce(model)``.
 
     Python's cyclic garbage collector is paused meanwhile (a replication makes objects by the

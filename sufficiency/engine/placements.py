@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import math
 from collections import deque
-from typing import TYPE_CHECKING, Any, Callable, TypeVar
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from ..pathway import AGE_BANDS, FALLBACK, IN_HOUSE, MONTH, NEEDS, PLACEMENTS, State
 from ..records import Measure
@@ -120,10 +121,10 @@ def slots(therapists: float, caseload: float) -> int:
     return int(math.floor(therapists * caseload + 1e-9))
 
 
-def staffed(model: "Model", prefix: str, live: "ProgrammeLive | ReunificationLive",
-            pool: P) -> P:
+def staffed(model: Model, prefix: str, live: ProgrammeLive | ReunificationLive, pool: P) -> P:
     """``pool`` sized at FTE x caseload slots, and kept so as dated changes move either (the
     live parameters under ``prefix``)."""
+
     def resize() -> None:
         pool.resize(slots(live.therapists, live.caseload))
 
@@ -138,18 +139,24 @@ class Matcher:
 
     def __init__(self, preferences: dict[str, dict[str, dict[str, float]]]) -> None:
         self._table: dict[str, dict[str, tuple[Shares, float]]] = {
-            band: {need.value: (Shares({p.value: preferences[band][need.value][p.value]
-                                        for p in PLACEMENTS}, State),
-                                sum(preferences[band][need.value][p.value] for p in PLACEMENTS))
-                   for need in NEEDS}
-            for band in AGE_BANDS}
+            band: {
+                need.value: (
+                    Shares(
+                        {p.value: preferences[band][need.value][p.value] for p in PLACEMENTS}, State
+                    ),
+                    sum(preferences[band][need.value][p.value] for p in PLACEMENTS),
+                )
+                for need in NEEDS
+            }
+            for band in AGE_BANDS
+        }
 
     def first_choice(self, band: str, need: str, u: float) -> State:
         shares, total = self._table[band][need]
         return shares.pick(u * total)
 
 
-def seat(model: "Model", choice: State) -> State:
+def seat(model: Model, choice: State) -> State:
     """Take an in-house place of the type chosen, or give its fallback when none is free."""
     pool = model.pools.get(choice)
     if pool is None:
@@ -160,7 +167,7 @@ def seat(model: "Model", choice: State) -> State:
     return FALLBACK[choice]
 
 
-def place(model: "Model", child: "Child", u: float) -> State:
+def place(model: Model, child: Child, u: float) -> State:
     """The placement a child gets now: first choice, or its fallback if in-house is full."""
     choice = model.matcher.first_choice(child.band(model.env.now), child.need, u)
     placement = seat(model, choice)
@@ -170,14 +177,14 @@ def place(model: "Model", child: "Child", u: float) -> State:
     return placement
 
 
-def vacate(model: "Model", state: State) -> None:
+def vacate(model: Model, state: State) -> None:
     """Release the place a child held, if it was in-house."""
     pool = model.pools.get(state)
     if pool is not None:
         pool.release()
 
 
-def step_down(model: "Model"):
+def step_down(model: Model):
     """Monthly: children placed externally for want of an in-house place move when one frees."""
     stream = model.streams["step_down"]
     live = model.live["matching"]

@@ -24,20 +24,23 @@ BAND_STARTS = np.array([AGE_BAND_BOUNDS[band][0] for band in AGE_BANDS[1:]]) * D
 MAX_ROUNDS = 1000
 
 
-def initial_population(model: "Model") -> None:
+def initial_population(model: Model) -> None:
     """Place today's children, with time already in care drawn from the stationary law."""
     pop = model.params.population
     rng = model.streams["initial"].rng
-    placements = [p for p, n in zip(PLACEMENTS, allocate(pop.total.value,
-                                                          pop.placement_shares.value))
-                  for _ in range(n)]
+    placements = [
+        p
+        for p, n in zip(PLACEMENTS, allocate(pop.total.value, pop.placement_shares.value))
+        for _ in range(n)
+    ]
     draws = rng.random((len(placements), DRAWS))
     bands = pick_many(Shares(pop.age_band_shares.value), draws[:, U_AGE])
     needs = pick_many(Shares(pop.need_shares.value), draws[:, U_NEED])
     ages = ages_in_bands(bands, rng.random(len(placements)))
     elapsed = elapsed_in_care(model.exit_law, ages, rng)
     for placement, row, need, age, already in zip(
-            placements, draws.tolist(), needs, ages.tolist(), elapsed.tolist()):
+        placements, draws.tolist(), needs, ages.tolist(), elapsed.tolist()
+    ):
         child = model.new_child(-age, need, row)
         child.entered = -already
         model.move(child, seat(model, placement))

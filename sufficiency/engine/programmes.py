@@ -48,10 +48,11 @@ comes into care; until then the family's state is every member's state."""
 class Family:
     """A referred family: its children, where they are, and the draws fixed at referral."""
 
-    __slots__ = ("members", "state", "duration", "u_outcome", "u_when", "waiting")
+    __slots__ = ("duration", "members", "state", "u_outcome", "u_when", "waiting")
 
-    def __init__(self, members: list[Member], duration: float, u_outcome: float,
-                 u_when: float) -> None:
+    def __init__(
+        self, members: list[Member], duration: float, u_outcome: float, u_when: float
+    ) -> None:
         self.members = members
         self.state: State | None = None
         self.duration = duration
@@ -63,7 +64,7 @@ class Family:
 class ProgrammeActor:
     """One programme: a referral stream, FTE x caseload slots and a waiting list."""
 
-    def __init__(self, model: "Model", prog: Programme) -> None:
+    def __init__(self, model: Model, prog: Programme) -> None:
         self.model = model
         self.prog = prog
         self.name = prog.value
@@ -94,7 +95,7 @@ class ProgrammeActor:
         flat = stream.us(DRAWS * n)
         members = []
         for i in range(0, DRAWS * n, DRAWS):
-            draws = flat[i:i + DRAWS]
+            draws = flat[i : i + DRAWS]
             birth = now - (low + draws[U_AGE] * span) * DAYS_PER_YEAR
             members.append((self.model.new_id(), birth, self.needs.pick(draws[U_NEED]), draws))
         duration = stream.gamma(self.live.duration_days, self.cv)
@@ -125,8 +126,7 @@ class ProgrammeActor:
         """The maximum wait has passed: the family leaves the list unless already served."""
         if family.waiting:
             family.waiting = False
-            self.model.log.waiting.append(
-                (self.model.env.now, self.index, -len(family.members)))
+            self.model.log.waiting.append((self.model.env.now, self.index, -len(family.members)))
             self.turn_away(family)
 
     def begin(self, family: Family) -> None:
@@ -142,8 +142,9 @@ class ProgrammeActor:
     def close(self, family: Family, came_into_care: bool) -> None:
         model = self.model
         self.pool.release()
-        model.log.count(model.env.now, Measure.PROGRAMME_COMPLETIONS, self.name,
-                        len(family.members))
+        model.log.count(
+            model.env.now, Measure.PROGRAMME_COMPLETIONS, self.name, len(family.members)
+        )
         if came_into_care:
             self.into_care(family)
         else:
@@ -165,8 +166,9 @@ class ProgrammeActor:
 
     def turn_away(self, family: Family) -> None:
         """Risk resolved without the programme: care with the targeting deflator's probability."""
-        self.model.log.count(self.model.env.now, Measure.TURNED_AWAY, self.name,
-                             len(family.members))
+        self.model.log.count(
+            self.model.env.now, Measure.TURNED_AWAY, self.name, len(family.members)
+        )
         if family.u_outcome < self.live.targeting_deflator:
             self.into_care(family)
         else:
@@ -188,7 +190,7 @@ class ProgrammeActor:
         self.enter_care(member, State.HOME)
 
 
-def start(model: "Model") -> dict[Programme, ProgrammeActor]:
+def start(model: Model) -> dict[Programme, ProgrammeActor]:
     """Create every programme and start its referral stream."""
     actors = {prog: ProgrammeActor(model, prog) for prog in PROGRAMMES}
     for actor in actors.values():

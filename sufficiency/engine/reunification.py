@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 class Reunification:
     """Selects eligible children monthly into free slots, and returns a share of them home."""
 
-    def __init__(self, model: "Model") -> None:
+    def __init__(self, model: Model) -> None:
         self.model = model
         self.params = model.params.reunification
         self.live: ReunificationLive = model.live["reunification"]
@@ -26,7 +26,7 @@ class Reunification:
         self.pool = staffed(model, "reunification", self.live, Places())
         self.eligible = tuple(State(p) for p in self.params.eligible_placements.value)
 
-    def candidates(self) -> list["Child"]:
+    def candidates(self) -> list[Child]:
         """Children in eligible placements, of eligible age and time in care, not yet tried."""
         now = self.model.env.now
         ages = self.params.age_range.value
@@ -35,8 +35,11 @@ class Reunification:
         found = []
         for state in self.eligible:
             for child in self.model.placed[state].values():
-                if (not child.tried_reunification and low <= child.age(now) < high
-                        and now - child.entered >= minimum):
+                if (
+                    not child.tried_reunification
+                    and low <= child.age(now) < high
+                    and now - child.entered >= minimum
+                ):
                     found.append(child)
         return found
 
@@ -54,7 +57,7 @@ class Reunification:
                     env.process(self.work(child))
             yield env.timeout(MONTH)
 
-    def work(self, child: "Child"):
+    def work(self, child: Child):
         """Work towards return; if the child goes home, support continues there."""
         model, env = self.model, self.model.env
         generation = child.generation
@@ -80,7 +83,7 @@ class Reunification:
             self.pool.release()
         self.breakdown(child)
 
-    def breakdown(self, child: "Child") -> None:
+    def breakdown(self, child: Child) -> None:
         """The return home breaks down: the child comes back into care."""
         model = self.model
         model.log.count(model.env.now, Measure.REUNIFICATION_BREAKDOWNS, REUNIFICATION)
@@ -88,8 +91,7 @@ class Reunification:
         model.enter_care(child, REUNIFICATION, child.draws[U_PLACE])
 
 
-def start(model: "Model") -> Reunification:
+def start(model: Model) -> Reunification:
     actor = Reunification(model)
     model.env.process(actor.run())
     return actor
-

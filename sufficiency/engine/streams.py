@@ -12,7 +12,8 @@ import bisect
 import itertools
 import math
 import zlib
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 
@@ -22,7 +23,7 @@ BLOCK = 2048
 class Stream:
     """A buffered source of uniform, exponential and gamma draws."""
 
-    __slots__ = ("rng", "_buf", "_i", "_gammas")
+    __slots__ = ("_buf", "_gammas", "_i", "rng")
 
     def __init__(self, seed: np.random.SeedSequence) -> None:
         self.rng = np.random.Generator(np.random.PCG64(seed))
@@ -46,7 +47,7 @@ class Stream:
             self._buf = self._buf[i:] + self.rng.random(BLOCK).tolist()
             i = 0
         self._i = i + k
-        return self._buf[i:i + k]
+        return self._buf[i : i + k]
 
     def exp(self, mean: float) -> float:
         """An exponential draw with the given mean."""
@@ -83,7 +84,7 @@ class Shares:
     """Shares of a set of keys, ready to draw a key from one uniform (zero shares never drawn;
     a ``u`` at or beyond the total gives the last key)."""
 
-    __slots__ = ("keys", "cumulative")
+    __slots__ = ("cumulative", "keys")
 
     def __init__(self, shares: dict[str, float], convert: Callable[[str], Any] = str) -> None:
         self.keys = [convert(key) for key, share in shares.items() if share > 0]

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import re
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 from .. import manifest
 from .files import check_report_target
@@ -37,8 +37,9 @@ def write_reports(results_dir: Path, xlsx: Path | None, html: Path | None) -> No
         write_html(results, Path(html))
 
 
-def write_reports_via(writer: Callable[[Path], None], name: str, xlsx: Path | None,
-                      html: Path | None) -> None:
+def write_reports_via(
+    writer: Callable[[Path], None], name: str, xlsx: Path | None, html: Path | None
+) -> None:
     """Reports for results that are not kept: ``writer`` puts them in a temporary folder
     (named ``name``) first, e.g. ``lambda folder: write_run(result, folder)``."""
     with tempfile.TemporaryDirectory() as tmp:

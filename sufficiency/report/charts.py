@@ -16,8 +16,7 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from ..formatting import count, money
-from ..pathway import PLACEMENT_NAMES, PROGRAMMES
-from ..pathway import IN_HOUSE_NAMES
+from ..pathway import IN_HOUSE_NAMES, PLACEMENT_NAMES, PROGRAMMES
 from .folder import Results, RunFolder
 from .words import between, label
 
@@ -47,8 +46,9 @@ def png(fig: Figure) -> bytes:
     return buffer.getvalue()
 
 
-def panels(n: int, height: float = 3.2, cols: int = 1, sharey: bool | Literal["col"] = True
-           ) -> tuple[Figure, list[Axes]]:
+def panels(
+    n: int, height: float = 3.2, cols: int = 1, sharey: bool | Literal["col"] = True
+) -> tuple[Figure, list[Axes]]:
     """A figure with one panel per scenario (or item), in rows of ``cols``, sharing axes."""
     rows = -(-n // cols)
     fig = Figure(figsize=(8.5 if cols > 1 else 8, height * rows), layout="constrained")
@@ -75,10 +75,19 @@ def millions(ax) -> None:
 
 def fan(ax, x, frame: pd.DataFrame) -> None:
     """90% and 50% bands and the median of a frame with p05, p25, p50, p75, p95 columns."""
-    ax.fill_between(x, frame["p05"], frame["p95"], color=BAND_90, label="90% of futures",
-                    linewidth=0)
-    ax.fill_between(x, frame["p25"], frame["p75"], color=BAND_50, hatch="///",
-                    edgecolor="white", label="50% of futures", linewidth=0)
+    ax.fill_between(
+        x, frame["p05"], frame["p95"], color=BAND_90, label="90% of futures", linewidth=0
+    )
+    ax.fill_between(
+        x,
+        frame["p25"],
+        frame["p75"],
+        color=BAND_50,
+        hatch="///",
+        edgecolor="white",
+        label="50% of futures",
+        linewidth=0,
+    )
     ax.plot(x, frame["p50"], color=MEDIAN, linewidth=2, label="median")
 
 
@@ -98,8 +107,7 @@ def published(params: dict, measure: str) -> pd.Series:
     """A published series from the parameter set's ``history``, indexed by date."""
     figures = (params.get("history") or {}).get(measure) or {}
     dates = pd.to_datetime(list(figures))
-    return pd.Series([f["value"] for f in figures.values()], index=dates, dtype=float,
-                     name=measure)
+    return pd.Series([f["value"] for f in figures.values()], index=dates, dtype=float, name=measure)
 
 
 def cla_chart(results: Results) -> Chart:
@@ -108,10 +116,23 @@ def cla_chart(results: Results) -> Chart:
         cla = run.stocks[run.stocks["state"] == "cla_total"]
         fan(ax, cla["date"], cla)
         counts, converted, population = history(run)
-        ax.plot(converted.index, converted, linestyle="none", marker="o", markerfacecolor="white",
-                color=INK, label="rate per 10,000 × child population")
-        ax.plot(counts.index, counts, linestyle="none", marker="s", color=INK,
-                label="published count at 31 March")
+        ax.plot(
+            converted.index,
+            converted,
+            linestyle="none",
+            marker="o",
+            markerfacecolor="white",
+            color=INK,
+            label="rate per 10,000 × child population",
+        )
+        ax.plot(
+            counts.index,
+            counts,
+            linestyle="none",
+            marker="s",
+            color=INK,
+            label="published count at 31 March",
+        )
         ax.set_title(run.name, loc="left", fontsize=10)
         ax.set_ylabel("children looked after")
         years_axis(ax)
@@ -124,23 +145,33 @@ def cla_chart(results: Results) -> Chart:
         "futures, the darker hatched band holds the middle 50% and the light band 90%. Before "
         "the projection: published counts at 31 March (filled squares) and the published rate "
         "per 10,000 children converted to children with the scenario's child population "
-        f"({people}, the population now, so earlier years are approximate; open circles).")
-    return Chart("cla", "Children looked after over time", caption,
-                 cla_alt(results, converted, counts), png(fig))
+        f"({people}, the population now, so earlier years are approximate; open circles)."
+    )
+    return Chart(
+        "cla",
+        "Children looked after over time",
+        caption,
+        cla_alt(results, converted, counts),
+        png(fig),
+    )
 
 
 def cla_alt(results: Results, converted: pd.Series, counts: pd.Series) -> str:
     parts = []
     if len(converted) or len(counts):
         known = pd.concat([converted, counts]).sort_index()
-        parts.append(f"Fan chart. History from {known.index[0].year} to {known.index[-1].year}: "
-                     f"between {count(known.min())} and {count(known.max())} children.")
+        parts.append(
+            f"Fan chart. History from {known.index[0].year} to {known.index[-1].year}: "
+            f"between {count(known.min())} and {count(known.max())} children."
+        )
     for run in results.runs:
         cla = run.stocks[run.stocks["state"] == "cla_total"]
         last = cla.iloc[-1]
-        parts.append(f"{run.name}: the median goes from {count(cla['p50'].iloc[0])} to "
-                     f"{count(last['p50'])} by {last['date']:%B %Y}, when 90% of futures are "
-                     f"{between(last['p05'], last['p95'])}.")
+        parts.append(
+            f"{run.name}: the median goes from {count(cla['p50'].iloc[0])} to "
+            f"{count(last['p50'])} by {last['date']:%B %Y}, when 90% of futures are "
+            f"{between(last['p05'], last['p95'])}."
+        )
     return " ".join(parts)
 
 
@@ -161,13 +192,17 @@ def cost_chart(results: Results) -> Chart:
         ax.set_title(run.name, loc="left", fontsize=10)
         millions(ax)
         ax.set_ylabel("cost per year")
-        alt.append(f"{run.name}: median {money(total['p50'].iloc[0])} in {years[0]} and "
-                   f"{money(total['p50'].iloc[-1])} in {years[-1]}, when 90% of futures are "
-                   f"{between(total['p05'].iloc[-1], total['p95'].iloc[-1], money)}.")
+        alt.append(
+            f"{run.name}: median {money(total['p50'].iloc[0])} in {years[0]} and "
+            f"{money(total['p50'].iloc[-1])} in {years[-1]}, when 90% of futures are "
+            f"{between(total['p05'].iloc[-1], total['p95'].iloc[-1], money)}."
+        )
     axes[0].legend(loc="lower left", fontsize=8, frameon=False, ncol=3)
-    caption = ("Total cost of placements and programmes per financial year, in pounds at "
-               "each year's prices: median, 50% and 90% bands. The council's reports give no "
-               "historical series of the same total, so none is drawn.")
+    caption = (
+        "Total cost of placements and programmes per financial year, in pounds at "
+        "each year's prices: median, 50% and 90% bands. The council's reports give no "
+        "historical series of the same total, so none is drawn."
+    )
     return Chart("cost", "Cost over time", caption, " ".join(alt), png(fig))
 
 
@@ -178,22 +213,33 @@ def mix_chart(results: Results) -> Chart:
     for ax, run in zip(axes, results.runs):
         rows = run.stocks[run.stocks["state"].isin(PLACEMENT_NAMES)]
         wide = rows.pivot(index="date", columns="state", values="mean")[list(PLACEMENT_NAMES)]
-        layers = ax.stackplot(wide.index, wide.T.to_numpy(), labels=[label(str(p)) for p in wide],
-                              colors=[SHADES[i % len(SHADES)] for i in range(len(wide.columns))],
-                              edgecolor="white", linewidth=0.3)
+        layers = ax.stackplot(
+            wide.index,
+            wide.T.to_numpy(),
+            labels=[label(str(p)) for p in wide],
+            colors=[SHADES[i % len(SHADES)] for i in range(len(wide.columns))],
+            edgecolor="white",
+            linewidth=0.3,
+        )
         for layer, hatch in zip(layers, HATCHES):
             layer.set_hatch(hatch)
         ax.set_title(run.name, loc="left", fontsize=10)
         ax.set_ylabel("children (mean)")
         years_axis(ax)
         first, last = wide.iloc[0], wide.iloc[-1]
-        alt.append(f"{run.name}: " + "; ".join(
-            f"{label(p)} {count(first[p])} to {count(last[p])}" for p in wide.columns) + ".")
-    axes[0].legend(loc="upper left", bbox_to_anchor=(1.01, 1), fontsize=8, frameon=False,
-                   reverse=True)
-    caption = ("The mix of placements: the average number of children in each type at each "
-               "month end (averages, so the layers add up to the average of all children "
-               "looked after). Layers are told apart by shade and hatching, listed top first.")
+        alt.append(
+            f"{run.name}: "
+            + "; ".join(f"{label(p)} {count(first[p])} to {count(last[p])}" for p in wide.columns)
+            + "."
+        )
+    axes[0].legend(
+        loc="upper left", bbox_to_anchor=(1.01, 1), fontsize=8, frameon=False, reverse=True
+    )
+    caption = (
+        "The mix of placements: the average number of children in each type at each "
+        "month end (averages, so the layers add up to the average of all children "
+        "looked after). Layers are told apart by shade and hatching, listed top first."
+    )
     return Chart("mix", "Placement mix over time", caption, " ".join(alt), png(fig))
 
 
@@ -211,15 +257,21 @@ def placed_externally(run: RunFolder) -> pd.DataFrame:
         found = rows[rows["route"] == pool].set_index("financial_year")
         for year in years:
             values = found.loc[year] if year in found.index else None
-            out.append({"financial_year": year, "pool": pool,
-                        **{q: (values[q] if values is not None else 0.0)
-                           for q in ("mean", "p05", "p50", "p95")}})
+            out.append(
+                {
+                    "financial_year": year,
+                    "pool": pool,
+                    **{
+                        q: (values[q] if values is not None else 0.0)
+                        for q in ("mean", "p05", "p50", "p95")
+                    },
+                }
+            )
     return pd.DataFrame(out)
 
 
 def capacity_chart(results: Results) -> Chart:
-    fig, axes = panels(len(results.runs) * len(IN_HOUSE_NAMES), height=2.8, cols=2,
-                       sharey="col")
+    fig, axes = panels(len(results.runs) * len(IN_HOUSE_NAMES), height=2.8, cols=2, sharey="col")
     alt = ["Line charts of in-house places against the children in them."]
     for r, run in enumerate(results.runs):
         for c, pool in enumerate(IN_HOUSE_NAMES):
@@ -228,27 +280,41 @@ def capacity_chart(results: Results) -> Chart:
             places = frame[frame["measure"] == f"{pool}_places"]
             children = frame[frame["measure"] == f"{pool}_children"]
             fan(ax, children["date"], children)
-            ax.plot(places["date"], places["p50"], color=INK, linestyle="--", linewidth=1.5,
-                    label="places (median)")
+            ax.plot(
+                places["date"],
+                places["p50"],
+                color=INK,
+                linestyle="--",
+                linewidth=1.5,
+                label="places (median)",
+            )
             ax.set_title(f"{run.name}: {POOL_NAMES[pool]}", loc="left", fontsize=9)
             ax.yaxis.set_major_locator(MaxNLocator(integer=True))
             years_axis(ax)
             last_p, last_c = places.iloc[-1], children.iloc[-1]
-            alt.append(f"{run.name}, {POOL_NAMES[pool].lower()}: {count(last_p['p50'])} places "
-                       f"and {count(last_c['p50'])} children in them (median) by "
-                       f"{last_c['date']:%B %Y}.")
-        for ax in axes[r * 2: r * 2 + 2]:
+            alt.append(
+                f"{run.name}, {POOL_NAMES[pool].lower()}: {count(last_p['p50'])} places "
+                f"and {count(last_c['p50'])} children in them (median) by "
+                f"{last_c['date']:%B %Y}."
+            )
+        for ax in axes[r * 2 : r * 2 + 2]:
             ax.tick_params(labelbottom=True)
     handles, labels = axes[0].get_legend_handles_labels()
-    fig.legend(handles, [f"children in them: {t}" if "futures" in t or t == "median" else t
-                         for t in labels], loc="outside lower center", ncol=4, fontsize=8,
-               frameon=False)
-    caption = ("In-house capacity against demand: the dashed line is the number of in-house "
-               "places (foster places from approved households, beds in open homes), the bands "
-               "the children in them. Where children fill the places, further children go to "
-               "agency foster care or external homes: the table below counts them.")
-    return Chart("capacity", "In-house capacity against demand", caption, " ".join(alt),
-                 png(fig))
+    fig.legend(
+        handles,
+        [f"children in them: {t}" if "futures" in t or t == "median" else t for t in labels],
+        loc="outside lower center",
+        ncol=4,
+        fontsize=8,
+        frameon=False,
+    )
+    caption = (
+        "In-house capacity against demand: the dashed line is the number of in-house "
+        "places (foster places from approved households, beds in open homes), the bands "
+        "the children in them. Where children fill the places, further children go to "
+        "agency foster care or external homes: the table below counts them."
+    )
+    return Chart("capacity", "In-house capacity against demand", caption, " ".join(alt), png(fig))
 
 
 # -- waiting lists ---------------------------------------------------------------------------
@@ -261,35 +327,68 @@ def waiting_chart(results: Results) -> Chart:
         for s, run in enumerate(results.runs):
             rows = waiting_rows(run, programme)
             x = np.arange(len(rows)) + (s - (len(results.runs) - 1) / 2) * width
-            ax.bar(x, rows["p50"], width, color=SHADES[(s * 2) % len(SHADES)],
-                   hatch=HATCHES[s % len(HATCHES)], edgecolor=INK, linewidth=0.5,
-                   label=run.name)
-            ax.errorbar(x, rows["p50"], yerr=[rows["p50"] - rows["p05"], rows["p95"] - rows["p50"]],
-                        fmt="none", ecolor=INK, capsize=3, linewidth=0.8)
-            alt.append(f"{label(programme)}, {run.name}: median "
-                       + ", ".join(f"{count(v)} ({y})" for y, v in
-                                   zip(rows["financial_year"], rows["p50"])) + ".")
-            ax.set_xticks(np.arange(len(rows)), [str(year_end(y).year) for y in rows["financial_year"]])
+            ax.bar(
+                x,
+                rows["p50"],
+                width,
+                color=SHADES[(s * 2) % len(SHADES)],
+                hatch=HATCHES[s % len(HATCHES)],
+                edgecolor=INK,
+                linewidth=0.5,
+                label=run.name,
+            )
+            ax.errorbar(
+                x,
+                rows["p50"],
+                yerr=[rows["p50"] - rows["p05"], rows["p95"] - rows["p50"]],
+                fmt="none",
+                ecolor=INK,
+                capsize=3,
+                linewidth=0.8,
+            )
+            alt.append(
+                f"{label(programme)}, {run.name}: median "
+                + ", ".join(
+                    f"{count(v)} ({y})" for y, v in zip(rows["financial_year"], rows["p50"])
+                )
+                + "."
+            )
+            ax.set_xticks(
+                np.arange(len(rows)), [str(year_end(y).year) for y in rows["financial_year"]]
+            )
         ax.set_title(label(programme), loc="left", fontsize=10)
         ax.tick_params(labelbottom=True)
     axes[0].set_ylabel("waiting at 31 March")
     axes[2].set_ylabel("waiting at 31 March")
     if len(results.runs) > 1:
-        fig.legend(*axes[0].get_legend_handles_labels(), loc="outside lower center",
-                   ncol=len(results.runs), fontsize=8, frameon=False)
-    caption = ("Waiting lists per programme: the number waiting for a place at each 31 March "
-               "(the end of each financial year; flows.csv, measure waiting_at_year_end), median "
-               "with whiskers to the 5th and 95th percentiles. Children wait up to the "
-               "programme's longest wait; after that their family is turned away.")
+        fig.legend(
+            *axes[0].get_legend_handles_labels(),
+            loc="outside lower center",
+            ncol=len(results.runs),
+            fontsize=8,
+            frameon=False,
+        )
+    caption = (
+        "Waiting lists per programme: the number waiting for a place at each 31 March "
+        "(the end of each financial year; flows.csv, measure waiting_at_year_end), median "
+        "with whiskers to the 5th and 95th percentiles. Children wait up to the "
+        "programme's longest wait; after that their family is turned away."
+    )
     return Chart("waiting", "Waiting lists per programme", caption, " ".join(alt), png(fig))
 
 
 def waiting_rows(run: RunFolder, programme: str) -> pd.DataFrame:
-    rows = run.flows[(run.flows["measure"] == "waiting_at_year_end")
-                     & (run.flows["route"] == programme)]
+    rows = run.flows[
+        (run.flows["measure"] == "waiting_at_year_end") & (run.flows["route"] == programme)
+    ]
     return rows.reset_index(drop=True)
 
 
 def all_charts(results: Results) -> list[Chart]:
-    return [cla_chart(results), cost_chart(results), mix_chart(results),
-            capacity_chart(results), waiting_chart(results)]
+    return [
+        cla_chart(results),
+        cost_chart(results),
+        mix_chart(results),
+        capacity_chart(results),
+        waiting_chart(results),
+    ]

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 import pandas as pd
 from openpyxl import Workbook
@@ -31,12 +32,18 @@ COUNT = "#,##0"
 PERCENT = "0.0%"
 DATE = "yyyy-mm-dd"
 TEXT_WIDTH = 70
-HEAD = {"font": Font(bold=True), "fill": PatternFill("solid", fgColor="DDDDDD"),
-        "border": Border(bottom=Side(style="thin"))}
+HEAD = {
+    "font": Font(bold=True),
+    "fill": PatternFill("solid", fgColor="DDDDDD"),
+    "border": Border(bottom=Side(style="thin")),
+}
 BANDS = {"p05": "5th pct", "p50": "Median", "p95": "95th pct", "mean": "Mean"}
-SUMMARY_PARTS = {"cla": ("CLA at 31 March", COUNT), "placements": ("Placement cost", MONEY),
-                 "programmes": ("Programme and investment cost", MONEY),
-                 "total": ("Total cost", MONEY)}
+SUMMARY_PARTS = {
+    "cla": ("CLA at 31 March", COUNT),
+    "placements": ("Placement cost", MONEY),
+    "programmes": ("Programme and investment cost", MONEY),
+    "total": ("Total cost", MONEY),
+}
 
 KEYS = ("Scenario", "Financial year", "31 March")
 PAIRED = ("p05", "mean", "p95")
@@ -89,8 +96,9 @@ def groups(sheet: Worksheet, row: int, col: int, spans: Iterable[tuple[str, int]
     for name, span in spans:
         header(sheet, row, [name] + [""] * (span - 1), col)
         if span > 1:
-            sheet.merge_cells(start_row=row, start_column=col, end_row=row,
-                              end_column=col + span - 1)
+            sheet.merge_cells(
+                start_row=row, start_column=col, end_row=row, end_column=col + span - 1
+            )
         col += span
 
 
@@ -132,15 +140,22 @@ def fit_columns(sheet: Worksheet) -> None:
 # -- sheets ------------------------------------------------------------------------------------
 def run_line(results: Results) -> str:
     meta = results.base.meta
-    return (f"{meta['replications']} replications, seed {meta['seed']}, {meta['years']} years "
-            f"from {meta.get('start_date', '')}, sufficiency {meta.get('package_version', '')}")
+    return (
+        f"{meta['replications']} replications, seed {meta['seed']}, {meta['years']} years "
+        f"from {meta.get('start_date', '')}, sufficiency {meta.get('package_version', '')}"
+    )
 
 
 def summary_sheet(sheet: Worksheet, results: Results) -> None:
     sheet.title = "Summary"
     width = 3 + 3 * len(SUMMARY_PARTS)
-    note(sheet, 1, f"Summary: children looked after (CLA) at 31 March and cost per financial "
-         f"year, 5th, 50th and 95th percentiles over replications ({run_line(results)})", width)
+    note(
+        sheet,
+        1,
+        f"Summary: children looked after (CLA) at 31 March and cost per financial "
+        f"year, 5th, 50th and 95th percentiles over replications ({run_line(results)})",
+        width,
+    )
     groups(sheet, 2, 1, [("", 3)] + [(name, 3) for name, _ in SUMMARY_PARTS.values()])
     header(sheet, 3, [*KEYS, *band_names("p50")])
     sheet.freeze_panes = "D4"
@@ -148,11 +163,22 @@ def summary_sheet(sheet: Worksheet, results: Results) -> None:
     for run in results.runs:
         row = summary_block(sheet, row, run.name, tables.yearly(run), "p50")
     for run in results.runs[1:]:
-        note(sheet, row + 1, f"{run.name} minus {results.base.name}: paired difference "
-             "(same random numbers), its 5th percentile, mean and 95th percentile", width, True)
+        note(
+            sheet,
+            row + 1,
+            f"{run.name} minus {results.base.name}: paired difference "
+            "(same random numbers), its 5th percentile, mean and 95th percentile",
+            width,
+            True,
+        )
         header(sheet, row + 2, [*KEYS, *band_names("mean")])
-        row = summary_block(sheet, row + 3, f"{run.name} minus {results.base.name}",
-                            tables.differences(results, run), "mean")
+        row = summary_block(
+            sheet,
+            row + 3,
+            f"{run.name} minus {results.base.name}",
+            tables.differences(results, run),
+            "mean",
+        )
     if results.is_comparison:
         over_run_block(sheet, row + 1, results)
 
@@ -165,8 +191,11 @@ def band_names(middle: str) -> Iterable[str]:
 def summary_block(sheet: Worksheet, row: int, name: str, frame: pd.DataFrame, middle: str) -> int:
     """Rows of one scenario (or difference); returns the next free row."""
     for record in frame.to_dict("records"):
-        cells: list[Cell] = [(name, None), (record["financial_year"], None),
-                             (record["march"], DATE)]
+        cells: list[Cell] = [
+            (name, None),
+            (record["financial_year"], None),
+            (record["march"], DATE),
+        ]
         for part, (_, fmt) in SUMMARY_PARTS.items():
             cells += [(record[f"{part}_{q}"], fmt) for q in ("p05", middle, "p95")]
         write_row(sheet, row, cells)
@@ -176,15 +205,32 @@ def summary_block(sheet: Worksheet, row: int, name: str, frame: pd.DataFrame, mi
 
 def over_run_block(sheet: Worksheet, row: int, results: Results) -> None:
     """Each scenario against the base over the whole run (paired: 5th percentile, mean, 95th)."""
-    note(sheet, row, f"Over the whole run, against {results.base.name}: children kept out of "
-         "care (fewer entering care), net saving (base cost minus scenario cost), the financial "
-         "year it breaks even (earliest in favourable futures, of the mean, latest) and the "
-         "placement cost saved per £1 of programme and investment cost", 15, True)
-    groups(sheet, row + 1, 1, [("", 3), ("Kept out of care", 3), ("Net saving", 3),
-                               ("Breaks even in", 3), ("Saved per £1", 3)])
+    note(
+        sheet,
+        row,
+        f"Over the whole run, against {results.base.name}: children kept out of "
+        "care (fewer entering care), net saving (base cost minus scenario cost), the financial "
+        "year it breaks even (earliest in favourable futures, of the mean, latest) and the "
+        "placement cost saved per £1 of programme and investment cost",
+        15,
+        True,
+    )
+    groups(
+        sheet,
+        row + 1,
+        1,
+        [
+            ("", 3),
+            ("Kept out of care", 3),
+            ("Net saving", 3),
+            ("Breaks even in", 3),
+            ("Saved per £1", 3),
+        ],
+    )
     paired = [BANDS[q] for q in PAIRED]
-    header(sheet, row + 2, ["Scenario", "", ""] + paired * 2 + ["Earliest", "Mean", "Latest"]
-           + paired)
+    header(
+        sheet, row + 2, ["Scenario", "", ""] + paired * 2 + ["Earliest", "Mean", "Latest"] + paired
+    )
     for offset, run in enumerate(results.runs[1:], start=3):
         over = tables.over_run(results, run)
         years = list(tables.yearly(run)["financial_year"])
@@ -198,20 +244,37 @@ def over_run_block(sheet: Worksheet, row: int, results: Results) -> None:
 
 def placement_sheet(sheet: Worksheet, results: Results) -> None:
     quantiles = ("mean", "p05", "p50", "p95")
-    note(sheet, 1, "Placement-days and placement cost per financial year and placement type: "
-         f"mean and percentiles over replications ({run_line(results)})", 12)
-    groups(sheet, 2, 1, [("", 3), ("Placement-days", 4), ("Cost (£)", 4),
-                         ("Share of placement cost", 1)])
-    header(sheet, 3, ["Scenario", "Financial year", "Placement type"]
-           + [BANDS[q] for q in quantiles] * 2 + ["Mean"])
+    note(
+        sheet,
+        1,
+        "Placement-days and placement cost per financial year and placement type: "
+        f"mean and percentiles over replications ({run_line(results)})",
+        12,
+    )
+    groups(
+        sheet,
+        2,
+        1,
+        [("", 3), ("Placement-days", 4), ("Cost (£)", 4), ("Share of placement cost", 1)],
+    )
+    header(
+        sheet,
+        3,
+        ["Scenario", "Financial year", "Placement type"]
+        + [BANDS[q] for q in quantiles] * 2
+        + ["Mean"],
+    )
     sheet.freeze_panes = "D4"
     row = 4
     for run in results.runs:
         frame = tables.by_placement(run)
         totals = frame.groupby("financial_year")["mean_cost"].transform("sum")
         for record, total in zip(frame.to_dict("records"), totals):
-            cells: list[Cell] = [(run.name, None), (record["financial_year"], None),
-                                 (label(record["placement"]), None)]
+            cells: list[Cell] = [
+                (run.name, None),
+                (record["financial_year"], None),
+                (label(record["placement"]), None),
+            ]
             cells += [(record[f"{q}_days"], COUNT) for q in quantiles]
             cells += [(record[f"{q}_cost"], MONEY) for q in quantiles]
             cells.append((record["mean_cost"] / total if total else None, PERCENT))
@@ -222,9 +285,14 @@ def placement_sheet(sheet: Worksheet, results: Results) -> None:
 def monthly_sheet(sheet: Worksheet, results: Results) -> None:
     states = [*PLACEMENT_NAMES, "cla_total"]
     order = ("p50", "p05", "p95")
-    note(sheet, 1, "Children looked after at each month end by placement type: median and 90% "
-         "interval (5th to 95th percentile); medians of the types do not add up to the "
-         f"median of all ({run_line(results)})", 2 + 3 * len(states))
+    note(
+        sheet,
+        1,
+        "Children looked after at each month end by placement type: median and 90% "
+        "interval (5th to 95th percentile); medians of the types do not add up to the "
+        f"median of all ({run_line(results)})",
+        2 + 3 * len(states),
+    )
     groups(sheet, 2, 1, [("", 2)] + [(label(s), 3) for s in states])
     header(sheet, 3, ["Scenario", "Month end"] + [BANDS[q] for q in order] * len(states))
     sheet.freeze_panes = "C4"
@@ -239,9 +307,14 @@ def monthly_sheet(sheet: Worksheet, results: Results) -> None:
 
 
 def assumptions_sheet(sheet: Worksheet, results: Results) -> None:
-    note(sheet, 1, f"Assumptions: every parameter of {results.base.name} with its value, unit "
-         "and source; each scenario's dated changes and the run settings are below the "
-         "parameters", 6)
+    note(
+        sheet,
+        1,
+        f"Assumptions: every parameter of {results.base.name} with its value, unit "
+        "and source; each scenario's dated changes and the run settings are below the "
+        "parameters",
+        6,
+    )
     header(sheet, 2, ["Parameter", "What it is", "Value", "Unit", "Source", "Assumption"])
     sheet.freeze_panes = "A3"
     row = 3
@@ -257,15 +330,25 @@ def parameter_cells(item: dict[str, Any]) -> list[Cell]:
     value = item["value"]
     number = isinstance(value, (int, float)) and not isinstance(value, bool)
     fmt = {"money": MONEY, "fraction": PERCENT}.get(kind) if number else None
-    return [(item["parameter"], None), (describe(item["parameter"]), None),
-            (value if number else written(value, kind), fmt), (name, None),
-            (item["source"], None), ("yes" if item.get("assumption") else "no", None)]
+    return [
+        (item["parameter"], None),
+        (describe(item["parameter"]), None),
+        (value if number else written(value, kind), fmt),
+        (name, None),
+        (item["source"], None),
+        ("yes" if item.get("assumption") else "no", None),
+    ]
 
 
 def changes_table(sheet: Worksheet, row: int, results: Results) -> int:
-    note(sheet, row, "Dated changes and investment costs in each scenario (changes on or before "
-         "the start date alter the parameters above; later ones take effect during the run)",
-         6, True)
+    note(
+        sheet,
+        row,
+        "Dated changes and investment costs in each scenario (changes on or before "
+        "the start date alter the parameters above; later ones take effect during the run)",
+        6,
+        True,
+    )
     header(sheet, row + 1, ["Scenario", "Date", "Change", "Value", "Source"])
     row += 2
     for run in results.runs:
@@ -274,8 +357,11 @@ def changes_table(sheet: Worksheet, row: int, results: Results) -> int:
             write_row(sheet, row, [(run.name, None), ("", None), ("no changes", None)])
             row += 1
         for date, what, value, source in items:
-            write_row(sheet, row, [(run.name, None), (date, DATE), (what, None), (value, None),
-                                   (source, None)])
+            write_row(
+                sheet,
+                row,
+                [(run.name, None), (date, DATE), (what, None), (value, None), (source, None)],
+            )
             row += 1
     return row
 
@@ -283,8 +369,16 @@ def changes_table(sheet: Worksheet, row: int, results: Results) -> int:
 def settings_table(sheet: Worksheet, row: int, results: Results) -> None:
     note(sheet, row, "Run settings", 2, True)
     meta = results.base.meta
-    keys = ("scenario", "description", "seed", "replications", "years", "start_date",
-            "package_version", "created")
+    keys = (
+        "scenario",
+        "description",
+        "seed",
+        "replications",
+        "years",
+        "start_date",
+        "package_version",
+        "created",
+    )
     items = [(key, meta.get(key, "")) for key in keys]
     if results.settings:
         items += flatten(results.settings, "comparison")

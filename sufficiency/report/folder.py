@@ -68,16 +68,37 @@ class Results:
 
 
 RUN_FILES = tuple(field.name for field in fields(RunFrames))
-KEYS = {"stocks": ("date", "state"), "snapshots": ("date", "state"),
-        "flows": ("financial_year", "measure", "route"),
-        "activity": ("financial_year", "measure", "route"), "costs": ("financial_year", "item"),
-        "placement_days": ("financial_year", "placement"), "capacity": ("date", "measure")}
+KEYS = {
+    "stocks": ("date", "state"),
+    "snapshots": ("date", "state"),
+    "flows": ("financial_year", "measure", "route"),
+    "activity": ("financial_year", "measure", "route"),
+    "costs": ("financial_year", "item"),
+    "placement_days": ("financial_year", "placement"),
+    "capacity": ("date", "measure"),
+}
 COLUMNS = {
     **{name: (*KEYS[name], *QUANTILES) for name in RUN_FILES},
-    "comparison": ("scenario", "measure", "period", "base_mean", "scenario_mean",
-                   "difference_mean", "difference_p05", "difference_p95"),
-    "savings": ("scenario", "financial_year", "council_mean", "council_p05", "council_p95",
-                "counterfactual_mean", "counterfactual_p05", "counterfactual_p95"),
+    "comparison": (
+        "scenario",
+        "measure",
+        "period",
+        "base_mean",
+        "scenario_mean",
+        "difference_mean",
+        "difference_p05",
+        "difference_p95",
+    ),
+    "savings": (
+        "scenario",
+        "financial_year",
+        "council_mean",
+        "council_p05",
+        "council_p95",
+        "counterfactual_mean",
+        "counterfactual_p05",
+        "counterfactual_p95",
+    ),
     "sweep": ("scenario", "effect_scale", "net_saving_mean"),
     "break_even": ("scenario", "break_even_scale", "note"),
 }
@@ -94,23 +115,36 @@ class Folder:
     @classmethod
     def checked(cls, path: Path) -> Folder:
         """The folder, if its manifest lists every file unchanged; else an InputError."""
-        if not any((path / name).is_file() for name in (manifest.NAME, "run.json",
-                                                         "comparison.csv")):
-            raise InputError(path, "RESULTS_DIR", "a run folder (with run.json) or a comparison "
-                             "folder (with comparison.csv) written by sufficiency")
+        if not any(
+            (path / name).is_file() for name in (manifest.NAME, "run.json", "comparison.csv")
+        ):
+            raise InputError(
+                path,
+                "RESULTS_DIR",
+                "a run folder (with run.json) or a comparison "
+                "folder (with comparison.csv) written by sufficiency",
+            )
         try:
             return cls(path, listed(path))
         except manifest.Unsound as err:
-            raise InputError(path, "RESULTS_DIR", f"a results folder as sufficiency wrote it, "
-                             f"but {err}: run the scenarios again to rewrite it") from None
+            raise InputError(
+                path,
+                "RESULTS_DIR",
+                f"a results folder as sufficiency wrote it, "
+                f"but {err}: run the scenarios again to rewrite it",
+            ) from None
 
     def has(self, name: str) -> bool:
         return name in self.listed
 
     def file(self, name: str) -> Path:
         if name not in self.listed:
-            raise InputError(self.path / name, "(file)", f"a file that {manifest.NAME} lists "
-                             "(written by 'sufficiency run --out' or 'compare --out')")
+            raise InputError(
+                self.path / name,
+                "(file)",
+                f"a file that {manifest.NAME} lists "
+                "(written by 'sufficiency run --out' or 'compare --out')",
+            )
         return self.path / name
 
     def json(self, name: str) -> dict[str, Any]:
@@ -132,8 +166,12 @@ class Folder:
             raise InputError(path, "(file)", f"a results CSV ({err})") from None
         missing = [column for column in COLUMNS[kind] if column not in frame.columns]
         if missing:
-            raise InputError(path, "columns", f"{', '.join(COLUMNS[kind])} as sufficiency "
-                             f"writes them (missing: {', '.join(missing)})")
+            raise InputError(
+                path,
+                "columns",
+                f"{', '.join(COLUMNS[kind])} as sufficiency "
+                f"writes them (missing: {', '.join(missing)})",
+            )
         if kind in DATED:
             try:
                 frame["date"] = pd.to_datetime(frame["date"])
@@ -148,8 +186,11 @@ def listed(path: Path) -> frozenset[str]:
     if (path / manifest.NAME).is_file() or not (path.parent / manifest.NAME).is_file():
         return frozenset(manifest.verify(path))
     prefix = f"{path.name}/"
-    return frozenset(name.removeprefix(prefix) for name in manifest.verify(path.parent)
-                     if name.startswith(prefix))
+    return frozenset(
+        name.removeprefix(prefix)
+        for name in manifest.verify(path.parent)
+        if name.startswith(prefix)
+    )
 
 
 def read_run(folder: Folder, prefix: str = "") -> RunFolder:
@@ -158,14 +199,18 @@ def read_run(folder: Folder, prefix: str = "") -> RunFolder:
     meta = folder.json(f"{prefix}run.json")
     for key in ("scenario", "seed", "replications", "years", "provenance"):
         if key not in meta:
-            raise InputError(folder.path / f"{prefix}run.json", key,
-                             "present (written by 'sufficiency run')")
+            raise InputError(
+                folder.path / f"{prefix}run.json", key, "present (written by 'sufficiency run')"
+            )
     frames = {name: folder.csv(f"{prefix}{name}.csv", name) for name in RUN_FILES}
     costs = set(frames["costs"]["item"])
     if not {"all_placements", "all_programmes", "total"} <= costs:
-        raise InputError(folder.path / f"{prefix}costs.csv", "item",
-                         "rows for all_placements, all_programmes and total "
-                         "(results from an older version: run again)")
+        raise InputError(
+            folder.path / f"{prefix}costs.csv",
+            "item",
+            "rows for all_placements, all_programmes and total "
+            "(results from an older version: run again)",
+        )
     return RunFolder(path=folder.path / prefix, meta=meta, **frames)
 
 
@@ -177,10 +222,12 @@ def read_results(path: Path | str) -> Results:
         settings = folder.json("compare.json")
         names = scenario_names(folder.path, settings)
         runs = tuple(read_run(folder, f"{name}/") for name in names)
-        extras = {name: folder.csv(f"{name}.csv", name) for name in EXTRAS
-                  if folder.has(f"{name}.csv")}
-        return Results(folder.path, runs, folder.csv("comparison.csv", "comparison"), settings,
-                       extras)
+        extras = {
+            name: folder.csv(f"{name}.csv", name) for name in EXTRAS if folder.has(f"{name}.csv")
+        }
+        return Results(
+            folder.path, runs, folder.csv("comparison.csv", "comparison"), settings, extras
+        )
     return Results(folder.path, (read_run(folder),))
 
 
@@ -189,8 +236,11 @@ def scenario_names(path: Path, settings: dict[str, Any]) -> list[str]:
     base = settings.get("base")
     others = settings.get("scenarios")
     if not isinstance(base, str) or not isinstance(others, list):
-        raise InputError(path / "compare.json", "base, scenarios",
-                         "the base scenario's name and a list of the others' names")
+        raise InputError(
+            path / "compare.json",
+            "base, scenarios",
+            "the base scenario's name and a list of the others' names",
+        )
     return [base] + [name for name in others if name != base]
 
 
@@ -198,9 +248,19 @@ def scenario_changes(run: RunFolder) -> list[tuple[dt.date, str, str, str]]:
     """The scenario's dated changes and investment costs: (date, what, value, source)."""
     rows = []
     for change in run.meta.get("changes", []):
-        rows.append((dt.date.fromisoformat(str(change["date"])), *change_text(change),
-                     change.get("source", "")))
+        rows.append(
+            (
+                dt.date.fromisoformat(str(change["date"])),
+                *change_text(change),
+                change.get("source", ""),
+            )
+        )
     for item in run.meta.get("investments", []):
-        rows.append((dt.date.fromisoformat(str(item["date"])), *investment_text(item),
-                     item.get("source", "")))
+        rows.append(
+            (
+                dt.date.fromisoformat(str(item["date"])),
+                *investment_text(item),
+                item.get("source", ""),
+            )
+        )
     return sorted(rows, key=lambda row: row[0])

@@ -5,16 +5,17 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
+from collections.abc import Iterable
 from html import escape
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 import pandas as pd
 
 from ..formatting import count, money, pence, times
 from ..version import __version__
 from . import tables
-from .charts import Chart, all_charts, placed_externally, POOL_NAMES
+from .charts import POOL_NAMES, Chart, all_charts, placed_externally
 from .files import HTML_META, replacing
 from .folder import Results, RunFolder, scenario_changes
 from .units import describe, with_unit
@@ -91,8 +92,11 @@ def render(results: Results) -> str:
     names = ", ".join(run.name for run in results.runs)
     title = f"Projected impact: {names}"
     contents = "".join(f'<li><a href="#{key}">{escape(head)}</a></li>' for key, head, _ in sections)
-    body = "".join(f'<section id="{key}" aria-labelledby="{key}-h"><h2 id="{key}-h">'
-                   f"{escape(head)}</h2>{html}</section>" for key, head, html in sections)
+    body = "".join(
+        f'<section id="{key}" aria-labelledby="{key}-h"><h2 id="{key}-h">'
+        f"{escape(head)}</h2>{html}</section>"
+        for key, head, html in sections
+    )
     return (
         '<!DOCTYPE html>\n<html lang="en-GB">\n<head>\n<meta charset="utf-8">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
@@ -100,34 +104,47 @@ def render(results: Results) -> str:
         f"<title>{escape(title)}</title>\n<style>{CSS}</style>\n</head>\n<body>\n"
         f"<header><h1>{escape(title)}</h1>{intro(results)}</header>\n"
         f'<nav aria-label="Contents"><h2>Contents</h2><ol>{contents}</ol></nav>\n'
-        f"<main>{body}</main>\n<footer><p class=\"meta\">Made by sufficiency {__version__} "
+        f'<main>{body}</main>\n<footer><p class="meta">Made by sufficiency {__version__} '
         f"on {dt.date.today():%d %B %Y} from the results in "
         f"{escape(results.path.name)}.</p></footer>\n</body>\n</html>\n"
     )
 
 
 # -- building blocks ---------------------------------------------------------------------------
-def table(caption: str, headers: Iterable[str], rows: Iterable[Iterable[str]],
-          key: str = "", widths: Iterable[int] = ()) -> str:
+def table(
+    caption: str,
+    headers: Iterable[str],
+    rows: Iterable[Iterable[str]],
+    key: str = "",
+    widths: Iterable[int] = (),
+) -> str:
     """An accessible table: a caption, column headers and a row header in the first column;
     ``widths`` in % of the page. Cells are HTML already escaped by the caller."""
     head = "".join(f'<th scope="col">{escape(h)}</th>' for h in headers)
     cols = "".join(f'<col style="width: {w}%">' for w in widths)
     body = "".join(
-        "<tr>" + "".join(f'<th scope="row">{c}</th>' if i == 0 else f"<td>{c}</td>"
-                         for i, c in enumerate(row)) + "</tr>"
-        for row in rows)
+        "<tr>"
+        + "".join(
+            f'<th scope="row">{c}</th>' if i == 0 else f"<td>{c}</td>" for i, c in enumerate(row)
+        )
+        + "</tr>"
+        for row in rows
+    )
     ident = f' id="{key}"' if key else ""
     fixed = ' class="fixed"' if cols else ""
-    return (f"<table{ident}{fixed}><caption>{escape(caption)}</caption>"
-            f"<colgroup>{cols}</colgroup><thead><tr>{head}</tr></thead>"
-            f"<tbody>{body}</tbody></table>")
+    return (
+        f"<table{ident}{fixed}><caption>{escape(caption)}</caption>"
+        f"<colgroup>{cols}</colgroup><thead><tr>{head}</tr></thead>"
+        f"<tbody>{body}</tbody></table>"
+    )
 
 
 def figure(chart: Chart) -> str:
     data = base64.b64encode(chart.png).decode("ascii")
-    return (f'<figure id="{chart.key}-chart"><img src="data:image/png;base64,{data}" '
-            f'alt="{escape(chart.alt)}"><figcaption>{escape(chart.caption)}</figcaption></figure>')
+    return (
+        f'<figure id="{chart.key}-chart"><img src="data:image/png;base64,{data}" '
+        f'alt="{escape(chart.alt)}"><figcaption>{escape(chart.caption)}</figcaption></figure>'
+    )
 
 
 def ranged(middle: str, low: float, high: float, fmt: Format = count) -> str:
@@ -146,25 +163,35 @@ def day(value: Any) -> str:
 
 def intro(results: Results) -> str:
     meta = results.base.meta
-    what = ("a comparison of scenarios against " + escape(results.base.name)
-            if results.is_comparison else "a projection of " + escape(results.base.name))
-    description = "".join(f"<li><strong>{escape(run.name)}</strong>: "
-                          f"{escape(run.meta.get('description') or 'no description')}</li>"
-                          for run in results.runs)
-    return (f'<p class="meta">This report shows {what}: {meta["years"]} years from '
-            f'{day(meta["start_date"])}, {meta["replications"]} simulated futures (seed '
-            f'{meta["seed"]}).</p><ul>{description}</ul>'
-            f"<p>{escape(RANGE_NOTE.format(n=meta['replications']))}</p>")
+    what = (
+        "a comparison of scenarios against " + escape(results.base.name)
+        if results.is_comparison
+        else "a projection of " + escape(results.base.name)
+    )
+    description = "".join(
+        f"<li><strong>{escape(run.name)}</strong>: "
+        f"{escape(run.meta.get('description') or 'no description')}</li>"
+        for run in results.runs
+    )
+    return (
+        f'<p class="meta">This report shows {what}: {meta["years"]} years from '
+        f"{day(meta['start_date'])}, {meta['replications']} simulated futures (seed "
+        f"{meta['seed']}).</p><ul>{description}</ul>"
+        f"<p>{escape(RANGE_NOTE.format(n=meta['replications']))}</p>"
+    )
 
 
 # -- headline ----------------------------------------------------------------------------------
 def headline(results: Results) -> str:
     if not results.is_comparison:
         return projection_table(results.base)
-    return (f"<h3>The base: {escape(results.base.name)}</h3>" + projection_table(results.base)
-            + "<h3>Each scenario against the base, over the whole run</h3>"
-            + overview_table(results)
-            + "".join(impact_table(results, run) for run in results.runs[1:]))
+    return (
+        f"<h3>The base: {escape(results.base.name)}</h3>"
+        + projection_table(results.base)
+        + "<h3>Each scenario against the base, over the whole run</h3>"
+        + overview_table(results)
+        + "".join(impact_table(results, run) for run in results.runs[1:])
+    )
 
 
 def projection_table(run: RunFolder) -> str:
@@ -173,16 +200,32 @@ def projection_table(run: RunFolder) -> str:
     rows = []
     for record in tables.census_cla(run).to_dict("records"):
         year = record["financial_year"]
-        cost = ("(before the run)" if year not in years.index else
-                ranged(money(years.loc[year, "total_p50"]), years.loc[year, "total_p05"],
-                       years.loc[year, "total_p95"], money))
-        rows.append([escape(day(record["date"])),
-                     ranged(count(record["p50"]), record["p05"], record["p95"]),
-                     escape(year), cost])
-    return table(f"{run.name}: children looked after at each 31 March and the cost of "
-                 "placements and programmes in the financial year ending then (median and "
-                 "90% range)", ["31 March", "Children looked after", "Financial year",
-                                "Total cost"], rows, key=f"projection-{run.name}")
+        cost = (
+            "(before the run)"
+            if year not in years.index
+            else ranged(
+                money(years.loc[year, "total_p50"]),
+                years.loc[year, "total_p05"],
+                years.loc[year, "total_p95"],
+                money,
+            )
+        )
+        rows.append(
+            [
+                escape(day(record["date"])),
+                ranged(count(record["p50"]), record["p05"], record["p95"]),
+                escape(year),
+                cost,
+            ]
+        )
+    return table(
+        f"{run.name}: children looked after at each 31 March and the cost of "
+        "placements and programmes in the financial year ending then (median and "
+        "90% range)",
+        ["31 March", "Children looked after", "Financial year", "Total cost"],
+        rows,
+        key=f"projection-{run.name}",
+    )
 
 
 def overview_table(results: Results) -> str:
@@ -192,40 +235,69 @@ def overview_table(results: Results) -> str:
         years = list(tables.yearly(run)["financial_year"])
         over = tables.over_run(results, run)
         kept, saving, even, back = over["kept"], over["saving"], over["break_even"], over["return"]
-        rows.append([
-            escape(run.name),
-            ranged_words(count(kept["mean"]), kept_out_range(kept["p05"], kept["p95"])),
-            ranged_words(money(saving["mean"]), saving_range(saving["p05"], saving["p95"])),
-            ranged_words(*break_even(even["mean"], even["p05"], even["p95"], years)),
-            ("no investment" if pd.isna(back["mean"]) else
-             ranged(pence(back["mean"]), back["p05"], back["p95"], pence)),
-        ])
-    return table(f"What each scenario buys against {results.base.name} over the run: mean "
-                 "paired difference and 90% range", [
-                     "Scenario", "Children kept out of care (fewer entering care)",
-                     "Net saving (extra cost if negative)", "Breaks even in",
-                     "Placement cost saved per £1 of programme and investment cost"],
-                 rows, key="overview-table")
+        rows.append(
+            [
+                escape(run.name),
+                ranged_words(count(kept["mean"]), kept_out_range(kept["p05"], kept["p95"])),
+                ranged_words(money(saving["mean"]), saving_range(saving["p05"], saving["p95"])),
+                ranged_words(*break_even(even["mean"], even["p05"], even["p95"], years)),
+                (
+                    "no investment"
+                    if pd.isna(back["mean"])
+                    else ranged(pence(back["mean"]), back["p05"], back["p95"], pence)
+                ),
+            ]
+        )
+    return table(
+        f"What each scenario buys against {results.base.name} over the run: mean "
+        "paired difference and 90% range",
+        [
+            "Scenario",
+            "Children kept out of care (fewer entering care)",
+            "Net saving (extra cost if negative)",
+            "Breaks even in",
+            "Placement cost saved per £1 of programme and investment cost",
+        ],
+        rows,
+        key="overview-table",
+    )
 
 
 def impact_table(results: Results, run: RunFolder) -> str:
     """One scenario against the base, year by year."""
     rows = []
     for record in tables.impact(results, run).to_dict("records"):
-        rows.append([escape(day(record["march"])),
-                     ranged(count(record["cla_p50"]), record["cla_p05"], record["cla_p95"]),
-                     ranged_words(count(record["fewer_mean"]),
-                                  kept_out_range(record["fewer_p05"], record["fewer_p95"])),
-                     ranged_words(money(record["saving_mean"]),
-                                  saving_range(record["saving_p05"], record["saving_p95"]))])
-    caption = (f"{run.name} against {results.base.name}: children looked after at each 31 "
-               "March (median and 90% range); how many fewer than in the base then, and the "
-               "net saving in the financial year ending then (mean paired difference and 90% "
-               "range)")
-    return (f"<h3>{escape(run.name)}, year by year</h3>"
-            + table(caption, ["31 March", "Children looked after", "Fewer in care than the base",
-                              "Net saving in the year (extra cost if negative)"], rows,
-                    key=f"impact-{run.name}"))
+        rows.append(
+            [
+                escape(day(record["march"])),
+                ranged(count(record["cla_p50"]), record["cla_p05"], record["cla_p95"]),
+                ranged_words(
+                    count(record["fewer_mean"]),
+                    kept_out_range(record["fewer_p05"], record["fewer_p95"]),
+                ),
+                ranged_words(
+                    money(record["saving_mean"]),
+                    saving_range(record["saving_p05"], record["saving_p95"]),
+                ),
+            ]
+        )
+    caption = (
+        f"{run.name} against {results.base.name}: children looked after at each 31 "
+        "March (median and 90% range); how many fewer than in the base then, and the "
+        "net saving in the financial year ending then (mean paired difference and 90% "
+        "range)"
+    )
+    return f"<h3>{escape(run.name)}, year by year</h3>" + table(
+        caption,
+        [
+            "31 March",
+            "Children looked after",
+            "Fewer in care than the base",
+            "Net saving in the year (extra cost if negative)",
+        ],
+        rows,
+        key=f"impact-{run.name}",
+    )
 
 
 # -- capacity ----------------------------------------------------------------------------------
@@ -237,38 +309,58 @@ def externally(results: Results) -> str:
         frame = placed_externally(run)
         years = list(dict.fromkeys(frame["financial_year"]))
         for pool, part in frame.groupby("pool", sort=False):
-            rows.append([escape(f"{run.name}: {POOL_NAMES[pool]}")] + [
-                ranged(count(r["p50"]), r["p05"], r["p95"]) for r in part.to_dict("records")])
-    return table("Children placed externally because in-house places were full, per "
-                 "financial year (median and 90% range; activity.csv, placed_externally)",
-                 ["Scenario: in-house pool that was full"] + years, rows, key="externally-table")
+            rows.append(
+                [escape(f"{run.name}: {POOL_NAMES[pool]}")]
+                + [ranged(count(r["p50"]), r["p05"], r["p95"]) for r in part.to_dict("records")]
+            )
+    return table(
+        "Children placed externally because in-house places were full, per "
+        "financial year (median and 90% range; activity.csv, placed_externally)",
+        ["Scenario: in-house pool that was full"] + years,
+        rows,
+        key="externally-table",
+    )
 
 
 # -- assumptions -------------------------------------------------------------------------------
 def assumptions(results: Results) -> str:
     provenance = results.base.meta["provenance"]
     assumed = [item for item in provenance if item["source"].lower().startswith("assumption:")]
-    rows = [[escape(describe(item["parameter"])),
-             escape(with_unit(item["parameter"], item["value"])),
-             escape(item["source"].split(":", 1)[1].strip())] for item in assumed]
+    rows = [
+        [
+            escape(describe(item["parameter"])),
+            escape(with_unit(item["parameter"], item["value"])),
+            escape(item["source"].split(":", 1)[1].strip()),
+        ]
+        for item in assumed
+    ]
     caveat = escape(CAVEAT + effect_note(results))
     return (
         f'<h3>How sure are we about the programmes\' effect?</h3><p class="caveat">{caveat}</p>'
-        + savings(results) + sweep(results)
-        + "<h3>What changes in each scenario</h3>" + changes(results)
+        + savings(results)
+        + sweep(results)
+        + "<h3>What changes in each scenario</h3>"
+        + changes(results)
         + "<h3>Assumptions where the reports give no figure</h3>"
         f"<p>The model uses {len(provenance)} figures. {len(provenance) - len(assumed)} come "
         "from the council's reports or from public statistics, each cited in the workbook's "
         f"Assumptions sheet and in run.json. The other {len(assumed)} are assumptions, listed "
         "here with the reason for each.</p>"
-        + table(f"Assumptions in {results.base.name}: what is assumed, the value and why",
-                ["What", "Value", "Why (and what it rests on)"], rows, key="assumptions-table",
-                widths=(22, 28, 50))
+        + table(
+            f"Assumptions in {results.base.name}: what is assumed, the value and why",
+            ["What", "Value", "Why (and what it rests on)"],
+            rows,
+            key="assumptions-table",
+            widths=(22, 28, 50),
+        )
     )
 
 
-EFFECTS = {"service": "as the services report them", "trial": "from the published trials",
-           "none": "set to none: a referral changes nothing"}
+EFFECTS = {
+    "service": "as the services report them",
+    "trial": "from the published trials",
+    "none": "set to none: a referral changes nothing",
+}
 
 
 def effect_note(results: Results) -> str:
@@ -283,18 +375,31 @@ def savings(results: Results) -> str:
     frame = results.extras.get("savings")
     if frame is None:
         return ""
-    rows = [[escape(r["scenario"]), escape(r["financial_year"]),
-             escape(money(r["council_mean"])), ranged_words(money(r["counterfactual_mean"]),
-                          saving_range(r["counterfactual_p05"], r["counterfactual_p95"]))]
-            for r in frame.to_dict("records")]
-    return ("<h3>Two ways of counting savings</h3><p>The council's reports count each child a "
-            "programme diverts as a year or two of placement cost avoided, times the targeting "
-            "deflator. The counterfactual way compares the scenario with the base in paired "
-            "futures, so it counts only what the model's programme effect actually changes.</p>"
-            + table("Placement cost saved per financial year: the council's way (mean) and the "
-                    "counterfactual way (mean paired difference and 90% range)",
-                    ["Scenario", "Financial year", "Council's way", "Counterfactual"], rows,
-                    key="savings-table"))
+    rows = [
+        [
+            escape(r["scenario"]),
+            escape(r["financial_year"]),
+            escape(money(r["council_mean"])),
+            ranged_words(
+                money(r["counterfactual_mean"]),
+                saving_range(r["counterfactual_p05"], r["counterfactual_p95"]),
+            ),
+        ]
+        for r in frame.to_dict("records")
+    ]
+    return (
+        "<h3>Two ways of counting savings</h3><p>The council's reports count each child a "
+        "programme diverts as a year or two of placement cost avoided, times the targeting "
+        "deflator. The counterfactual way compares the scenario with the base in paired "
+        "futures, so it counts only what the model's programme effect actually changes.</p>"
+        + table(
+            "Placement cost saved per financial year: the council's way (mean) and the "
+            "counterfactual way (mean paired difference and 90% range)",
+            ["Scenario", "Financial year", "Council's way", "Counterfactual"],
+            rows,
+            key="savings-table",
+        )
+    )
 
 
 def sweep(results: Results) -> str:
@@ -308,20 +413,33 @@ def sweep(results: Results) -> str:
     for name, group in points.groupby("scenario", sort=False):
         by_scale = group.set_index("effect_scale")["net_saving_mean"]
         scale = stops.loc[name, "break_even_scale"]
-        rows.append([escape(name)] + [escape(money(by_scale[x])) for x in scales]
-                    + [escape(stops.loc[name, "note"] if pd.isna(scale) else times(scale, ".2f"))])
-    return ("<h3>If the programmes work less well</h3>"
-            + table("Mean net saving over the run at each effect scale (1: the effect the "
-                    "services report; 0: no effect), and the scale below which each scenario "
-                    "stops paying for itself", ["Scenario"] + [f"Effect {times(x)}" for x in scales]
-                    + ["Stops paying below"], rows, key="sweep-table"))
+        rows.append(
+            [escape(name)]
+            + [escape(money(by_scale[x])) for x in scales]
+            + [escape(stops.loc[name, "note"] if pd.isna(scale) else times(scale, ".2f"))]
+        )
+    return "<h3>If the programmes work less well</h3>" + table(
+        "Mean net saving over the run at each effect scale (1: the effect the "
+        "services report; 0: no effect), and the scale below which each scenario "
+        "stops paying for itself",
+        ["Scenario"] + [f"Effect {times(x)}" for x in scales] + ["Stops paying below"],
+        rows,
+        key="sweep-table",
+    )
 
 
 def changes(results: Results) -> str:
-    rows = [[escape(run.name), escape(day(date)), escape(f"{what}: {value}"), escape(source)]
-            for run in results.runs for date, what, value, source in scenario_changes(run)]
+    rows = [
+        [escape(run.name), escape(day(date)), escape(f"{what}: {value}"), escape(source)]
+        for run in results.runs
+        for date, what, value, source in scenario_changes(run)
+    ]
     if not rows:
         return "<p>No scenario changes anything: today's services and capacity carry forward.</p>"
-    return table("Dated changes and investment costs in each scenario",
-                 ["Scenario", "From", "Change", "Source"], rows, key="changes-table",
-                 widths=(16, 14, 30, 40))
+    return table(
+        "Dated changes and investment costs in each scenario",
+        ["Scenario", "From", "Change", "Source"],
+        rows,
+        key="changes-table",
+        widths=(16, 14, 30, 40),
+    )

@@ -5,14 +5,17 @@ from __future__ import annotations
 import pandas as pd
 
 from ..calendar import financial_year
-from ..pathway import PLACEMENT_NAMES
 from ..errors import InputError
+from ..pathway import PLACEMENT_NAMES
 from .folder import Results, RunFolder
 
 BANDS = ("p05", "p50", "p95")
 COST_PARTS = {"placements": "all_placements", "programmes": "all_programmes", "total": "total"}
-DIFFERENCES = {"placements": "placement_cost", "programmes": "investment_cost",
-               "total": "total_cost"}
+DIFFERENCES = {
+    "placements": "placement_cost",
+    "programmes": "investment_cost",
+    "total": "total_cost",
+}
 PAIRED = {"p05": "difference_p05", "mean": "difference_mean", "p95": "difference_p95"}
 ALL_YEARS = "all years"
 
@@ -46,8 +49,9 @@ def by_placement(run: RunFolder) -> pd.DataFrame:
     costs = run.costs[run.costs["item"].isin(PLACEMENT_NAMES)]
     keys = ["financial_year", "item"]
     quantiles = ["mean", *BANDS]
-    merged = days[keys + quantiles].merge(costs[keys + quantiles], on=keys,
-                                          suffixes=("_days", "_cost"), how="left")
+    merged = days[keys + quantiles].merge(
+        costs[keys + quantiles], on=keys, suffixes=("_days", "_cost"), how="left"
+    )
     return merged.rename(columns={"item": "placement"})
 
 
@@ -66,10 +70,14 @@ def paired(results: Results, name: str, measure: str) -> pd.DataFrame:
     frame = results.comparison
     rows = frame[(frame["scenario"] == name) & (frame["measure"] == measure)]
     if rows.empty:
-        raise InputError(results.path / "comparison.csv", "measure",
-                         f"rows for scenario {name!r} and measure {measure!r}")
+        raise InputError(
+            results.path / "comparison.csv",
+            "measure",
+            f"rows for scenario {name!r} and measure {measure!r}",
+        )
     return rows.set_index("period")[list(PAIRED.values())].rename(
-        columns={v: k for k, v in PAIRED.items()})
+        columns={v: k for k, v in PAIRED.items()}
+    )
 
 
 def differences(results: Results, run: RunFolder) -> pd.DataFrame:
@@ -107,7 +115,9 @@ def over_run(results: Results, run: RunFolder) -> dict[str, pd.Series]:
     year (1 = the first year; NaN if not within the run) and return per pound."""
     kept = -paired(results, run.name, "children_entering_care").loc[ALL_YEARS]
     kept["p05"], kept["p95"] = kept["p95"], kept["p05"]
-    return {"kept": kept,
-            "saving": paired(results, run.name, "net_saving").loc[ALL_YEARS],
-            "break_even": paired(results, run.name, "break_even_year").loc[ALL_YEARS],
-            "return": paired(results, run.name, "return_per_pound").loc[ALL_YEARS]}
+    return {
+        "kept": kept,
+        "saving": paired(results, run.name, "net_saving").loc[ALL_YEARS],
+        "break_even": paired(results, run.name, "break_even_year").loc[ALL_YEARS],
+        "return": paired(results, run.name, "return_per_pound").loc[ALL_YEARS],
+    }

@@ -102,8 +102,10 @@ def change_text(change: dict[str, Any]) -> tuple[str, str]:
     if change.get("add_home"):
         home = change["add_home"]
         closes = f", closing {home['closes']}" if home.get("closes") else ""
-        return (f"Open a children's home: {home.get('name', '')}",
-                f"{home['beds']['value']} beds from {home.get('opens', change['date'])}{closes}")
+        return (
+            f"Open a children's home: {home.get('name', '')}",
+            f"{home['beds']['value']} beds from {home.get('opens', change['date'])}{closes}",
+        )
     path = change["set"]
     if change.get("add") is not None:
         return describe(path), f"{with_unit(path, change['add'])} more"
