@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 import types
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Annotated, Any, Union, get_args, get_origin
 
 from pydantic import BaseModel
@@ -42,7 +42,9 @@ def field_path(loc: tuple[Any, ...]) -> str:
     return out or "(top level)"
 
 
-def describe_error(error: dict[str, Any], model: type[BaseModel] | None = None) -> tuple[str, str]:
+def describe_error(
+    error: Mapping[str, Any], model: type[BaseModel] | None = None
+) -> tuple[str, str]:
     """A pydantic error as (field path, what was expected); ``model`` (the one validated) lets an
     unknown key be matched against the keys allowed there."""
     kind, loc, ctx = error["type"], tuple(error["loc"]), error.get("ctx") or {}

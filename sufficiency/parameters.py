@@ -86,14 +86,13 @@ def _shares(keys: tuple[str, ...]):
     return AfterValidator(check)
 
 
-def _by_band(inner):
-    """A validator: a mapping with one entry per age band."""
+def _every_band(value: dict[str, Any]) -> dict[str, Any]:
+    """A mapping with one entry per age band."""
+    check_keys(AGE_BANDS, value, "age bands")
+    return value
 
-    def check(value: dict[str, Any]) -> dict[str, Any]:
-        check_keys(AGE_BANDS, value, "age bands")
-        return value
 
-    return Annotated[dict[str, inner], AfterValidator(check)]
+BY_BAND = AfterValidator(_every_band)
 
 
 Share = Annotated[float, Number]
@@ -203,13 +202,13 @@ class EntryStream(Frozen):
     name: Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$")]
     rate_per_month: Sourced[PerMonth]
     age_band_shares: Sourced[BandShares]
-    need_shares: Sourced[_by_band(NeedShares)]
+    need_shares: Sourced[Annotated[dict[str, NeedShares], BY_BAND]]
 
 
 class Matching(Frozen):
     """Placement matching by age band and need, and the step-down policy."""
 
-    preferences: Sourced[_by_band(dict[str, PlacementShares])]
+    preferences: Sourced[Annotated[dict[str, dict[str, PlacementShares]], BY_BAND]]
     step_down_rate_per_month: Sourced[Fraction]
     supported_at_16: Sourced[Fraction]
 
@@ -227,9 +226,9 @@ class Matching(Frozen):
 class Exits(Frozen):
     """Time in care to exit by competing routes (Weibull), before turning 18."""
 
-    mean_months_by_band: Sourced[_by_band(Months)]
+    mean_months_by_band: Sourced[Annotated[dict[str, Months], BY_BAND]]
     shape: Sourced[Annotated[float, Number, Field(gt=0.2, le=5)]]
-    route_shares_by_band: Sourced[_by_band(RouteShares)]
+    route_shares_by_band: Sourced[Annotated[dict[str, RouteShares], BY_BAND]]
 
 
 class FosterCarers(Frozen):

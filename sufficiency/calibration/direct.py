@@ -102,7 +102,7 @@ def therapists(data: dict, fig: Figures) -> None:
         )
     caseload = fig.latest("fft_caseload_per_therapist")
     worked = fig.get("fft_families_worked_with", caseload.period) if caseload else None
-    if worked is not None:
+    if caseload is not None and worked is not None:
         put(
             data,
             "programmes.fft_cw.therapists",
@@ -173,7 +173,7 @@ def children_per_family(data: dict, fig: Figures, prog: str) -> None:
         return
     children = fig.latest(f"{seed}_children_started", years_only=True)
     families = fig.get(f"{seed}_families_started", children.period) if children else None
-    if families is not None:
+    if children is not None and families is not None:
         put(
             data,
             path,
@@ -209,8 +209,8 @@ def latest_outcome_table(fig: Figures) -> tuple[dict[str, Row], Row] | None:
         total = fig.latest(total_measure)
         if total is None:
             continue
-        parts = {k: fig.get(prefix + s, total.period) for k, s in suffixes.items()}
-        if all(parts.values()) and (best is None or total.end > best[1].end):
+        parts = {k: row for k, s in suffixes.items() if (row := fig.get(prefix + s, total.period))}
+        if len(parts) == len(suffixes) and (best is None or total.end > best[1].end):
             best = (parts, total)
     return best
 
@@ -236,8 +236,7 @@ def outcomes(data: dict, fig: Figures) -> None:
 def reentry(data: dict, fig: Figures) -> None:
     """Re-entry within 18 months: the fall from 'home at closure' to the lowest later share."""
     closure = fig.latest("all_remain_home_at_closure_share")
-    later = [fig.latest(f"all_remain_home_{m}m_share") for m in (6, 12, 18)]
-    later = [r for r in later if r is not None]
+    later = [r for m in (6, 12, 18) if (r := fig.latest(f"all_remain_home_{m}m_share"))]
     if closure is None or not later:
         return
     lowest = min(later, key=lambda r: r.value)
@@ -253,8 +252,8 @@ def reentry(data: dict, fig: Figures) -> None:
 def family_decision_making(data: dict, fig: Figures) -> None:
     """Referrals and family size from the latest two quarters; time to conference."""
     quarters = [r for r in fig.rows("fdm_referrals") if " Q" in r.period][-2:]
-    kids = [fig.get("fdm_referrals_children", r.period) for r in quarters]
-    if len(quarters) == 2 and all(kids):
+    kids = [k for r in quarters if (k := fig.get("fdm_referrals_children", r.period))]
+    if len(quarters) == len(kids) == 2:
         families = " + ".join(r.token for r in quarters)
         children = " + ".join(r.token for r in kids)
         put(

@@ -9,6 +9,7 @@ from typing import Any
 
 import pandas as pd
 
+from ..errors import InputError
 from .provenance import rhs_value, token, tokens
 
 
@@ -62,6 +63,13 @@ class Figures:
         rows = self.rows(measure)
         before = [r for r in rows if r.end <= date]
         return before[-1] if before else (rows[0] if rows else None)
+
+    def needed(self, measure: str, date: dt.date) -> Row:
+        """``nearest``, for a figure the calibration cannot do without."""
+        row = self.nearest(measure, date)
+        if row is None:
+            raise InputError("calibration/sources", measure, "at least one published figure")
+        return row
 
     def value(self, expr: str) -> float:
         """Arithmetic over cited rows, e.g. ``{a@2023-24} / {b@2023-24}``."""

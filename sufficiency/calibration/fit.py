@@ -225,6 +225,7 @@ def fit(
         )
     run_at, simulated = problem.evaluate(result.x)
     cov = covariance(result.jac, len(found), len(knobs), result.fun)
+    assert problem.spreads is not None, "set by the first evaluation"
     return Fit(
         knobs,
         problem.x0,

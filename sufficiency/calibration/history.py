@@ -72,7 +72,7 @@ def cla_total(fig: Figures, date: dt.date, children: str) -> tuple[dict[str, Any
     count = next((r for r in fig.rows("cla_at_31_march") if r.end == date), None)
     if count is not None:
         return fig.derived(count.token, "children looked after", integer=True), count.token
-    rate = fig.nearest("cla_rate_per_10000", date)
+    rate = fig.needed("cla_rate_per_10000", date)
     expr = f"{rate.token} * {children} / 10000"
     return fig.derived(expr, "rate per 10,000 times the children aged 0-17", integer=True), expr
 
@@ -81,8 +81,8 @@ def placement_shares(fig: Figures, date: dt.date, prior: dict[str, float]) -> di
     """Shares by placement type: the reported % in foster care and % of fostered children with
     in-house carers on the date; the split within each group from the prior shares."""
     foster, inhouse = (
-        fig.nearest("pct_cla_in_foster", date),
-        fig.nearest("pct_cla_with_inhouse_carers", date),
+        fig.needed("pct_cla_in_foster", date),
+        fig.needed("pct_cla_with_inhouse_carers", date),
     )
     f, i = foster.value, inhouse.value
     groups = {FOSTER[2]: f * (1 - i)}
@@ -113,7 +113,7 @@ def places_per_household(fig: Figures, date: dt.date) -> dict[str, Any] | None:
     """Foster placements with in-house carers per household, in the year nearest the date."""
     households = fig.nearest("foster_households", date)
     placed = fig.get("foster_placements_inhouse", households.period) if households else None
-    if placed is None:
+    if households is None or placed is None:
         return None
     return fig.derived(
         f"{placed.token} / {households.token}",
@@ -179,6 +179,8 @@ def uasc_events(fig: Figures, start: dt.date) -> list[Event]:
         _, children = child_population(fig, row.end)
         _, total = cla_total(fig, row.end, children)
         sourced = uasc_rate(fig, row.end, total)
+        if sourced is None:  # cannot happen: the row itself is a figure of the measure
+            continue
         found.append(
             Event(begins, "entries.uasc.rate_per_month", sourced["value"], sourced["source"])
         )

@@ -127,8 +127,17 @@ def _parse_row(path: Path, row: int, cells: dict[str, str]) -> tuple[Figure, Per
             f"row {row}, column 'period'",
             f"a period from {FIRST_DATE} to {LAST_DATE}, got '{cells['period']}'",
         )
-    fields = {c: cells[c].strip() for c in COLUMNS}
-    return Figure(**{**fields, "value": value}), period
+    text = {c: cells[c].strip() for c in COLUMNS}
+    figure = Figure(
+        text["measure"],
+        text["period"],
+        value,
+        text["unit"],
+        text["source_file"],
+        text["location"],
+        text["note"],
+    )
+    return figure, period
 
 
 def _read_file(path: Path) -> list[tuple[int, Figure, Period]]:
