@@ -26,11 +26,13 @@ def contents(folder: Path) -> list[Path]:
 
 
 def write(folder: Path) -> None:
-    """List every file under ``folder``, then write the manifest: the folder's last file."""
+    """List every file under ``folder`` (but an earlier manifest), then write the manifest: the
+    folder's last file."""
     files: Files = {}
     for path in contents(folder):
-        if path.is_file():
-            files[path.relative_to(folder).as_posix()] = {
+        name = path.relative_to(folder).as_posix()
+        if path.is_file() and name != NAME:
+            files[name] = {
                 "bytes": path.stat().st_size,
                 "sha256": digest(path),
             }

@@ -206,3 +206,10 @@ def test_report_ignores_files_the_manifest_does_not_list(results, tmp_path):
     (results / "comparison.csv").write_text("not,a,comparison\n")
     result = invoke("report", results, "--html", tmp_path / "r.html")
     assert result.exit_code == 0, result.output
+
+
+def test_a_manifest_written_again_lists_the_files_not_the_old_manifest(tmp_path):
+    (tmp_path / "stocks.csv").write_text("date,state\n")
+    manifest.write(tmp_path)
+    manifest.write(tmp_path)
+    assert set(manifest.verify(tmp_path)) == {"stocks.csv"}
