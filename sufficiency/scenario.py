@@ -56,6 +56,14 @@ class ChangeSpec(Frozen):
             raise ValueError("either 'value' or 'add' for the parameter named in 'set'")
         return self
 
+    @property
+    def target(self) -> str:
+        """What the change changes: a parameter path, or the home it adds."""
+        if self.set is not None:
+            return self.set
+        assert self.add_home is not None, "one of the two, by validation"
+        return f"home {self.add_home.name!r}"
+
 
 class InvestmentSpec(Frozen):
     """A cost of the investment itself: a one-off sum on ``date``, or a yearly sum from ``date``
@@ -117,19 +125,21 @@ class Scenario:
 
     def check_horizon(self, cal: Calendar) -> None:
         """Every dated change and investment must fall within the run."""
-        dated = [("changes", self.changes), ("investments", self.investments)]
-        for key, items in dated:
-            for i, item in enumerate(items):
-                if item.date > cal.end:
+        dated = [("changes", [c.date for c in self.changes])]
+        dated.append(("investments", [x.date for x in self.investments]))
+        for key, dates in dated:
+            for i, date in enumerate(dates):
+                if date > cal.end:
                     raise InputError(
                         self.path,
                         f"{key}[{i}].date",
-                        f"a date on or before the end of the run {cal.end}, got {item.date}",
+                        f"a date on or before the end of the run {cal.end}, got {date}",
                     )
 
     def sources(self) -> list[str]:
         """The distinct sources of the scenario's changes and investments, in order."""
-        return list(dict.fromkeys(x.source for x in (*self.changes, *self.investments)))
+        every = [c.source for c in self.changes] + [x.source for x in self.investments]
+        return list(dict.fromkeys(every))
 
 
 @dataclass(frozen=True)
@@ -183,10 +193,11 @@ def foundation(spec: ScenarioFile, path: Path, seen: tuple[Path, ...]) -> Founda
         return Foundation(build_parameters(read_yaml(target), target), target.resolve())
     if spec.base is not None:
         base = load_scenario(existing(path, "base", spec.base), seen)
+        assert base.origin is not None and base.root is not None, "set by load_scenario"
         return Foundation(base.origin, base.root, base, base.changes, base.investments)
     parts = [
         load_scenario(existing(path, f"combine[{i}]", name), seen)
-        for i, name in enumerate(spec.combine)
+        for i, name in enumerate(spec.combine or ())
     ]
     return combine(parts, path)
 
@@ -224,7 +235,7 @@ def combine(parts: list[Scenario], path: Path) -> Foundation:
                 path, f"combine[{i}]", f"a scenario on the same base as {first.name!r}"
             )
         mine, costs = own(part)
-        targets = [c.set or f"home {c.add_home.name!r}" for c in mine]
+        targets = [c.target for c in mine]
         targets += [f"investment {x.item!r}" for x in costs]
         for target in dict.fromkeys(targets):
             if owners.setdefault(target, part.name) != part.name:
@@ -236,6 +247,7 @@ def combine(parts: list[Scenario], path: Path) -> Foundation:
                 )
         changes.extend(mine)
         investments.extend(costs)
+    assert first.origin is not None and first.root is not None, "set by load_scenario"
     return Foundation(
         first.origin,
         first.root,
@@ -331,7 +343,7 @@ def patch(data: dict, change: ChangeSpec, path: Path, field_path: str) -> None:
     if change.add_home is not None:
         data["homes"].append(change.add_home.model_dump(mode="python"))
         return
-    node = sourced_node(data, change.set, path, field_path)
+    node = sourced_node(data, change.target, path, field_path)
     node["value"] = change.value
     node["source"] = change.source
     if change.add is None:
@@ -353,8 +365,8 @@ def to_timeline(
     live = live_paths(params)
     out = []
     for i, change in enumerate(changes):
-        if change.add_home is not None or change.date <= params.start_date:
-            continue
+        if change.set is None or change.date <= params.start_date:
+            continue  # a home is added from the start; its opening date says when it opens
         if change.set not in live:
             raise InputError(
                 path,
@@ -386,7 +398,7 @@ def investment_costs(scenario: Scenario, cal: Calendar) -> np.ndarray:
         for m, (first, last) in enumerate(months):
             if item.one_off is not None:
                 out[m] += item.one_off if first <= item.date <= last else 0.0
-            else:
+            elif item.per_year is not None:
                 end = min(last, item.until or last)
                 days = (end - max(first, item.date)).days + 1
                 out[m] += max(days, 0) * item.per_year / DAYS_PER_YEAR * factor[m]

@@ -214,9 +214,10 @@ def print_scenarios(scenarios: list[Scenario | Unloaded], sources: bool) -> None
         if isinstance(s, Unloaded):
             table.add_row(s.name, s.path.name, "", Text(f"Error: {s.error}", style="bold red"))
             continue
-        builds_on = ", ".join(s.combines) or (s.base.name if s.base else s.root.name)
+        root = s.root.name if s.root else ""
+        builds_on = ", ".join(s.combines) or (s.base.name if s.base else root)
         text = s.description + (
             "\n\nSources:\n- " + "\n- ".join(s.sources()) if sources and s.sources() else ""
         )
-        table.add_row(s.name, s.path.name, builds_on, text)
+        table.add_row(s.name, s.path.name if s.path else "", builds_on, text)
     stdout().print(table)

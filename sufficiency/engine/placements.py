@@ -177,8 +177,10 @@ def place(model: Model, child: Child, u: float) -> State:
     return placement
 
 
-def vacate(model: Model, state: State) -> None:
+def vacate(model: Model, state: State | None) -> None:
     """Release the place a child held, if it was in-house."""
+    if state is None:
+        return
     pool = model.pools.get(state)
     if pool is not None:
         pool.release()

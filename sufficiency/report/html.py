@@ -310,7 +310,7 @@ def externally(results: Results) -> str:
         years = list(dict.fromkeys(frame["financial_year"]))
         for pool, part in frame.groupby("pool", sort=False):
             rows.append(
-                [escape(f"{run.name}: {POOL_NAMES[pool]}")]
+                [escape(f"{run.name}: {POOL_NAMES[str(pool)]}")]
                 + [ranged(count(r["p50"]), r["p05"], r["p95"]) for r in part.to_dict("records")]
             )
     return table(
@@ -409,14 +409,15 @@ def sweep(results: Results) -> str:
         return ""
     scales = sorted(points["effect_scale"].unique())
     stops = ends.set_index("scenario")
+    stop_scales, notes = stops["break_even_scale"].to_dict(), stops["note"].to_dict()
     rows = []
     for name, group in points.groupby("scenario", sort=False):
         by_scale = group.set_index("effect_scale")["net_saving_mean"]
-        scale = stops.loc[name, "break_even_scale"]
+        scale, note = float(stop_scales[name]), str(notes[name])
         rows.append(
-            [escape(name)]
+            [escape(str(name))]
             + [escape(money(by_scale[x])) for x in scales]
-            + [escape(stops.loc[name, "note"] if pd.isna(scale) else times(scale, ".2f"))]
+            + [escape(note if pd.isna(scale) else times(scale, ".2f"))]
         )
     return "<h3>If the programmes work less well</h3>" + table(
         "Mean net saving over the run at each effect scale (1: the effect the "

@@ -68,6 +68,8 @@ def paired(results: Results, name: str, measure: str) -> pd.DataFrame:
     """One measure of comparison.csv for one scenario, indexed by period, with columns
     p05, mean, p95 of the paired difference (scenario minus base; savings the other way)."""
     frame = results.comparison
+    if frame is None:
+        raise InputError(results.path, "comparison.csv", "a comparison folder")
     rows = frame[(frame["scenario"] == name) & (frame["measure"] == measure)]
     if rows.empty:
         raise InputError(
@@ -110,14 +112,21 @@ def impact(results: Results, run: RunFolder) -> pd.DataFrame:
     return frame
 
 
+def whole_run(frame: pd.DataFrame) -> pd.Series:
+    """The row of a paired measure for the whole run."""
+    row = frame.loc[ALL_YEARS]
+    assert isinstance(row, pd.Series), "one row a period"
+    return row
+
+
 def over_run(results: Results, run: RunFolder) -> dict[str, pd.Series]:
     """Over the whole run: children kept out of care (fewer entering), net saving, break-even
     year (1 = the first year; NaN if not within the run) and return per pound."""
-    kept = -paired(results, run.name, "children_entering_care").loc[ALL_YEARS]
+    kept = -whole_run(paired(results, run.name, "children_entering_care"))
     kept["p05"], kept["p95"] = kept["p95"], kept["p05"]
     return {
         "kept": kept,
-        "saving": paired(results, run.name, "net_saving").loc[ALL_YEARS],
-        "break_even": paired(results, run.name, "break_even_year").loc[ALL_YEARS],
-        "return": paired(results, run.name, "return_per_pound").loc[ALL_YEARS],
+        "saving": whole_run(paired(results, run.name, "net_saving")),
+        "break_even": whole_run(paired(results, run.name, "break_even_year")),
+        "return": whole_run(paired(results, run.name, "return_per_pound")),
     }
