@@ -28,7 +28,7 @@ for sig in INT TERM; do
   echo "  message: $(cat "$work/err-$sig")"
 done
 
-quick=(--replications 40 --seed 3 --quiet)
+quick=(--replications 100 --seed 3 --quiet)
 sufficiency run scenarios/baseline.yaml "${quick[@]}" --out "$work/clean" >/dev/null
 sufficiency run scenarios/baseline.yaml "${quick[@]}" --jobs 2 --out "$work/killed" \
   >/dev/null 2>"$work/err-killed" &
