@@ -7,19 +7,19 @@ from pathlib import Path
 
 import click
 
-from .version import __version__
-from .errors import InputError
 from .console.progress import progress_bar
 from .console.tables import print_comparison, print_run_summary, print_scenarios
+from .effects import EFFECTS
+from .errors import InputError
 from .executor import WorkersLost
-from .shutdown import Terminated, unwind_on_sigterm
 from .output import check_target, save, write_run
 from .paired import check_names, compare_scenarios
 from .report import check_reports, write_reports, write_reports_via
 from .runner import run as run_scenario
-from .sweep import SCALES, sweep_effects
-from .effects import EFFECTS
 from .scenario import list_scenarios, load_scenario
+from .shutdown import Terminated, unwind_on_sigterm
+from .sweep import SCALES, sweep_effects
+from .version import __version__
 
 
 class Group(click.Group):
@@ -209,9 +209,11 @@ def fit_options(command):
 def calibrate(out: Path, force: bool, replications: int, seed: int, jobs: int,
               max_evaluations: int, window_years: int, reproduce_replications: int) -> None:
     """Fit the baseline parameter set to the council's reported figures."""
-    from .calibration.calibrate import calibrate as calibrate_baseline, check_targets
+    from .calibration.calibrate import calibrate as calibrate_baseline
+    from .calibration.calibrate import check_targets
     from .calibration.calibrate import write as write_calibration
-    from .calibration.fit import FitError, Settings as FitSettings
+    from .calibration.fit import FitError
+    from .calibration.fit import Settings as FitSettings
     from .calibration.report import print_report as print_fit_report
 
     check_targets(out, force)
@@ -243,7 +245,8 @@ def backtest(train_until, out: Path | None, force: bool, replications: int, seed
     against the reports, persistence and a linear trend."""
     from .calibration.backtest import backtest as run_backtest
     from .calibration.backtest import check_train_until, print_backtest, write_backtest
-    from .calibration.fit import FitError, Settings as FitSettings
+    from .calibration.fit import FitError
+    from .calibration.fit import Settings as FitSettings
     from .calibration.sources import load_sources
 
     sources = load_sources()
@@ -259,6 +262,49 @@ def backtest(train_until, out: Path | None, force: bool, replications: int, seed
     if out is not None:
         save(out, force, lambda folder: write_backtest(result, folder))
         click.echo(f"Results written to {out}")
+
+
+@cli.group()
+def areas() -> None:
+    """Every English authority from the DfE's public figures: list them, build a baseline."""
+
+
+@areas.command("list")
+@click.option("--csv", "as_csv", is_flag=True, help="Comma-separated, names in full.")
+def areas_list(as_csv: bool) -> None:
+    """The 153 authorities, their regions and latest published figures."""
+    from .publicdata import listing
+    from .publicdata.tables import load
+
+    click.echo(listing.as_csv(load()) if as_csv else listing.as_table(load()), nl=not as_csv)
+
+
+@areas.command("baseline")
+@click.argument("area")
+@click.option("--at", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
+              help="Use the figures at the latest 31 March on or before this date "
+                   "(default: the latest shipped).")
+@click.option("--out", type=click.Path(path_type=Path, dir_okay=False), required=True,
+              help="The parameter set to write (NAME.yaml); NAME.scenario.yaml goes beside it.")
+@click.option("--force", is_flag=True, help="Replace existing files.")
+def areas_baseline(area: str, at, out: Path, force: bool) -> None:
+    """Write a baseline parameter set for AREA (a name in any case, or its la_code) from the
+    DfE's public figures, and a scenario that runs it."""
+    import datetime as dt
+
+    from .publicdata.baseline import build_baseline
+    from .publicdata.files import check_outputs, write_baseline
+    from .publicdata.tables import load
+
+    check_outputs(out, force)
+    data = load()
+    baseline = build_baseline(data, data.find(area), at.date() if at else dt.date.max)
+    population = baseline.params.population
+    click.echo(f"{baseline.area.name} ({baseline.area.la_code}, {baseline.area.region}): "
+               f"{population.total.value} children looked after at {population.date}")
+    click.echo(baseline.spending.sentence())
+    for path in write_baseline(baseline, out):
+        click.echo(f"Written {path}")
 
 
 def echo_reports(xlsx: Path | None, html: Path | None) -> None:
