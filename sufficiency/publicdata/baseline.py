@@ -11,6 +11,7 @@ edge-of-care programme runs.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
@@ -48,6 +49,9 @@ AGE_GROUPS = {
     "10 to 15 years": "10-15",
     "16 years and over": "16-17",
 }
+SUPPRESSED_AT_MOST = 0.5
+"""The share of a breakdown's total its suppressed cells may hold before England's shares are
+used instead."""
 UASC = "Unaccompanied asylum-seeking children"
 UASC_AGES = {"10-15": 0.2, "16-17": 0.8}
 """Ages of unaccompanied children starting care (as Leicester's uasc stream assumes)."""
@@ -126,23 +130,27 @@ class Builder:
             )
         return cell.value, cite(self.year, self.who, what)
 
-    def breakdown(self, table: str, group: str, what: str, wanted: Any) -> tuple[Counts, str]:
-        """The authority's breakdown if published with something ``wanted`` accepts, else
-        England's, and its source."""
-        for code, who in ((self.area.la_code, self.who), (self.data.england, None)):
-            counts = split(self.data.breakdown(table, group, code, self.year))
-            if counts is not None and wanted(counts):
-                if who is None:
-                    return counts, cite(
-                        self.year,
-                        "England",
-                        f"{what} (England's figures: {self.who}'s are not published)",
-                    )
-                return counts, cite(self.year, who, what) + counts.note()
-        raise InputError(self.area.name, f"{table}: {group}@{self.year}", "a published breakdown")
+    def breakdown(
+        self, table: str, group: str, what: str, wanted: Callable[[Counts], bool]
+    ) -> tuple[Counts, str]:
+        """The authority's breakdown if published (at most half of it suppressed) with something
+        ``wanted`` accepts, else England's; and its source."""
+        counts = split(self.data.breakdown(table, group, self.area.la_code, self.year))
+        if counts is not None and wanted(counts):
+            if counts.hidden() <= SUPPRESSED_AT_MOST * counts.total:
+                return counts, cite(self.year, self.who, what) + counts.note()
+            reason = f"{counts.hidden():g} of {self.who}'s {counts.total:g} are in suppressed cells"
+        else:
+            reason = f"{self.who}'s are not published"
+        england = split(self.data.breakdown(table, group, self.data.england, self.year))
+        if england is None or not wanted(england):
+            raise InputError(
+                self.area.name, f"{table}: {group}@{self.year}", "a published breakdown"
+            )
+        return england, cite(self.year, "England", f"{what} (England's shares: {reason})")
 
 
-def has(keys: tuple[str, ...], group_of: Any) -> Any:
+def has(keys: tuple[str, ...], group_of: Callable[[str], str | None]) -> Callable[[Counts], bool]:
     return lambda counts: shares(counts.grouped(group_of), keys) is not None
 
 
@@ -272,10 +280,8 @@ def entries(b: Builder, template_data: dict) -> tuple[list[dict[str, Any]], dict
 
 
 def exits(b: Builder, template_data: dict, stock: float, entry_ages: dict[str, float]) -> dict:
-    """Exit routes from the reasons ceased, time in care from stock and flow."""
-    ceased, ceased_source = b.count(
-        "ceased_during_year", "children ceasing to be looked after during the year"
-    )
+    """Exit routes from the reasons ceased; time in care from the stock and the starts, so that
+    today's entries held steady keep today's stock (Little's law), as persistence does."""
     started, started_source = b.count(
         "started_during_year", "children starting to be looked after during the year"
     )
@@ -297,15 +303,15 @@ def exits(b: Builder, template_data: dict, stock: float, entry_ages: dict[str, f
             "(calibration/leicester.yaml) reweighted by this authority's shares against England's"
         ),
     )
-    target = stock / ((started + ceased) / 2) * 12
+    target = stock / started * 12
     profile = template_data["exits"]["mean_months_by_band"]["value"]
     level, found = fit_level(profile, entry_ages, section["shape"]["value"], target)
     section["mean_months_by_band"] = sourced(
         {band: months * level for band, months in profile.items()},
-        f"{cite(b.year, b.who, 'children looked after at 31 March')}; {started_source}; "
-        f"{ceased_source}: Leicester's profile by age at entry (assumption, "
+        f"{cite(b.year, b.who, 'children looked after at 31 March')}; {started_source}: "
+        "Leicester's profile by age at entry (assumption, "
         f"calibration/{LEICESTER}) times {level:.4g}, so that an entrant's mean time in care "
-        f"(cut at 18) is the stock over the mean of starts and ceased, {target:.1f} months"
+        f"(cut at 18) is the stock over the starts, {target:.1f} months"
         + ("" if found else " (the nearest the search allows)"),
     )
     return section
