@@ -307,6 +307,43 @@ def areas_baseline(area: str, at, out: Path, force: bool) -> None:
         click.echo(f"Written {path}")
 
 
+@areas.command("forecast")
+@click.argument("names", nargs=-1, metavar="[AREA]...")
+@click.option("--at", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
+              help="Start from the latest 31 March on or before this date (default: the "
+                   "latest shipped).")
+@projection_options(replications=100)
+@click.option("--out", type=click.Path(path_type=Path), required=True,
+              help="Folder for area_forecasts.csv.")
+@click.option("--force", is_flag=True, help="Replace an existing results folder.")
+def areas_forecast(names: tuple[str, ...], at, years: int, replications: int, seed: int,
+                   jobs: int, out: Path, force: bool) -> None:
+    """Forecast each AREA's baseline (default: every authority whose figures are published)
+    and write DIR/area_forecasts.csv, with regional and England totals."""
+    import datetime as dt
+
+    from .publicdata.forecast import Settings, forecast, write_forecast
+    from .publicdata.tables import load
+
+    data = load()
+    chosen = [data.find(name) for name in names] if names else list(data.areas)
+    date = at.date() if at else dt.date.max
+    buildable = [area for area in chosen if data.number(
+        "looked_after_at_31_march", area.la_code, data.year_at(date)).value is not None]
+    for area in chosen:
+        if area not in buildable:
+            click.echo(f"Skipped {area.name}: its figures at 31 March {data.year_at(date)} "
+                       "are not published", err=True)
+    check_target(out, force)
+    started = time.perf_counter()
+    with progress_bar(len(buildable), quiet=False, label="Authorities", jobs=jobs) as advance:
+        frame = forecast(data, buildable, Settings(date, years, replications, seed, jobs),
+                         lambda area: advance(1))
+    save(out, force, lambda folder: write_forecast(frame, folder))
+    click.echo(f"{len(buildable)} authorities forecast in {time.perf_counter() - started:.0f} s; "
+               f"written to {out / 'area_forecasts.csv'}")
+
+
 def echo_reports(xlsx: Path | None, html: Path | None) -> None:
     for kind, path in (("Workbook", xlsx), ("Report", html)):
         if path is not None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pandas as pd
 import pytest
 from click.testing import CliRunner
 
@@ -176,3 +177,43 @@ def test_shipped_files_are_small_and_attributed():
     files = list(build.DATA.iterdir())
     assert sum(path.stat().st_size for path in files) < 2_000_000
     assert "Open Government Licence v3.0" in (build.DATA / "LICENCE.md").read_text()
+
+
+def test_forecast_writes_each_authority_and_totals_that_add_up(tmp_path):
+    out = tmp_path / "forecast"
+    result = invoke(
+        "areas",
+        "forecast",
+        "Leicester",
+        "Rutland",
+        "Isles of Scilly",
+        "--years",
+        "1",
+        "--replications",
+        "3",
+        "--out",
+        str(out),
+    )
+    assert result.exit_code == 0, result.output
+    assert "Skipped Isles of Scilly" in result.output
+    frame = pd.read_csv(out / "area_forecasts.csv", dtype={"la_code": str})
+    assert list(frame.columns) == [
+        "la_code",
+        "area",
+        "region",
+        "date",
+        "measure",
+        "mean",
+        "p05",
+        "p50",
+        "p95",
+    ]
+    assert set(frame["measure"]) == {"looked_after", "started", "ceased"}
+    assert set(frame["date"]) == {"2025-03-31"}
+    areas = frame[frame["la_code"].notna()]
+    assert set(areas["area"]) == {"Leicester", "Rutland"}
+    england = frame[frame["area"] == "England"].set_index("measure")["mean"]
+    by_measure = areas.groupby("measure")["mean"].sum()
+    for measure in ("looked_after", "started", "ceased"):
+        assert england[measure] == pytest.approx(by_measure[measure], rel=1e-4)
+    assert (frame["p05"] <= frame["p95"]).all()
