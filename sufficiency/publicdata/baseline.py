@@ -10,6 +10,7 @@ edge-of-care programme runs.
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -22,7 +23,7 @@ from ..parameters import CHOSEN_ROUTES, ParameterSet, build_parameters, load_par
 from ..pathway import AGE_BANDS, PROGRAMMES
 from ..shipped import calibration_dir
 from .cells import describe
-from .counts import Counts, shares, split
+from .counts import Counts, group_shares, shares, split
 from .durations import fit_level
 from .spending import Spending, compare_spending
 from .tables import Area, PublicData
@@ -87,7 +88,6 @@ class Baseline:
     year: int
     params: ParameterSet
     spending: Spending
-    placement_counts: dict[str, float]
 
 
 def cite(year: int, who: str, what: str) -> str:
@@ -177,9 +177,8 @@ def population(b: Builder, template_data: dict) -> tuple[dict[str, Any], dict[st
         "children looked after at 31 March by placement provider",
         has(("own", "other"), provider_group),
     )
-    own = shares(providers.grouped(provider_group), ("own", "other"))["own"]  # type: ignore[index]
-    mix = shares(placed.grouped(PLACEMENT_GROUPS.get), kinds)
-    assert mix is not None
+    own = group_shares(providers, provider_group, ("own", "other"))["own"]
+    mix = group_shares(placed, PLACEMENT_GROUPS.get, kinds)
     kinship = kinship_share(template_data)
     by_type = {
         "foster_inhouse": mix["foster"] * own * (1 - kinship),
@@ -209,7 +208,7 @@ def population(b: Builder, template_data: dict) -> tuple[dict[str, Any], dict[st
                 "placed for adoption with other placements"
             ),
         ),
-        "age_band_shares": sourced(shares(ages.grouped(AGE_GROUPS.get), AGE_BANDS), age_source),
+        "age_band_shares": sourced(group_shares(ages, AGE_GROUPS.get, AGE_BANDS), age_source),
         "need_shares": template_data["population"]["need_shares"],
     }
     return section, {kind: share * total for kind, share in by_type.items()}
@@ -244,8 +243,7 @@ def entries(b: Builder, template_data: dict) -> tuple[list[dict[str, Any]], dict
         "children starting to be looked after by age on starting",
         has(AGE_BANDS, AGE_GROUPS.get),
     )
-    all_ages = shares(ages.grouped(AGE_GROUPS.get), AGE_BANDS)
-    assert all_ages is not None
+    all_ages = group_shares(ages, AGE_GROUPS.get, AGE_BANDS)
     direct_ages = {
         band: max(all_ages[band] * started - uasc * UASC_AGES.get(band, 0.0), 0.0)
         for band in AGE_BANDS
@@ -285,12 +283,17 @@ def exits(b: Builder, template_data: dict, stock: float, entry_ages: dict[str, f
     started, started_source = b.count(
         "started_during_year", "children starting to be looked after during the year"
     )
-    chosen = ("reunified", "permanence", "other")
+    if started <= 0:
+        raise InputError(
+            b.area.name,
+            f"started_during_year@{b.year}",
+            "children starting to be looked after, to set the time in care; none started",
+        )
     reasons, reason_source = b.breakdown(
         "cla_ceased",
         "Reason episode ceased",
         "children ceasing to be looked after by reason",
-        has(chosen, route_of),
+        has(CHOSEN_ROUTES, route_of),
     )
     section = dict(template_data["exits"])
     section["route_shares_by_band"] = sourced(
@@ -320,13 +323,13 @@ def exits(b: Builder, template_data: dict, stock: float, entry_ages: dict[str, f
 def route_shares(b: Builder, reasons: Counts, template_data: dict) -> dict[str, dict[str, float]]:
     """England's route profile by band, reweighted by the area's route shares against England's."""
     chosen = CHOSEN_ROUTES
-    area = shares(reasons.grouped(route_of), chosen)
+    area = group_shares(reasons, route_of, chosen)
     england_counts = split(
         b.data.breakdown("cla_ceased", "Reason episode ceased", b.data.england, b.year)
     )
     england = shares(england_counts.grouped(route_of), chosen) if england_counts else None
     profile = template_data["exits"]["route_shares_by_band"]["value"]
-    if area is None or england is None:
+    if england is None:
         return profile
     weight = {route: area[route] / england[route] if england[route] else 0.0 for route in chosen}
     out = {}
@@ -418,7 +421,7 @@ def build_baseline(data: PublicData, area: Area, at: dt.date) -> Baseline:
     """The baseline parameter set for ``area`` from the latest 31 March on or before ``at``."""
     year = data.year_at(at)
     b = Builder(data, area, year)
-    base = template()
+    base = copy.deepcopy(template())
     params = {key: value for key, value in base.items() if key not in ("history",)}
     params["population"], counts = population(b, base)
     params["entries"], entry_ages = entries(b, base)
@@ -445,7 +448,7 @@ def build_baseline(data: PublicData, area: Area, at: dt.date) -> Baseline:
         f"programmes. {spending.sentence()}"
     )
     validated = build_parameters(params, f"{area.name} baseline")
-    return Baseline(area, year, validated, spending, counts)
+    return Baseline(area, year, validated, spending)
 
 
 def slug(name: str) -> str:

@@ -12,7 +12,7 @@ SYMBOLS = {
     "c": "suppressed to protect confidentiality (a small number)",
     "z": "not applicable",
     "x": "not available",
-    "low": "fewer than half of the smallest unit shown",
+    "low": "a small figure that rounds to zero",
     "[x]": "not reported",
 }
 """The symbols the DfE and MHCLG tables use; any other text that is not a number is kept as

@@ -73,3 +73,14 @@ def shares(counts: dict[str, float], keys: tuple[str, ...]) -> dict[str, float] 
     if total <= 0:
         return None
     return {key: counts.get(key, 0.0) / total for key in keys}
+
+
+def group_shares(
+    counts: Counts, group_of: Callable[[str], str | None], keys: tuple[str, ...]
+) -> dict[str, float]:
+    """``counts`` grouped and as shares over ``keys`` (for a breakdown chosen because they sum
+    to something)."""
+    out = shares(counts.grouped(group_of), keys)
+    if out is None:
+        raise ValueError(f"no counts in {keys}")
+    return out
