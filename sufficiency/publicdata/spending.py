@@ -53,8 +53,8 @@ class Spending:
             )
             parts.append(f"{label} £{self.model[line] / 1e6:.1f}m against {shown}")
         return (
-            "First-year placement cost at today's placements and Leicester's unit costs "
-            "(assumption) against the MHCLG revenue outturn RO3 2024-25 for "
+            "First-year placement cost of the placements at the start, at Leicester's unit costs "
+            "(assumption), against the MHCLG revenue outturn RO3 2024-25 for "
             f"{self.authority}, net current expenditure: {'; '.join(parts)}. The outturn "
             "also counts staff, overheads and services around placements, and nets off "
             "income."
@@ -64,7 +64,7 @@ class Spending:
 def compare_spending(
     data: PublicData, area: Area, counts: dict[str, float], weekly: dict[str, dict]
 ) -> Spending:
-    """The model's yearly cost of today's placements by outturn line, and the outturn."""
+    """The model's yearly cost of the placements at the start by outturn line, and the outturn."""
     yearly = {kind: counts[kind] * weekly[kind]["value"] * WEEKS_PER_YEAR for kind in counts}
     model = {line: sum(yearly[k] for k in (kinds or yearly)) for line, (_, kinds) in LINES.items()}
     lines = data.outturn.get(area.la_code, {})
