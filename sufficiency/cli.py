@@ -424,6 +424,121 @@ def backtest(
         click.echo(f"Results written to {out}")
 
 
+@cli.group()
+def areas() -> None:
+    """Every English authority from the DfE's public figures: list them, build a baseline."""
+
+
+@areas.command("list")
+@click.option("--csv", "as_csv", is_flag=True, help="Comma-separated, names in full.")
+def areas_list(as_csv: bool) -> None:
+    """The 153 authorities, their regions and latest published figures."""
+    from .publicdata import listing
+    from .publicdata.tables import load
+
+    click.echo(listing.as_csv(load()) if as_csv else listing.as_table(load()), nl=not as_csv)
+
+
+@areas.command("baseline")
+@click.argument("area")
+@click.option(
+    "--at",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    default=None,
+    help="Use the figures at the latest 31 March on or before this date "
+    "(default: the latest shipped).",
+)
+@click.option(
+    "--out",
+    type=click.Path(path_type=Path, dir_okay=False),
+    required=True,
+    help="The parameter set to write (NAME.yaml); NAME.scenario.yaml goes beside it.",
+)
+@click.option("--force", is_flag=True, help="Replace existing files.")
+def areas_baseline(area: str, at, out: Path, force: bool) -> None:
+    """Write a baseline parameter set for AREA (a name in any case, or its la_code) from the
+    DfE's public figures, and a scenario that runs it."""
+    import datetime as dt
+
+    from .publicdata.baseline import build_baseline
+    from .publicdata.files import check_outputs, write_baseline
+    from .publicdata.tables import load
+
+    check_outputs(out, force)
+    data = load()
+    baseline = build_baseline(data, data.find(area), at.date() if at else dt.date.max)
+    population = baseline.params.population
+    click.echo(
+        f"{baseline.area.name} ({baseline.area.la_code}, {baseline.area.region}): "
+        f"{population.total.value} children looked after at {population.date}"
+    )
+    click.echo(baseline.spending.sentence())
+    for path in write_baseline(baseline, out):
+        click.echo(f"Written {path}")
+
+
+@areas.command("forecast")
+@click.argument("names", nargs=-1, metavar="[AREA]...")
+@click.option(
+    "--at",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    default=None,
+    help="Start from the latest 31 March on or before this date (default: the latest shipped).",
+)
+@projection_options(replications=100)
+@click.option(
+    "--out", type=click.Path(path_type=Path), required=True, help="Folder for area_forecasts.csv."
+)
+@click.option("--force", is_flag=True, help="Replace an existing results folder.")
+def areas_forecast(
+    names: tuple[str, ...],
+    at,
+    years: int,
+    replications: int,
+    seed: int,
+    jobs: int,
+    out: Path,
+    force: bool,
+) -> None:
+    """Forecast each AREA's baseline (default: every authority whose figures are published)
+    and write DIR/area_forecasts.csv, with regional and England totals."""
+    import datetime as dt
+
+    from .publicdata.forecast import Settings, forecast, write_forecast
+    from .publicdata.tables import load
+
+    data = load()
+    chosen = [data.find(name) for name in names] if names else list(data.areas)
+    date = at.date() if at else dt.date.max
+    buildable = [
+        area
+        for area in chosen
+        if data.number("looked_after_at_31_march", area.la_code, data.year_at(date)).value
+        is not None
+    ]
+    for area in chosen:
+        if area not in buildable:
+            click.echo(
+                f"Skipped {area.name}: its figures at 31 March {data.year_at(date)} "
+                "are not published",
+                err=True,
+            )
+    check_target(out, force)
+    started = time.perf_counter()
+    with progress_bar(len(buildable), quiet=False, label="Authorities", jobs=jobs) as advance:
+        frame = forecast(
+            data,
+            buildable,
+            Settings(date, years, replications, seed, jobs),
+            lambda area: advance(1),
+        )
+    save(out, force, lambda folder: write_forecast(frame, folder))
+    click.echo(
+        f"{len(buildable)} authorities forecast in {time.perf_counter() - started:.0f} s; "
+        f"written to {out / 'area_forecasts.csv'}"
+    )
+
+
 def echo_reports(xlsx: Path | None, html: Path | None) -> None:
     for kind, path in (("Workbook", xlsx), ("Report", html)):
         if path is not None:
