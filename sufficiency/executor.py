@@ -103,9 +103,10 @@ class Processes(Executor):
             initargs=(os.getpid(),),
         )
         try:
-            pending: dict[Future, int] = {
-                pool.submit(task, parts[i]): i for i in range(len(parts)) if i not in results
-            }
+            with deferred():  # forked workers start with SIGINT and SIGTERM held, see below
+                pending: dict[Future, int] = {
+                    pool.submit(task, parts[i]): i for i in range(len(parts)) if i not in results
+                }
             while pending:
                 finished, _ = wait(pending, return_when=FIRST_COMPLETED)
                 for future in finished:

@@ -29,9 +29,14 @@ def unwind_on_sigterm() -> None:
 
 def worker_signals(parent: int) -> None:
     """In a worker: ignore SIGINT (the main process stops workers itself), let SIGTERM end the
-    worker at once, and end it if the main process ``parent`` dies (killed with SIGKILL)."""
+    worker at once, and end it if the main process ``parent`` dies (killed with SIGKILL).
+
+    Workers are forked with both signals held, so that one arriving before this runs does not
+    reach the main process's handlers copied into the worker; they are let through here."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    if hasattr(signal, "pthread_sigmask"):
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, STOPS)
     die_with_parent()
     if os.getppid() != parent:  # the parent died before the kernel was asked
         os._exit(1)

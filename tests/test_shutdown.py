@@ -184,3 +184,22 @@ def test_workers_end_when_the_main_process_is_killed(tmp_path):
     proc.communicate(timeout=60)
     assert wait_for(lambda: all(gone(w) for w in workers), 10)
     assert list(tmp_path.iterdir()) == []
+
+
+def worker_state(indices: list[int]) -> list[tuple[object, bool]]:
+    """The worker's SIGTERM handler, and whether SIGINT or SIGTERM is held."""
+    held = signal.pthread_sigmask(signal.SIG_BLOCK, [])
+    return [(signal.getsignal(signal.SIGTERM), bool(held & {signal.SIGINT, signal.SIGTERM}))]
+
+
+def test_workers_take_their_own_signal_handling_and_hold_no_signal():
+    """Workers are forked with SIGINT and SIGTERM held (one arriving mid-fork must not reach the
+    main process's handlers in the worker); their initializer lets both through again."""
+    unwind = signal.getsignal(signal.SIGTERM)
+    signal.signal(signal.SIGTERM, lambda *_: None)  # a main-process handler, as the CLI sets
+    try:
+        states = Processes(2).map(worker_state, chunks(4, 2))
+    finally:
+        signal.signal(signal.SIGTERM, unwind)
+    assert [s for part in states for s in part] == [(signal.SIG_DFL, False)] * len(states)
+    assert not signal.pthread_sigmask(signal.SIG_BLOCK, []) & {signal.SIGINT, signal.SIGTERM}
