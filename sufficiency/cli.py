@@ -279,20 +279,21 @@ def ssda903() -> None:
     "--mapping",
     type=click.Path(path_type=Path, dir_okay=False),
     default=None,
-    help="The council's own placement and exit mapping (YAML), checked too.",
+    help="The council's own mapping of SSDA903 codes to placement types and exit routes "
+    "(YAML; see docs/ssda903.md).",
 )
 def ssda903_validate(folder: Path, out: Path | None, force: bool, mapping: Path | None) -> None:
     """Check the SSDA903 returns in FOLDER (CSV or Excel, one or more years) against the DfE's
-    rules; exit status 1 if any error-level problem is found."""
+    rules, and count the children looked after at the end of the latest year by placement type;
+    exit status 1 if any error-level problem is found."""
     from .console.ssda903 import print_report
     from .ssda903.mapping import load_mapping
     from .ssda903.validate import check_out, validate, write
 
-    if mapping is not None:
-        load_mapping(mapping)
+    mapped = load_mapping(mapping)
     if out is not None:
         check_out(out, force)
-    report = validate(folder)
+    report = validate(folder, mapped)
     print_report(report)
     if out is not None:
         write(report, out)

@@ -120,7 +120,7 @@ def test_messy_peer_set_lists_problems_by_rule_and_exits_1():
         "x1-no-next",
         "dec-outside-year",
     } <= rules_in(result)
-    assert "2018: collection year from the episodes' dates" in result.output
+    assert "Collection years 2018: from the episodes' dates" in result.output
 
 
 def test_clean_peer_set_has_only_the_dfe_errors_it_really_holds():
@@ -258,7 +258,8 @@ def test_table_fits_80_columns_and_out_writes_the_same_table(tmp_path):
     assert rules_in(result) == {row["rule"] for row in written}
     again = invoke(MESSY, "--out", out)
     assert again.exit_code == 2 and "--force" in again.stderr
-    assert invoke(MESSY, "--out", out, "--force").exit_code == 1
+    assert invoke(write_returns(tmp_path / "r"), "--out", out, "--force").exit_code == 0
+    assert [row["rule"] for row in csv.DictReader(out.open(encoding="utf-8"))] == []
     foreign = tmp_path / "notes.csv"
     foreign.write_text("mine\n")
     assert invoke(MESSY, "--out", foreign, "--force").exit_code == 2
@@ -370,6 +371,20 @@ def test_a_council_overrides_the_mapping(tmp_path):
     m = load_mapping(own)
     assert (m.placement("U4", "PR2"), m.placement("U4", "PR1")) == ("foster_ifa", "foster_inhouse")
     assert (m.exit("E15"), m.exit("E4A")) == ("permanence", "reunified")
+
+
+def test_looked_after_at_the_year_end_by_the_mapping(tmp_path):
+    folder = write_returns(tmp_path / "r")
+    census = validate(folder).census
+    assert {name: n for name, n in census.items() if n} == {
+        "home_external": 1,
+        "supported_accommodation": 1,
+    }
+    own = tmp_path / "mapping.yaml"
+    own.write_text("placements:\n  - {place: [K2], type: home_inhouse}\n")
+    assert validate(folder, load_mapping(own)).census["home_inhouse"] == 1
+    result = invoke(folder, "--mapping", own)
+    assert re.search(r"home_inhouse +│ fewer than 5", result.output)
 
 
 @pytest.mark.parametrize(

@@ -5,6 +5,7 @@ from __future__ import annotations
 from rich.console import Console
 from rich.table import Table
 
+from ..ssda903.census import shown
 from ..ssda903.validate import Report
 
 WIDTH = 80
@@ -27,11 +28,27 @@ def report_table(report: Report) -> Table:
     return table
 
 
+def census_table(report: Report) -> Table:
+    """Children looked after on the latest 31 March, by the model's placement types."""
+    year = report.returns[-1].year
+    table = Table(title=f"Looked after on 31 March {year}, by the model's placement types")
+    table.add_column("Placement type")
+    table.add_column("Children", justify="right")
+    for name, count in report.census.items():
+        table.add_row(name, shown(count))
+    return table
+
+
 def print_report(report: Report) -> None:
     """The table, then how each year was told and the verdict."""
     console = Console(width=min(WIDTH, Console().width))
     console.print(report_table(report))
+    if report.census:
+        console.print(census_table(report))
+    bases: dict[str, list[str]] = {}
     for ret in report.returns:
-        console.print(f"{ret.year}: collection year from {ret.basis}")
+        bases.setdefault(ret.basis, []).append(str(ret.year))
+    for basis, years in bases.items():
+        console.print(f"Collection years {', '.join(years)}: from {basis}")
     errors = report.errors
     console.print(f"{errors:,} error-level problems" if errors else "No error-level problems")

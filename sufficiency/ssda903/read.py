@@ -261,7 +261,7 @@ def collection_year(tables: list[Table]) -> tuple[int, str] | None:
 
 
 def files(folder: Path) -> Iterator[Path]:
-    for path in sorted(folder.iterdir()):
+    for path in sorted(folder.rglob("*")):
         if (
             path.is_file()
             and path.suffix.lower() in SUFFIXES

@@ -9,6 +9,8 @@ from pathlib import Path
 
 from ..errors import InputError
 from ..output import check_file_target
+from .census import looked_after
+from .mapping import Mapping, load_mapping
 from .problems import ERROR, RULES, Problem
 from .read import Return, read_returns
 from .rules import problems as find_problems
@@ -33,6 +35,7 @@ class Line:
 class Report:
     returns: list[Return]
     lines: list[Line]
+    census: dict[str, int]  # looked after at the end of the latest year, by placement type
 
     @property
     def errors(self) -> int:
@@ -71,11 +74,13 @@ def lines(found: list[Problem]) -> list[Line]:
     ]
 
 
-def validate(folder: Path) -> Report:
-    """Read every return in ``folder`` and check it against every rule."""
+def validate(folder: Path, mapping: Mapping | None = None) -> Report:
+    """Read every return in ``folder``, check it against every rule and count the children
+    looked after at the end of the latest year by the model's placement types."""
     returns, found = read_returns(folder)
     found.extend(find_problems(returns))
-    return Report(returns, lines(found))
+    census = looked_after(returns[-1], mapping or load_mapping()) if returns else {}
+    return Report(returns, lines(found), census)
 
 
 def written_by_us(path: Path) -> bool:
