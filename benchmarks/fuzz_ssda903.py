@@ -53,6 +53,11 @@ def main() -> None:
             statuses[status] += 1
             if not sound:
                 failures.append((copy, damage))
+            if (copy + 1) % 50 == 0:
+                print(
+                    f"{copy + 1} copies: {dict(sorted(statuses.items()))}, unsound {len(failures)}",
+                    flush=True,
+                )
     print(
         f"{args.copies} corrupted copies (seed {args.seed}) in "
         f"{time.perf_counter() - started:.0f} s: exit status "

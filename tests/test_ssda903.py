@@ -402,3 +402,8 @@ def test_a_bad_mapping_file_exits_2(tmp_path, text, field):
     result = invoke(write_returns(tmp_path / "r"), "--mapping", own)
     assert result.exit_code == 2
     assert result.stderr.startswith(f"Error: {own}: {field}: ")
+
+
+def test_the_docs_list_every_rule():
+    docs = (Path(__file__).resolve().parents[1] / "docs" / "ssda903.md").read_text()
+    assert all(f"| `{rule.id}` | {rule.level} | {rule.check} |" in docs for rule in RULES.values())
