@@ -134,7 +134,6 @@ def test_clean_peer_set_has_only_the_dfe_errors_it_really_holds():
         "overlap",
         "open-not-last",
         "rec-without-dec",
-        "x1-no-next",
         "not-s-new-period",
         "dec-outside-year",
     }

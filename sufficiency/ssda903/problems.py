@@ -69,7 +69,11 @@ RULES: dict[str, Rule] = rules(
     ("open-not-last", ERROR, "An open episode (no DEC) is followed by another episode"),
     ("dec-without-rec", ERROR, "DEC is given but REC is blank"),
     ("rec-without-dec", ERROR, "REC is a reason for leaving care but DEC is blank"),
-    ("x1-no-next", ERROR, "REC X1 (care continues) but no episode starts on DEC"),
+    (
+        "x1-no-next",
+        ERROR,
+        "REC X1 (care continues) but no episode, in any year read, starts on DEC",
+    ),
     (
         "s-continuing",
         ERROR,
@@ -78,7 +82,7 @@ RULES: dict[str, Rule] = rules(
     (
         "not-s-new-period",
         ERROR,
-        "Care starts in the year (no episode ends that day with X1) but RNE is not S",
+        "Care starts in the year (no X1 episode in any year read ends that day) but RNE is not S",
     ),
     (
         "provider-place",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 import pandas as pd
 
@@ -65,7 +66,9 @@ def pairs(frame: pd.DataFrame, date: str) -> pd.Series:
     return frame["CHILD"] + "|" + frame[date].astype(str)
 
 
-def episode_problems(table: Table, e: pd.DataFrame, ret: Return) -> Iterable[Problem]:
+def episode_problems(
+    table: Table, e: pd.DataFrame, ret: Return, linked: Links
+) -> Iterable[Problem]:
     """Order and continuity within each child's episodes, and the collection year's bounds."""
     dated = (e["CHILD"] != "") & e["DECOM_D"].notna()
     duplicate = dated & e.duplicated(KEY)
@@ -81,7 +84,7 @@ def episode_problems(table: Table, e: pd.DataFrame, ret: Return) -> Iterable[Pro
     yield from flagged(
         "rec-without-dec", table, (e["DEC"] == "") & ~e["REC"].isin(("", CONTINUES)), e
     )
-    yield from continuity_problems(table, e, ret)
+    yield from continuity_problems(table, e, ret, linked)
     yield from flagged(
         "provider-place", table, (e["PLACE_PROVIDER"] == "PR3") & e["PLACE"].isin(PUBLIC_ONLY), e
     )
@@ -91,13 +94,34 @@ def episode_problems(table: Table, e: pd.DataFrame, ret: Return) -> Iterable[Pro
     )
 
 
-def continuity_problems(table: Table, e: pd.DataFrame, ret: Return) -> Iterable[Problem]:
-    """X1 must lead to an episode starting that day; S starts a period of care, and only S."""
-    starts = set(pairs(e[e["DECOM_D"].notna()], "DECOM_D"))
+@dataclass(frozen=True)
+class Links:
+    """Where care continues, over every return read: episode starts and X1 ends (CHILD|date)."""
+
+    starts: frozenset[str]
+    continued: frozenset[str]
+
+
+def links(ordered: list[pd.DataFrame | None]) -> Links:
+    starts: set[str] = set()
+    continued: set[str] = set()
+    for e in ordered:
+        if e is not None:
+            starts.update(pairs(e[e["DECOM_D"].notna()], "DECOM_D"))
+            closed = e[(e["REC"] == CONTINUES) & e["DEC_D"].notna()]
+            continued.update(pairs(closed, "DEC_D"))
+    return Links(frozenset(starts), frozenset(continued))
+
+
+def continuity_problems(
+    table: Table, e: pd.DataFrame, ret: Return, linked: Links
+) -> Iterable[Problem]:
+    """X1 must lead to an episode starting that day; S starts a period of care, and only S.
+
+    The next episode may be in another year's return (an X1 on 31 March)."""
     closed = e[(e["REC"] == CONTINUES) & e["DEC_D"].notna()]
-    continued = set(pairs(closed, "DEC_D"))
-    yield from flagged("x1-no-next", table, ~pairs(closed, "DEC_D").isin(starts), closed)
-    follows = pairs(e, "DECOM_D").isin(continued) & e["DECOM_D"].notna()
+    yield from flagged("x1-no-next", table, ~pairs(closed, "DEC_D").isin(linked.starts), closed)
+    follows = pairs(e, "DECOM_D").isin(linked.continued) & e["DECOM_D"].notna()
     yield from flagged("s-continuing", table, (e["RNE"] == STARTED) & follows, e)
     in_year = (e["DECOM_D"] >= ret.start) & (e["DECOM_D"] <= ret.end)
     yield from flagged(
@@ -204,10 +228,11 @@ def problems(returns: list[Return]) -> Iterable[Problem]:
     ordered = [
         episodes_frame(r.tables[EPISODES]) if EPISODES in r.tables else None for r in returns
     ]
+    linked = links(ordered)
     for ret, e in zip(returns, ordered, strict=True):
         for table in ret.tables.values():
             yield from field_problems(table, ret.year)
         if e is not None:
-            yield from episode_problems(ret.tables[EPISODES], e, ret)
+            yield from episode_problems(ret.tables[EPISODES], e, ret, linked)
         yield from child_problems(ret, e)
     yield from year_problems(returns, ordered)
