@@ -174,6 +174,18 @@ def test_years_named_by_the_year_the_collection_starts(tmp_path):
     assert report.status == 0
 
 
+def test_a_folder_per_year_and_problems_named_by_their_path(tmp_path):
+    for year in EPISODES:
+        (tmp_path / str(year)).mkdir()
+        for kind, rows in tables(year).items():
+            write_csv(tmp_path / str(year) / f"{kind}.csv", rows)
+    report = validate(edited(tmp_path, "2021/episodes.csv", 4, "PLACE", "ZZ"))
+    assert [r.year for r in report.returns] == [2020, 2021]
+    assert [(line.rule, line.examples) for line in report.lines] == [
+        ("code-PLACE", "2021/episodes.csv row 4")
+    ]
+
+
 def test_excel_returns(tmp_path):
     for year in EPISODES:
         for kind, rows in tables(year, dated=lambda d: d).items():

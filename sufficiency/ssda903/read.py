@@ -38,6 +38,7 @@ class Table:
 
     kind: str
     path: Path
+    name: str  # the path inside the folder read, as reports show it
     frame: pd.DataFrame
     present: frozenset[str]  # the DfE columns the file has
     hint: int | None = None  # the year from the file name or a YEAR column, start or end
@@ -48,10 +49,6 @@ class Table:
         if name not in self.parsed:
             self.parsed[name] = dates(self.frame[name])
         return self.parsed[name]
-
-    @property
-    def name(self) -> str:
-        return self.path.name
 
 
 @dataclass
@@ -142,7 +139,7 @@ def kind_of(path: Path, columns: Iterable[str]) -> str | None:
 
 
 def frame_of(
-    path: Path,
+    label: str,
     kind: str,
     names: list[str],
     records: list[tuple[int, list[str]]],
@@ -153,20 +150,20 @@ def frame_of(
     keep: dict[str, int] = {}
     for position, name in enumerate(names):
         if name in keep:
-            problems.append(Problem("duplicate-column", path.name, 1))
+            problems.append(Problem("duplicate-column", label, 1))
         elif name in known:
             keep[name] = position
         elif name:
-            problems.append(Problem("unknown-column", path.name, 1))
+            problems.append(Problem("unknown-column", label, 1))
     for name in REQUIRED[kind]:
         if name not in keep:
-            problems.append(Problem("missing-column", path.name, 1))
+            problems.append(Problem("missing-column", label, 1))
     width = len(names)
     rows: dict[str, list[str]] = {name: [] for name in keep}
     numbers = []
     for number, values in records:
         if len(values) != width:
-            problems.append(Problem("ragged-row", path.name, number))
+            problems.append(Problem("ragged-row", label, number))
         numbers.append(number)
         for name, position in keep.items():
             rows[name].append(values[position].strip() if position < len(values) else "")
@@ -181,7 +178,7 @@ def frame_of(
     return frame
 
 
-def read_table(path: Path, problems: list[Problem]) -> Table | None:
+def read_table(path: Path, label: str, problems: list[Problem]) -> Table | None:
     """One file as a table, or None (reported) if it is not an SSDA903 table."""
     numbered = [(n, row) for n, row in enumerate(raw_rows(path), 1) if any(v.strip() for v in row)]
     if not numbered:
@@ -190,13 +187,13 @@ def read_table(path: Path, problems: list[Problem]) -> Table | None:
     names = [column_name(v) for v in first]
     kind = kind_of(path, names)
     if kind is None:
-        problems.append(Problem("unrecognised-file", path.name, None))
+        problems.append(Problem("unrecognised-file", label, None))
         return None
     if not records:
-        problems.append(Problem("empty-table", path.name, None))
-    frame = frame_of(path, kind, names, records, problems)
+        problems.append(Problem("empty-table", label, None))
+    frame = frame_of(label, kind, names, records, problems)
     present = frozenset(names) & set(COLUMNS[kind])
-    return Table(kind, path, frame, present, name_year(path) or column_year(frame))
+    return Table(kind, path, label, frame, present, name_year(path) or column_year(frame))
 
 
 def name_year(path: Path) -> int | None:
@@ -277,7 +274,7 @@ def read_returns(folder: Path) -> tuple[list[Return], list[Problem]]:
     problems: list[Problem] = []
     groups: dict[tuple[str, str], list[Table]] = {}
     for path in files(folder):
-        table = read_table(path, problems)
+        table = read_table(path, path.relative_to(folder).as_posix(), problems)
         if table is not None:
             groups.setdefault(group_key(path, table.kind), []).append(table)
     if not groups:
