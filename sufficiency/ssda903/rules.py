@@ -21,7 +21,7 @@ DATES: dict[str, tuple[str, ...]] = {
     HEADER: ("DOB", "MC_DOB"),
     UASC: ("DOB", "DUC"),
 }
-PUBLIC_ONLY = ("P1", "A3", "A4", "A5", "A6", "K1", "K2", "U1", "U2", "U3", "U4", "U5", "U6")
+NOT_BY_PR3 = ("P1", "A3", "A4", "A5", "A6", "K1", "K2", "U1", "U2", "U3", "U4", "U5", "U6")
 """Placements that other public bodies (PLACE_PROVIDER PR3) cannot provide."""
 COMPARED = ("RNE", "LS", "CIN", "PLACE", "PLACE_PROVIDER")
 KEY = ["CHILD", "DECOM_D"]
@@ -33,6 +33,7 @@ def flagged(
     mask: pd.Series,
     frame: pd.DataFrame | None = None,
 ) -> list[Problem]:
+    """A problem for each row of ``frame`` (the table's own by default) where ``mask`` holds."""
     rows = (table.frame if frame is None else frame)[ROW][mask.fillna(False).astype(bool)]
     return [Problem(rule, table.name, int(row)) for row in rows]
 
@@ -63,6 +64,7 @@ def episodes_frame(table: Table) -> pd.DataFrame:
 
 
 def pairs(frame: pd.DataFrame, date: str) -> pd.Series:
+    """Each row's child and date as one key, 'CHILD|yyyy-mm-dd'."""
     return frame["CHILD"] + "|" + frame[date].astype(str)
 
 
@@ -86,7 +88,7 @@ def episode_problems(
     )
     yield from continuity_problems(table, e, ret, linked)
     yield from flagged(
-        "provider-place", table, (e["PLACE_PROVIDER"] == "PR3") & e["PLACE"].isin(PUBLIC_ONLY), e
+        "provider-place", table, (e["PLACE_PROVIDER"] == "PR3") & e["PLACE"].isin(NOT_BY_PR3), e
     )
     yield from flagged("decom-after-year", table, e["DECOM_D"] > ret.end, e)
     yield from flagged(
@@ -103,6 +105,7 @@ class Links:
 
 
 def links(ordered: list[pd.DataFrame | None]) -> Links:
+    """The starts and X1 ends of every episode in every return."""
     starts: set[str] = set()
     continued: set[str] = set()
     for e in ordered:
