@@ -144,7 +144,7 @@ def test_clean_peer_set_has_only_the_dfe_errors_it_really_holds():
 def test_a_clean_return_exits_0(tmp_path):
     result = invoke(write_returns(tmp_path))
     assert result.exit_code == 0, result.output
-    assert "No error-level problems" in result.output
+    assert "No error-level problems; 0 warnings" in result.output
 
 
 def test_iso_dates_lower_case_columns_and_year_from_dates(tmp_path):
@@ -171,6 +171,17 @@ def test_years_named_by_the_year_the_collection_starts(tmp_path):
             write_csv(folder / f"{year - 1}-{kind}.csv", rows)
     report = validate(folder)
     assert [r.year for r in report.returns] == [2020, 2021]
+    assert report.status == 0
+
+
+def test_year_from_a_year_column(tmp_path):
+    for kind, rows in tables(2021).items():
+        year = ["YEAR"] + ["2020"] * (len(rows) - 1)
+        write_csv(tmp_path / f"{kind}.csv", [[*row, y] for row, y in zip(rows, year, strict=True)])
+    report = validate(tmp_path)
+    assert [(r.year, r.basis) for r in report.returns] == [
+        (2021, "the file name or YEAR column, which gives the year it starts")
+    ]
     assert report.status == 0
 
 

@@ -50,5 +50,7 @@ def print_report(report: Report) -> None:
         bases.setdefault(ret.basis, []).append(str(ret.year))
     for basis, years in bases.items():
         console.print(f"Collection years {', '.join(years)}: from {basis}")
-    errors = report.errors
-    console.print(f"{errors:,} error-level problems" if errors else "No error-level problems")
+    errors = (
+        f"{report.errors:,} error-level problems" if report.errors else "No error-level problems"
+    )
+    console.print(f"{errors}; {report.warnings:,} warnings")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import csv
-from collections import Counter, defaultdict
+from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -42,6 +42,10 @@ class Report:
         return sum(line.count for line in self.lines if line.level == ERROR)
 
     @property
+    def warnings(self) -> int:
+        return sum(line.count for line in self.lines if line.level != ERROR)
+
+    @property
     def status(self) -> int:
         return 1 if self.errors else 0
 
@@ -66,11 +70,10 @@ def lines(found: list[Problem]) -> list[Line]:
     by_rule: dict[str, list[Problem]] = defaultdict(list)
     for problem in found:
         by_rule[problem.rule].append(problem)
-    counts = Counter(p.rule for p in found)
     return [
-        Line(rule.id, rule.level, counts[rule.id], examples(by_rule[rule.id]), rule.check)
+        Line(rule.id, rule.level, len(by_rule[rule.id]), examples(by_rule[rule.id]), rule.check)
         for rule in RULES.values()
-        if counts[rule.id]
+        if by_rule[rule.id]
     ]
 
 
