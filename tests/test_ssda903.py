@@ -18,7 +18,8 @@ from sufficiency.ssda903.codes import COLUMNS, IDENTIFYING
 from sufficiency.ssda903.mapping import load_mapping, shipped
 from sufficiency.ssda903.problems import RULES
 from sufficiency.ssda903.validate import validate
-from tests.ssda903_fuzz import corrupt_copy
+
+from .ssda903_fuzz import corrupt_copy
 
 PEERS = Path(__file__).resolve().parents[1].parent / "shared" / "peers"
 CLEAN, MESSY = PEERS / "ssda903-synthetic", PEERS / "ssda903-validator-fake"
