@@ -539,6 +539,46 @@ def areas_forecast(
     )
 
 
+@cli.group()
+def ssda903() -> None:
+    """A council's own SSDA903 returns to the DfE (episodes, header and UASC tables)."""
+
+
+@ssda903.command("validate")
+@click.argument("folder", type=click.Path(path_type=Path))
+@click.option(
+    "--out",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default=None,
+    help="Also write the problems table as CSV.",
+)
+@click.option("--force", is_flag=True, help="Replace a problems table this command wrote.")
+@click.option(
+    "--mapping",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default=None,
+    help="The council's own mapping of SSDA903 codes to placement types and exit routes "
+    "(YAML; see docs/ssda903.md).",
+)
+def ssda903_validate(folder: Path, out: Path | None, force: bool, mapping: Path | None) -> None:
+    """Check the SSDA903 returns in FOLDER (CSV or Excel, one or more years) against the DfE's
+    rules, and count the children looked after at the end of the latest year by placement type;
+    exit status 1 if any error-level problem is found."""
+    from .console.ssda903 import print_report
+    from .ssda903.mapping import load_mapping
+    from .ssda903.validate import check_out, validate, write
+
+    mapped = load_mapping(mapping)
+    if out is not None:
+        check_out(out, force)
+    report = validate(folder, mapped)
+    print_report(report)
+    if out is not None:
+        write(report, out)
+        click.echo(f"Problems written to {out}")
+    click.get_current_context().exit(report.status)
+
+
 def echo_reports(xlsx: Path | None, html: Path | None) -> None:
     for kind, path in (("Workbook", xlsx), ("Report", html)):
         if path is not None:
