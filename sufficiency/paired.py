@@ -32,7 +32,7 @@ from .pathway import (
     REUNIFICATION,
     STATE_INDEX,
 )
-from .results import CLA_INDEX, RunResult
+from .results import CLA_INDEX, COMPARISON_COLUMNS, RunResult
 from .runner import Progress, run
 from .savings import break_even, council_method, council_savings, counted
 from .scenario import Scenario
@@ -42,16 +42,6 @@ if TYPE_CHECKING:
     from .sweep import Sweep
 
 ALL = "all years"
-COLUMNS = [
-    "scenario",
-    "measure",
-    "period",
-    "base_mean",
-    "scenario_mean",
-    "difference_mean",
-    "difference_p05",
-    "difference_p95",
-]
 INVESTMENT_ITEMS = PROGRAMME_ITEMS + ("investment",)
 Series = tuple[np.ndarray, list[str]]  # (replication, period) and the period labels
 
@@ -208,7 +198,7 @@ class Comparison:
                 for k, period in enumerate(periods):
                     rows.append(self.row(name, measure, period, None, values[:, k]))
             rows.append(break_even_row(name, pairs["cumulative_net_saving"][0]))
-        return pd.DataFrame(rows, columns=COLUMNS)
+        return pd.DataFrame(rows, columns=list(COMPARISON_COLUMNS))
 
     @staticmethod
     def row(

@@ -30,6 +30,18 @@ if TYPE_CHECKING:
 QUANTILES = ("mean", "p05", "p25", "p50", "p75", "p95")
 PERCENTILES = (5, 25, 50, 75, 95)
 CLA_INDEX = [STATE_INDEX[p] for p in PLACEMENTS]
+COMPARISON_COLUMNS = (
+    "scenario",
+    "measure",
+    "period",
+    "base_mean",
+    "scenario_mean",
+    "difference_mean",
+    "difference_p05",
+    "difference_p95",
+)
+"""The columns of comparison.csv: each measure for the base and the scenario, and the paired
+difference (scenario minus base; for a saving, base cost minus scenario cost)."""
 
 
 def summarise(values: np.ndarray) -> dict[str, np.ndarray]:

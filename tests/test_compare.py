@@ -16,8 +16,9 @@ from sufficiency.cli import cli
 from sufficiency.effects import apply_effect, care_share, deflators_at, with_effect
 from sufficiency.errors import InputError
 from sufficiency.output import save
-from sufficiency.paired import ALL, COLUMNS, compare_scenarios, pairing_ratio
+from sufficiency.paired import ALL, compare_scenarios, pairing_ratio
 from sufficiency.pathway import STATE_INDEX, State
+from sufficiency.results import COMPARISON_COLUMNS as COLUMNS
 from sufficiency.savings import break_even, spread
 from sufficiency.scenario import load_scenario
 from sufficiency.sweep import crossing, sweep_effects
@@ -227,7 +228,7 @@ def test_the_comparison_folder_follows_the_contract(tmp_path, staffed):
     out = tmp_path / "cmp"
     save(out, False, staffed.write)
     frame = pd.read_csv(out / "comparison.csv")
-    assert list(frame.columns) == COLUMNS
+    assert list(frame.columns) == list(COLUMNS)
     settings = json.loads((out / "compare.json").read_text())
     assert settings["base"] == "baseline" and settings["scenarios"] == list(staffed.others)
     assert {

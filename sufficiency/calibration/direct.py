@@ -100,16 +100,14 @@ def therapists(data: dict, fig: Figures) -> None:
             "programmes.mst_bsf.therapists",
             fig.derived(f"{bsf_teams.token} * 3", "teams; three therapists per team is assumption"),
         )
-    caseload = fig.latest("fft_caseload_per_therapist")
-    worked = fig.get("fft_families_worked_with", caseload.period) if caseload else None
-    if caseload is not None and worked is not None:
+    pair = fig.latest_pair("fft_caseload_per_therapist", "fft_families_worked_with")
+    if pair is not None:
+        caseload, worked = pair
+        text = "families worked with in the quarter over the caseload per therapist"
         put(
             data,
             "programmes.fft_cw.therapists",
-            fig.derived(
-                f"{worked.token} / {caseload.token}",
-                "families worked with in the quarter over the caseload per therapist",
-            ),
+            fig.derived(f"{worked.token} / {caseload.token}", text),
         )
 
 
@@ -171,17 +169,11 @@ def children_per_family(data: dict, fig: Figures, prog: str) -> None:
     if stated is not None:
         put(data, path, fig.derived(stated.token, "children per family, latest full year"))
         return
-    children = fig.latest(f"{seed}_children_started", years_only=True)
-    families = fig.get(f"{seed}_families_started", children.period) if children else None
-    if children is not None and families is not None:
-        put(
-            data,
-            path,
-            fig.derived(
-                f"{children.token} / {families.token}",
-                "children started per family started, latest full year",
-            ),
-        )
+    pair = fig.latest_pair(f"{seed}_children_started", f"{seed}_families_started", True)
+    if pair is not None:
+        children, families = pair
+        text = "children started per family started, latest full year"
+        put(data, path, fig.derived(f"{children.token} / {families.token}", text))
 
 
 def duration(data: dict, fig: Figures, prog: str) -> None:

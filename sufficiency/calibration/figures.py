@@ -71,6 +71,14 @@ class Figures:
             raise InputError("calibration/sources", measure, "at least one published figure")
         return row
 
+    def latest_pair(
+        self, measure: str, partner: str, years_only: bool = False
+    ) -> tuple[Row, Row] | None:
+        """The latest figure of ``measure`` and ``partner``'s figure for the same period."""
+        row = self.latest(measure, years_only)
+        other = self.get(partner, row.period) if row is not None else None
+        return (row, other) if row is not None and other is not None else None
+
     def value(self, expr: str) -> float:
         """Arithmetic over cited rows, e.g. ``{a@2023-24} / {b@2023-24}``."""
         return rhs_value(expr, self.df)

@@ -55,6 +55,19 @@ def flow(method: str, span: tuple[dt.date, dt.date], team: Callable[[History], T
     return lambda h: getattr(h, method)(*span, team(h))
 
 
+SHARE_TARGETS = (
+    ("pct_cla_in_foster", FOSTER, PLACEMENTS, "share of CLA in foster placements (whole percent)"),
+    (
+        "pct_cla_with_inhouse_carers",
+        IN_HOUSE,
+        FOSTER,
+        "share of fostered children with in-house or connected carers (assumption: the "
+        "denominator is foster placements)",
+    ),
+)
+"""Shares the reports publish: (measure, the placements counted, out of which placements)."""
+
+
 def stock_targets(fig: Figures, first: dt.date, last: dt.date) -> list[Target]:
     """CLA (counts, and rates where no count is published within a month) and shares."""
     out = []
@@ -71,25 +84,10 @@ def stock_targets(fig: Figures, first: dt.date, last: dt.date) -> list[Target]:
                     "CLA per 10,000 children aged 0-17 (published as whole numbers)",
                 )
             )
-    for row in in_window(fig.rows("pct_cla_in_foster"), first, last):
-        out.append(
-            Target(
-                row,
-                methodcaller("share", row.end, FOSTER, PLACEMENTS),
-                0.01 * ROUNDING,
-                "share of CLA in foster placements (whole percent)",
-            )
-        )
-    for row in in_window(fig.rows("pct_cla_with_inhouse_carers"), first, last):
-        out.append(
-            Target(
-                row,
-                methodcaller("share", row.end, IN_HOUSE, FOSTER),
-                0.01 * ROUNDING,
-                "share of fostered children with in-house or "
-                "connected carers (assumption: the denominator is foster placements)",
-            )
-        )
+    for measure, part, whole, text in SHARE_TARGETS:
+        for row in in_window(fig.rows(measure), first, last):
+            share = methodcaller("share", row.end, part, whole)
+            out.append(Target(row, share, 0.01 * ROUNDING, text))
     return out
 
 

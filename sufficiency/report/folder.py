@@ -15,7 +15,7 @@ import pandas as pd
 
 from .. import manifest
 from ..errors import InputError
-from ..results import QUANTILES
+from ..results import COMPARISON_COLUMNS, QUANTILES
 from .units import change_text, investment_text
 
 DATED = ("stocks", "snapshots", "capacity")
@@ -79,16 +79,7 @@ KEYS = {
 }
 COLUMNS = {
     **{name: (*KEYS[name], *QUANTILES) for name in RUN_FILES},
-    "comparison": (
-        "scenario",
-        "measure",
-        "period",
-        "base_mean",
-        "scenario_mean",
-        "difference_mean",
-        "difference_p05",
-        "difference_p95",
-    ),
+    "comparison": COMPARISON_COLUMNS,
     "savings": (
         "scenario",
         "financial_year",
