@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from .cluster import chosen
 from .output import save, write_run
 from .paired import Comparison, compare_scenarios
 from .report import check_reports, write_reports_via
@@ -92,21 +93,50 @@ class ScenarioComparison(Writable):
         self.source.write(folder)
 
 
-def run(scenario: str | Path, years: int = 5, replications: int = 200, seed: int = 1,
-        jobs: int = 1) -> Projection:
-    """Project a scenario file; the same results as ``sufficiency run``."""
+def run(
+    scenario: str | Path,
+    years: int = 5,
+    replications: int = 200,
+    seed: int = 1,
+    jobs: int = 1,
+    executor: str = "local",
+    scheduler: str | None = None,
+    workers: int | None = None,
+) -> Projection:
+    """Project a scenario file; the same results as ``sufficiency run`` (``executor="dask"``
+    with a ``scheduler`` address or a number of local ``workers`` runs on Dask)."""
     loaded = load_scenario(scenario)
-    return Projection.of(run_scenario(loaded, years=years, replications=replications, seed=seed,
-                                      jobs=jobs))
+    with chosen(executor, scheduler, workers):
+        return Projection.of(
+            run_scenario(loaded, years=years, replications=replications, seed=seed, jobs=jobs)
+        )
 
 
-def compare(base: str | Path, *others: str | Path, years: int = 5, replications: int = 500,
-            seed: int = 1, jobs: int = 1, effect: str = "service") -> ScenarioComparison:
+def compare(
+    base: str | Path,
+    *others: str | Path,
+    years: int = 5,
+    replications: int = 500,
+    seed: int = 1,
+    jobs: int = 1,
+    effect: str = "service",
+    executor: str = "local",
+    scheduler: str | None = None,
+    workers: int | None = None,
+) -> ScenarioComparison:
     """Compare scenario files against a base with common random numbers; the same results as
-    ``sufficiency compare``."""
-    result = compare_scenarios(load_scenario(base), [load_scenario(o) for o in others],
-                               years=years, replications=replications, seed=seed, jobs=jobs,
-                               effect=effect)
+    ``sufficiency compare`` (``executor``, ``scheduler`` and ``workers`` as for ``run``)."""
+    with chosen(executor, scheduler, workers):
+        result = compare_scenarios(
+            load_scenario(base),
+            [load_scenario(o) for o in others],
+            years=years,
+            replications=replications,
+            seed=seed,
+            jobs=jobs,
+            effect=effect,
+        )
     runs = [result.base, *result.others.values()]
-    return ScenarioComparison(result, result.frame(),
-                              {r.scenario.name: Projection.of(r) for r in runs})
+    return ScenarioComparison(
+        result, result.frame(), {r.scenario.name: Projection.of(r) for r in runs}
+    )

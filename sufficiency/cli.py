@@ -2,24 +2,26 @@
 
 from __future__ import annotations
 
+import functools
 import time
 from pathlib import Path
 
 import click
 
-from .version import __version__
-from .errors import InputError
+from .cluster import EXECUTORS, check_choice, chosen
 from .console.progress import progress_bar
 from .console.tables import print_comparison, print_run_summary, print_scenarios
+from .effects import EFFECTS
+from .errors import InputError
 from .executor import WorkersLost
-from .shutdown import Terminated, unwind_on_sigterm
 from .output import check_target, save, write_run
 from .paired import check_names, compare_scenarios
 from .report import check_reports, write_reports, write_reports_via
 from .runner import run as run_scenario
-from .sweep import SCALES, sweep_effects
-from .effects import EFFECTS
 from .scenario import list_scenarios, load_scenario
+from .shutdown import Terminated, unwind_on_sigterm
+from .sweep import SCALES, sweep_effects
+from .version import __version__
 
 
 class Group(click.Group):
@@ -43,33 +45,103 @@ class Group(click.Group):
 
 def interrupted(ctx: click.Context, signal: str, status: int) -> None:
     """One line saying what stopped, then the shell's exit status for that signal."""
-    click.echo(f"Interrupted by {signal}: 'sufficiency {ctx.invoked_subcommand}' stopped; "
-               "no partial output was left", err=True)
+    click.echo(
+        f"Interrupted by {signal}: 'sufficiency {ctx.invoked_subcommand}' stopped; "
+        "no partial output was left",
+        err=True,
+    )
     ctx.exit(status)
 
 
 def report_options(command):
     """--xlsx FILE and --html FILE: the finance workbook and the scrutiny report."""
-    command = click.option("--html", type=click.Path(path_type=Path), default=None,
-                           help="Write the scrutiny report (one self-contained HTML file).")(command)
-    return click.option("--xlsx", type=click.Path(path_type=Path), default=None,
-                        help="Write the finance workbook (Excel).")(command)
+    command = click.option(
+        "--html",
+        type=click.Path(path_type=Path),
+        default=None,
+        help="Write the scrutiny report (one self-contained HTML file).",
+    )(command)
+    return click.option(
+        "--xlsx",
+        type=click.Path(path_type=Path),
+        default=None,
+        help="Write the finance workbook (Excel).",
+    )(command)
+
+
+def executor_options(command):
+    """--jobs N, --executor local|dask, --scheduler ADDRESS and --workers N: where the
+    command's replications run (results are identical wherever they run)."""
+
+    @functools.wraps(command)
+    def placed(*args, executor: str, scheduler: str | None, workers: int | None, **kwargs):
+        try:
+            check_choice(executor, scheduler, workers)
+        except ValueError as err:
+            raise click.UsageError(str(err)) from None
+        with chosen(executor, scheduler, workers):
+            return command(*args, **kwargs)
+
+    for option in reversed(
+        (
+            click.option(
+                "--jobs",
+                default=1,
+                show_default=True,
+                type=click.IntRange(1, 256),
+                help="Local worker processes; results are identical for any number.",
+            ),
+            click.option(
+                "--executor",
+                type=click.Choice(EXECUTORS),
+                default="local",
+                show_default=True,
+                help="Local processes (--jobs) or a Dask cluster.",
+            ),
+            click.option(
+                "--scheduler",
+                default=None,
+                metavar="ADDRESS",
+                help="With --executor dask: a running Dask scheduler, e.g. tcp://10.0.0.5:8786.",
+            ),
+            click.option(
+                "--workers",
+                default=None,
+                type=click.IntRange(1, 1024),
+                help="With --executor dask: start a local cluster of N worker processes "
+                "for this run.",
+            ),
+        )
+    ):
+        placed = option(placed)
+    return placed
 
 
 def projection_options(replications: int):
-    """--years, --replications, --seed and --jobs, with the command's default replications."""
+    """--years, --replications and --seed, with the command's default replications."""
+
     def add(command):
-        for option in reversed((
-            click.option("--years", default=5, show_default=True, type=click.IntRange(1, 30),
-                         help="Years to project from the start date."),
-            click.option("--replications", default=replications, show_default=True,
-                         type=click.IntRange(1, 100_000)),
-            click.option("--seed", default=1, show_default=True, type=click.IntRange(0, None)),
-            click.option("--jobs", default=1, show_default=True, type=click.IntRange(1, 256),
-                         help="Worker processes; results are identical for any number."),
-        )):
+        for option in reversed(
+            (
+                click.option(
+                    "--years",
+                    default=5,
+                    show_default=True,
+                    type=click.IntRange(1, 30),
+                    help="Years to project from the start date.",
+                ),
+                click.option(
+                    "--replications",
+                    default=replications,
+                    show_default=True,
+                    type=click.IntRange(1, 100_000),
+                ),
+                click.option("--seed", default=1, show_default=True, type=click.IntRange(0, None)),
+            )
+        ):
             command = option(command)
         return command
+
     return add
 
 
@@ -82,28 +154,57 @@ def cli() -> None:
 @cli.command()
 @click.argument("scenario", type=click.Path(path_type=Path))
 @projection_options(replications=200)
-@click.option("--out", type=click.Path(path_type=Path), default=None,
-              help="Folder for stocks.csv, snapshots.csv, flows.csv, costs.csv and run.json.")
+@click.option(
+    "--out",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Folder for stocks.csv, snapshots.csv, flows.csv, costs.csv and run.json.",
+)
 @click.option("--force", is_flag=True, help="Replace an existing results folder.")
 @click.option("--quiet", is_flag=True, help="No progress bar.")
-@click.option("--event-log", default=0, show_default=True, type=click.IntRange(0, None),
-              metavar="N", help="Also write events.csv: every change of state in the first N "
-                                "replications, for checking the model (needs --out).")
+@click.option(
+    "--event-log",
+    default=0,
+    show_default=True,
+    type=click.IntRange(0, None),
+    metavar="N",
+    help="Also write events.csv: every change of state in the first N "
+    "replications, for checking the model (needs --out).",
+)
 @report_options
-def run(scenario: Path, years: int, replications: int, seed: int, jobs: int,
-        out: Path | None, force: bool, quiet: bool, event_log: int, xlsx: Path | None,
-        html: Path | None) -> None:
+@executor_options
+def run(
+    scenario: Path,
+    years: int,
+    replications: int,
+    seed: int,
+    jobs: int,
+    out: Path | None,
+    force: bool,
+    quiet: bool,
+    event_log: int,
+    xlsx: Path | None,
+    html: Path | None,
+) -> None:
     """Project a SCENARIO (YAML) and print CLA and cost by year."""
     if event_log and out is None:
-        raise click.UsageError("--event-log writes events.csv into the results folder: "
-                               "give --out DIR too")
+        raise click.UsageError(
+            "--event-log writes events.csv into the results folder: give --out DIR too"
+        )
     loaded = load_scenario(scenario)
     if out is not None:
         check_target(out, force)
     check_reports(xlsx, html, force)
     with progress_bar(replications, quiet, jobs=jobs) as advance:
-        result = run_scenario(loaded, years=years, replications=replications, seed=seed,
-                              jobs=jobs, progress=advance, event_logs=min(event_log, replications))
+        result = run_scenario(
+            loaded,
+            years=years,
+            replications=replications,
+            seed=seed,
+            jobs=jobs,
+            progress=advance,
+            event_logs=min(event_log, replications),
+        )
     print_run_summary(result)
     if out is not None:
         save(out, force, lambda folder: write_run(result, folder))
@@ -132,22 +233,52 @@ def report(results_dir: Path, xlsx: Path | None, html: Path | None, force: bool)
 @click.argument("base", type=click.Path(path_type=Path))
 @click.argument("others", nargs=-1, required=True, type=click.Path(path_type=Path))
 @projection_options(replications=500)
-@click.option("--out", type=click.Path(path_type=Path), default=None,
-              help="Folder for comparison.csv, compare.json, savings.csv and a run folder per "
-                   "scenario.")
+@click.option(
+    "--out",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Folder for comparison.csv, compare.json, savings.csv and a run folder per scenario.",
+)
 @click.option("--force", is_flag=True, help="Replace an existing results folder.")
 @click.option("--quiet", is_flag=True, help="No progress bar.")
-@click.option("--effect", type=click.Choice(EFFECTS), default="service", show_default=True,
-              help="Programme effects: as the service reports, from published trials, or none.")
-@click.option("--sweep", is_flag=True,
-              help="Also sweep the effect size (via the targeting deflator) and show where each "
-                   "investment stops paying for itself (sweep.csv, break_even.csv).")
-@click.option("--sweep-replications", default=100, show_default=True,
-              type=click.IntRange(1, 100_000), help="Replications at each point of the sweep.")
+@click.option(
+    "--effect",
+    type=click.Choice(EFFECTS),
+    default="service",
+    show_default=True,
+    help="Programme effects: as the service reports, from published trials, or none.",
+)
+@click.option(
+    "--sweep",
+    is_flag=True,
+    help="Also sweep the effect size (via the targeting deflator) and show where each "
+    "investment stops paying for itself (sweep.csv, break_even.csv).",
+)
+@click.option(
+    "--sweep-replications",
+    default=100,
+    show_default=True,
+    type=click.IntRange(1, 100_000),
+    help="Replications at each point of the sweep.",
+)
 @report_options
-def compare(base: Path, others: tuple[Path, ...], years: int, replications: int, seed: int,
-            jobs: int, out: Path | None, force: bool, quiet: bool, effect: str, sweep: bool,
-            sweep_replications: int, xlsx: Path | None, html: Path | None) -> None:
+@executor_options
+def compare(
+    base: Path,
+    others: tuple[Path, ...],
+    years: int,
+    replications: int,
+    seed: int,
+    jobs: int,
+    out: Path | None,
+    force: bool,
+    quiet: bool,
+    effect: str,
+    sweep: bool,
+    sweep_replications: int,
+    xlsx: Path | None,
+    html: Path | None,
+) -> None:
     """Compare OTHERS against BASE (scenario YAML files) in paired runs and rank them."""
     first, rest = load_scenario(base), [load_scenario(path) for path in others]
     if out is not None or xlsx is not None or html is not None:
@@ -157,11 +288,20 @@ def compare(base: Path, others: tuple[Path, ...], years: int, replications: int,
     check_reports(xlsx, html, force)
     total = (1 + len(rest)) * (replications + (sweep_replications * len(SCALES) if sweep else 0))
     with progress_bar(total, quiet, jobs=jobs) as advance:
-        result = compare_scenarios(first, rest, years=years, replications=replications, seed=seed,
-                                   jobs=jobs, progress=advance, effect=effect)
+        result = compare_scenarios(
+            first,
+            rest,
+            years=years,
+            replications=replications,
+            seed=seed,
+            jobs=jobs,
+            progress=advance,
+            effect=effect,
+        )
         if sweep:
-            result.sweep = sweep_effects(first, rest, SCALES, years, sweep_replications, seed,
-                                         jobs, advance)
+            result.sweep = sweep_effects(
+                first, rest, SCALES, years, sweep_replications, seed, jobs, advance
+            )
     print_comparison(result)
     if out is not None:
         save(out, force, result.write)
@@ -181,37 +321,74 @@ def scenarios(folder: Path, sources: bool) -> None:
 
 
 def fit_options(command):
-    """--replications (per fit evaluation), --seed, --jobs, --max-evaluations, --window-years."""
-    for option in reversed((
-        click.option("--replications", default=16, show_default=True,
-                     type=click.IntRange(2, 10_000), help="Replications per fit evaluation."),
-        click.option("--seed", default=1, show_default=True, type=click.IntRange(0, None)),
-        click.option("--jobs", default=1, show_default=True, type=click.IntRange(1, 256),
-                     help="Worker processes; results are identical for any number."),
-        click.option("--max-evaluations", default=40, show_default=True,
-                     type=click.IntRange(1, 10_000), help="Optimiser steps before giving up."),
-        click.option("--window-years", default=3, show_default=True, type=click.IntRange(1, 8),
-                     help="Years of history before the training date that the fit simulates."),
-    )):
+    """--replications (per fit evaluation), --seed, --max-evaluations, --window-years."""
+    for option in reversed(
+        (
+            click.option(
+                "--replications",
+                default=16,
+                show_default=True,
+                type=click.IntRange(2, 10_000),
+                help="Replications per fit evaluation.",
+            ),
+            click.option("--seed", default=1, show_default=True, type=click.IntRange(0, None)),
+            click.option(
+                "--max-evaluations",
+                default=40,
+                show_default=True,
+                type=click.IntRange(1, 10_000),
+                help="Optimiser steps before giving up.",
+            ),
+            click.option(
+                "--window-years",
+                default=3,
+                show_default=True,
+                type=click.IntRange(1, 8),
+                help="Years of history before the training date that the fit simulates.",
+            ),
+        )
+    ):
         command = option(command)
     return command
 
 
 @cli.command()
-@click.option("--out", type=click.Path(path_type=Path, dir_okay=False), required=True,
-              help="The parameter set to write (e.g. calibration/mine.yaml); the fit report "
-                   "goes beside it.")
-@click.option("--force", is_flag=True, help="Replace a parameter set and fit report that "
-                                            "'sufficiency calibrate' wrote.")
+@click.option(
+    "--out",
+    type=click.Path(path_type=Path, dir_okay=False),
+    required=True,
+    help="The parameter set to write (e.g. calibration/mine.yaml); the fit report goes beside it.",
+)
+@click.option(
+    "--force",
+    is_flag=True,
+    help="Replace a parameter set and fit report that 'sufficiency calibrate' wrote.",
+)
 @fit_options
-@click.option("--reproduce-replications", default=48, show_default=True,
-              type=click.IntRange(2, 10_000), help="Replications for the reports' own figures.")
-def calibrate(out: Path, force: bool, replications: int, seed: int, jobs: int,
-              max_evaluations: int, window_years: int, reproduce_replications: int) -> None:
+@click.option(
+    "--reproduce-replications",
+    default=48,
+    show_default=True,
+    type=click.IntRange(2, 10_000),
+    help="Replications for the reports' own figures.",
+)
+@executor_options
+def calibrate(
+    out: Path,
+    force: bool,
+    replications: int,
+    seed: int,
+    jobs: int,
+    max_evaluations: int,
+    window_years: int,
+    reproduce_replications: int,
+) -> None:
     """Fit the baseline parameter set to the council's reported figures."""
-    from .calibration.calibrate import calibrate as calibrate_baseline, check_targets
+    from .calibration.calibrate import calibrate as calibrate_baseline
+    from .calibration.calibrate import check_targets
     from .calibration.calibrate import write as write_calibration
-    from .calibration.fit import FitError, Settings as FitSettings
+    from .calibration.fit import FitError
+    from .calibration.fit import Settings as FitSettings
     from .calibration.report import print_report as print_fit_report
 
     check_targets(out, force)
@@ -228,22 +405,41 @@ def calibrate(out: Path, force: bool, replications: int, seed: int, jobs: int,
 
 
 @cli.command()
-@click.option("--train-until", required=True, type=click.DateTime(formats=["%Y-%m-%d"]),
-              help="Calibrate on figures for periods ending by this date only.")
-@click.option("--out", type=click.Path(path_type=Path), default=None,
-              help="Folder for backtest.csv, mape.csv and the training fit report.")
+@click.option(
+    "--train-until",
+    required=True,
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    help="Calibrate on figures for periods ending by this date only.",
+)
+@click.option(
+    "--out",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Folder for backtest.csv, mape.csv and the training fit report.",
+)
 @click.option("--force", is_flag=True, help="Replace an existing results folder.")
 @fit_options
-@click.option("--forecast-replications", default=200, show_default=True,
-              type=click.IntRange(2, 100_000))
-def backtest(train_until, out: Path | None, force: bool, replications: int, seed: int,
-             jobs: int, max_evaluations: int, window_years: int,
-             forecast_replications: int) -> None:
+@click.option(
+    "--forecast-replications", default=200, show_default=True, type=click.IntRange(2, 100_000)
+)
+@executor_options
+def backtest(
+    train_until,
+    out: Path | None,
+    force: bool,
+    replications: int,
+    seed: int,
+    jobs: int,
+    max_evaluations: int,
+    window_years: int,
+    forecast_replications: int,
+) -> None:
     """Calibrate on figures to --train-until, forecast the later years and score the forecast
     against the reports, persistence and a linear trend."""
     from .calibration.backtest import backtest as run_backtest
     from .calibration.backtest import check_train_until, print_backtest, write_backtest
-    from .calibration.fit import FitError, Settings as FitSettings
+    from .calibration.fit import FitError
+    from .calibration.fit import Settings as FitSettings
     from .calibration.sources import load_sources
 
     sources = load_sources()
