@@ -42,6 +42,7 @@ def client():
     cluster = subprocess.Popen(
         [sys.executable, "-c", CLUSTER], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
     )
+    assert cluster.stdout is not None
     try:
         with distributed.Client(cluster.stdout.readline().strip()) as connected:
             yield connected
@@ -106,8 +107,6 @@ def test_the_options_must_name_one_place_to_run():
 def test_the_python_interface_runs_on_dask_too(client):
     from sufficiency import api
 
-    options = {"years": 2, "replications": 6, "seed": 5}
-    on_dask = api.run(
-        BASELINE_SCENARIO, executor="dask", scheduler=client.scheduler.address, **options
-    )
-    assert on_dask.stocks.equals(api.run(BASELINE_SCENARIO, **options).stocks)
+    address = client.scheduler.address
+    on_dask = api.run(BASELINE_SCENARIO, 2, 6, 5, executor="dask", scheduler=address)
+    assert on_dask.stocks.equals(api.run(BASELINE_SCENARIO, 2, 6, 5).stocks)
