@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from .cluster import chosen
 from .effects import EFFECTS
 from .errors import InputError
 from .output import save, write_run
@@ -124,14 +125,23 @@ class ScenarioComparison(Writable):
 
 
 def run(
-    scenario: str | Path, years: int = 5, replications: int = 200, seed: int = 1, jobs: int = 1
+    scenario: str | Path,
+    years: int = 5,
+    replications: int = 200,
+    seed: int = 1,
+    jobs: int = 1,
+    executor: str = "local",
+    scheduler: str | None = None,
+    workers: int | None = None,
 ) -> Projection:
-    """Project a scenario file; the same results as ``sufficiency run``."""
+    """Project a scenario file; the same results as ``sufficiency run`` (``executor="dask"``
+    with a ``scheduler`` address or a number of local ``workers`` runs on Dask)."""
     check_settings(years=years, replications=replications, seed=seed, jobs=jobs)
     loaded = load_scenario(scenario)
-    return Projection.of(
-        run_scenario(loaded, years=years, replications=replications, seed=seed, jobs=jobs)
-    )
+    with chosen(executor, scheduler, workers):
+        return Projection.of(
+            run_scenario(loaded, years=years, replications=replications, seed=seed, jobs=jobs)
+        )
 
 
 def compare(
@@ -142,21 +152,25 @@ def compare(
     seed: int = 1,
     jobs: int = 1,
     effect: str = "service",
+    executor: str = "local",
+    scheduler: str | None = None,
+    workers: int | None = None,
 ) -> ScenarioComparison:
     """Compare scenario files against a base with common random numbers; the same results as
-    ``sufficiency compare``."""
+    ``sufficiency compare`` (``executor``, ``scheduler`` and ``workers`` as for ``run``)."""
     check_settings(years=years, replications=replications, seed=seed, jobs=jobs)
     if effect not in EFFECTS:
         raise ValueError(f"effect={effect!r}: one of {', '.join(EFFECTS)}")
-    result = compare_scenarios(
-        load_scenario(base),
-        [load_scenario(o) for o in others],
-        years=years,
-        replications=replications,
-        seed=seed,
-        jobs=jobs,
-        effect=effect,
-    )
+    with chosen(executor, scheduler, workers):
+        result = compare_scenarios(
+            load_scenario(base),
+            [load_scenario(o) for o in others],
+            years=years,
+            replications=replications,
+            seed=seed,
+            jobs=jobs,
+            effect=effect,
+        )
     runs = [result.base, *result.others.values()]
     return ScenarioComparison(
         result, result.frame(), {r.scenario.name: Projection.of(r) for r in runs}

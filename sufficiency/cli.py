@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import functools
 import time
 from pathlib import Path
 
 import click
 
+from .cluster import EXECUTORS, check_choice, chosen
 from .console.progress import progress_bar
 from .console.tables import print_comparison, print_run_summary, print_scenarios
 from .effects import EFFECTS
@@ -67,8 +69,56 @@ def report_options(command):
     )(command)
 
 
+def executor_options(command):
+    """--jobs N, --executor local|dask, --scheduler ADDRESS and --workers N: where the
+    command's replications run (results are identical wherever they run)."""
+
+    @functools.wraps(command)
+    def placed(*args, executor: str, scheduler: str | None, workers: int | None, **kwargs):
+        try:
+            check_choice(executor, scheduler, workers)
+        except ValueError as err:
+            raise click.UsageError(str(err)) from None
+        with chosen(executor, scheduler, workers):
+            return command(*args, **kwargs)
+
+    for option in reversed(
+        (
+            click.option(
+                "--jobs",
+                default=1,
+                show_default=True,
+                type=click.IntRange(1, 256),
+                help="Local worker processes; results are identical for any number.",
+            ),
+            click.option(
+                "--executor",
+                type=click.Choice(EXECUTORS),
+                default="local",
+                show_default=True,
+                help="Local processes (--jobs) or a Dask cluster.",
+            ),
+            click.option(
+                "--scheduler",
+                default=None,
+                metavar="ADDRESS",
+                help="With --executor dask: a running Dask scheduler, e.g. tcp://10.0.0.5:8786.",
+            ),
+            click.option(
+                "--workers",
+                default=None,
+                type=click.IntRange(1, 1024),
+                help="With --executor dask: start a local cluster of N worker processes "
+                "for this run.",
+            ),
+        )
+    ):
+        placed = option(placed)
+    return placed
+
+
 def projection_options(replications: int):
-    """--years, --replications, --seed and --jobs, with the command's default replications."""
+    """--years, --replications and --seed, with the command's default replications."""
 
     def add(command):
         for option in reversed(
@@ -87,13 +137,6 @@ def projection_options(replications: int):
                     type=click.IntRange(1, 100_000),
                 ),
                 click.option("--seed", default=1, show_default=True, type=click.IntRange(0, None)),
-                click.option(
-                    "--jobs",
-                    default=1,
-                    show_default=True,
-                    type=click.IntRange(1, 256),
-                    help="Worker processes; results are identical for any number.",
-                ),
             )
         ):
             command = option(command)
@@ -129,6 +172,7 @@ def cli() -> None:
     "replications, for checking the model (needs --out).",
 )
 @report_options
+@executor_options
 def run(
     scenario: Path,
     years: int,
@@ -218,6 +262,7 @@ def report(results_dir: Path, xlsx: Path | None, html: Path | None, force: bool)
     help="Replications at each point of the sweep.",
 )
 @report_options
+@executor_options
 def compare(
     base: Path,
     others: tuple[Path, ...],
@@ -283,7 +328,7 @@ def scenarios(folder: Path, sources: bool) -> None:
 
 
 def fit_options(command):
-    """--replications (per fit evaluation), --seed, --jobs, --max-evaluations, --window-years."""
+    """--replications (per fit evaluation), --seed, --max-evaluations, --window-years."""
     for option in reversed(
         (
             click.option(
@@ -294,13 +339,6 @@ def fit_options(command):
                 help="Replications per fit evaluation.",
             ),
             click.option("--seed", default=1, show_default=True, type=click.IntRange(0, None)),
-            click.option(
-                "--jobs",
-                default=1,
-                show_default=True,
-                type=click.IntRange(1, 256),
-                help="Worker processes; results are identical for any number.",
-            ),
             click.option(
                 "--max-evaluations",
                 default=40,
@@ -341,6 +379,7 @@ def fit_options(command):
     type=click.IntRange(2, 10_000),
     help="Replications for the reports' own figures.",
 )
+@executor_options
 def calibrate(
     out: Path,
     force: bool,
@@ -390,6 +429,7 @@ def calibrate(
 @click.option(
     "--forecast-replications", default=200, show_default=True, type=click.IntRange(2, 100_000)
 )
+@executor_options
 def backtest(
     train_until,
     out: Path | None,
@@ -490,6 +530,7 @@ def areas_baseline(area: str, at, out: Path, force: bool) -> None:
     "--out", type=click.Path(path_type=Path), required=True, help="Folder for area_forecasts.csv."
 )
 @click.option("--force", is_flag=True, help="Replace an existing results folder.")
+@executor_options
 def areas_forecast(
     names: tuple[str, ...],
     at,

@@ -3,7 +3,9 @@
 Work is split into chunks of replication indices; each chunk's result depends only on its
 indices (each replication seeds itself), so results are identical for any number of workers.
 An executor runs a picklable task over the chunks and returns the results in chunk order,
-reporting each finished chunk. Another backend (a cluster, say) is another ``Executor``.
+reporting each finished chunk. Another backend (a Dask cluster: ``cluster.py``) is another
+``Executor``, chosen for a block of code with ``using``; by default ``gather`` uses ``jobs``
+local processes.
 
 On Ctrl-C or SIGTERM the pool's workers are stopped before the interruption goes on up. If a
 worker dies, the chunks not yet finished are run again on a fresh pool, with the same seeds.
@@ -11,11 +13,13 @@ worker dies, the chunks not yet finished are run again on a fresh pool, with the
 
 from __future__ import annotations
 
+import contextlib
 import os
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
+from contextvars import ContextVar
 from multiprocessing import get_context
 from typing import TypeVar
 
@@ -46,6 +50,9 @@ def chunks(n: int, jobs: int) -> list[list[int]]:
 class Executor(ABC):
     """Runs a task over chunks of indices and returns the results in chunk order."""
 
+    workers: int = 1
+    """How many chunks run at once: sets the chunk size (which never changes results)."""
+
     @abstractmethod
     def map(
         self, task: Task[T], parts: Sequence[list[int]], done: Progress | None = None
@@ -71,7 +78,7 @@ class Processes(Executor):
     """Chunks on ``jobs`` forked worker processes."""
 
     def __init__(self, jobs: int) -> None:
-        self.jobs = jobs
+        self.workers = jobs
 
     def map(
         self, task: Task[T], parts: Sequence[list[int]], done: Progress | None = None
@@ -97,7 +104,7 @@ class Processes(Executor):
     ) -> None:
         """Run the parts not yet in ``results`` on a fresh pool, adding each as it finishes."""
         pool = ProcessPoolExecutor(
-            max_workers=self.jobs,
+            max_workers=self.workers,
             mp_context=get_context("fork"),
             initializer=worker_signals,
             initargs=(os.getpid(),),
@@ -138,9 +145,26 @@ def executor_for(jobs: int) -> Executor:
     return Serial() if jobs == 1 else Processes(jobs)
 
 
+chosen: ContextVar[Executor | None] = ContextVar("chosen", default=None)
+"""The executor that ``gather`` uses instead of local processes, if any."""
+
+
+@contextlib.contextmanager
+def using(executor: Executor) -> Iterator[Executor]:
+    """Within the block, ``gather`` runs its chunks on ``executor`` (``jobs`` is ignored)."""
+    token = chosen.set(executor)
+    try:
+        yield executor
+    finally:
+        chosen.reset(token)
+
+
 def gather(task: Task[T], count: int, jobs: int, done: Progress | None = None) -> list[T]:
-    """``task`` over the indices 0..count-1, on up to ``jobs`` processes; the results flat, in
-    index order."""
-    jobs = max(1, min(jobs, os.cpu_count() or 1, count))
-    results = executor_for(jobs).map(task, chunks(count, jobs), done)
+    """``task`` over the indices 0..count-1, on the executor chosen by ``using`` or else on up
+    to ``jobs`` local processes; the results flat, in index order."""
+    executor = chosen.get()
+    if executor is None:
+        jobs = max(1, min(jobs, os.cpu_count() or 1, count))
+        executor = executor_for(jobs)
+    results = executor.map(task, chunks(count, executor.workers), done)
     return [item for part in results for item in part]

@@ -1,0 +1,155 @@
+"""Replications on a Dask cluster: one that is already running (its scheduler's address), or a
+local one started for the run on this machine's loopback interface.
+
+Chunks are submitted a few at a time (``WINDOW`` per worker), so the client holds only the
+chunks in flight and the reduced results, however many replications there are. Each chunk
+seeds its own replications, so results are identical to local processes. If a worker dies,
+the scheduler runs its chunks again on another worker (up to its ``allowed-failures``), with
+the same seeds.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import os
+import signal
+from collections.abc import Iterator, Sequence
+from typing import TYPE_CHECKING
+
+from .errors import InputError
+from .executor import Executor, Progress, T, Task, WorkersLost, using
+from .shutdown import STOPS, deferred, worker_signals
+
+if TYPE_CHECKING:
+    from distributed import Client, Future
+
+WINDOW = 2
+"""Chunks in flight per worker thread: enough to keep workers busy between results."""
+CONNECT_SECONDS = 10
+"""How long to try a scheduler's address before giving up."""
+EXECUTORS = ("local", "dask")
+
+
+class Dask(Executor):
+    """Chunks on the workers of a Dask cluster, through ``client``."""
+
+    def __init__(self, client: Client) -> None:
+        self.client = client
+        self.workers = max(1, sum(client.nthreads().values()))
+
+    def map(
+        self, task: Task[T], parts: Sequence[list[int]], done: Progress | None = None
+    ) -> list[list[T]]:
+        from distributed import as_completed
+        from distributed.scheduler import KilledWorker
+
+        results: dict[int, list[T]] = {}
+        pending: dict[str, int] = {}
+        waiting = iter(range(len(parts)))
+        flying = as_completed()
+
+        def submit_next() -> None:
+            i = next(waiting, None)
+            if i is not None:
+                future: Future = self.client.submit(task, parts[i], pure=False)
+                pending[future.key] = i
+                flying.add(future)
+
+        try:
+            for _ in range(WINDOW * self.workers):
+                submit_next()
+            for future in flying:
+                i = pending.pop(future.key)
+                results[i] = future.result()
+                future.release()
+                if done:
+                    done(len(parts[i]))
+                submit_next()
+        except KilledWorker as err:
+            raise WorkersLost(f"Dask workers died while running a chunk ({err})") from None
+        finally:
+            self.client.cancel(list(flying.futures), force=True)
+        return [results[i] for i in range(len(parts))]
+
+
+def check_choice(executor: str, scheduler: str | None, workers: int | None) -> None:
+    """Raise ValueError unless the options name one place to run: local, or Dask with exactly
+    one of a scheduler's address or a number of local workers."""
+    if executor not in EXECUTORS:
+        raise ValueError(f"executor must be one of {', '.join(EXECUTORS)}, not {executor!r}")
+    if executor == "local" and (scheduler is not None or workers is not None):
+        raise ValueError("--scheduler and --workers need --executor dask")
+    if executor == "dask" and (scheduler is None) == (workers is None):
+        raise ValueError("--executor dask needs --scheduler ADDRESS or --workers N (one of them)")
+
+
+@contextlib.contextmanager
+def chosen(
+    executor: str = "local", scheduler: str | None = None, workers: int | None = None
+) -> Iterator[None]:
+    """Within the block, replications run where the options say (see ``check_choice``); a
+    local cluster is shut down at the end, on Ctrl-C or SIGTERM too."""
+    check_choice(executor, scheduler, workers)
+    if executor == "local":
+        yield
+        return
+    with dask_client(scheduler, workers) as client, using(Dask(client)):
+        yield
+
+
+@contextlib.contextmanager
+def dask_client(scheduler: str | None, workers: int | None) -> Iterator[Client]:
+    """A client of the cluster at ``scheduler``, or of ``workers`` local single-threaded worker
+    processes listening on 127.0.0.1 only (no dashboard), shut down when the block ends."""
+    if scheduler is not None:
+        with connected(scheduler) as client:
+            yield client
+        return
+    from distributed import Client, LocalCluster
+
+    cluster = client = None
+    try:
+        with deferred():  # Ctrl-C while the cluster starts waits until it can be stopped whole
+            cluster = LocalCluster(
+                n_workers=workers,
+                threads_per_worker=1,
+                processes=True,
+                host="127.0.0.1",
+                dashboard_address=None,
+                silence_logs=logging.ERROR,
+                preload=[__name__],
+            )
+            client = Client(cluster)
+        yield client
+    finally:
+        with deferred():
+            if client is not None:
+                client.close()
+            if cluster is not None:
+                cluster.close()
+
+
+@contextlib.contextmanager
+def connected(scheduler: str) -> Iterator[Client]:
+    """A client of a running cluster (which is left running)."""
+    from distributed import Client
+
+    try:
+        client = Client(scheduler, timeout=CONNECT_SECONDS)
+    except (OSError, ValueError, TypeError) as err:
+        raise InputError(
+            "--scheduler", scheduler, f"the address of a running Dask scheduler ({err})"
+        ) from None
+    try:
+        yield client
+    finally:
+        with deferred():
+            client.close()
+
+
+def dask_setup(worker: object) -> None:
+    """Run by each worker of a local cluster as it starts (a Dask preload): leave Ctrl-C to the
+    main process, which stops the cluster, and die with the main process."""
+    worker_signals(os.getppid())
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, STOPS)
