@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import functools
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -69,6 +71,25 @@ def report_options(command):
     )(command)
 
 
+def whole(name: str, default: int | None, low: int, high: int | None, **more: Any):
+    """An option taking a whole number from ``low`` to ``high`` (no limit if None)."""
+    shown = default is not None
+    return click.option(
+        name, default=default, show_default=shown, type=click.IntRange(low, high), **more
+    )
+
+
+def stacked(*options: Callable) -> Callable:
+    """One decorator applying ``options``, which --help then lists in this order."""
+
+    def apply(command: Callable) -> Callable:
+        for option in reversed(options):
+            command = option(command)
+        return command
+
+    return apply
+
+
 def executor_options(command):
     """--jobs N, --executor local|dask, --scheduler ADDRESS and --workers N: where the
     command's replications run (results are identical wherever they run)."""
@@ -82,67 +103,53 @@ def executor_options(command):
         with chosen(executor, scheduler, workers):
             return command(*args, **kwargs)
 
-    for option in reversed(
-        (
-            click.option(
-                "--jobs",
-                default=1,
-                show_default=True,
-                type=click.IntRange(1, 256),
-                help="Local worker processes; results are identical for any number.",
-            ),
-            click.option(
-                "--executor",
-                type=click.Choice(EXECUTORS),
-                default="local",
-                show_default=True,
-                help="Local processes (--jobs) or a Dask cluster.",
-            ),
-            click.option(
-                "--scheduler",
-                default=None,
-                metavar="ADDRESS",
-                help="With --executor dask: a running Dask scheduler, e.g. tcp://10.0.0.5:8786.",
-            ),
-            click.option(
-                "--workers",
-                default=None,
-                type=click.IntRange(1, 1024),
-                help="With --executor dask: start a local cluster of N worker processes "
-                "for this run.",
-            ),
-        )
-    ):
-        placed = option(placed)
-    return placed
+    return stacked(
+        whole(
+            "--jobs",
+            1,
+            1,
+            256,
+            help="Local worker processes; results are identical for any number.",
+        ),
+        click.option(
+            "--executor",
+            type=click.Choice(EXECUTORS),
+            default="local",
+            show_default=True,
+            help="Local processes (--jobs) or a Dask cluster.",
+        ),
+        click.option(
+            "--scheduler",
+            default=None,
+            metavar="ADDRESS",
+            help="With --executor dask: a running Dask scheduler, e.g. tcp://10.0.0.5:8786.",
+        ),
+        whole(
+            "--workers",
+            None,
+            1,
+            1024,
+            help="With --executor dask: start a local cluster of N worker processes for this run.",
+        ),
+    )(placed)
 
 
-def projection_options(replications: int):
+def results_options(holds: str) -> Callable:
+    """--out DIR (a folder for what ``holds`` says), --force and --quiet."""
+    return stacked(
+        click.option("--out", type=click.Path(path_type=Path), default=None, help=holds),
+        click.option("--force", is_flag=True, help="Replace an existing results folder."),
+        click.option("--quiet", is_flag=True, help="No progress bar."),
+    )
+
+
+def projection_options(replications: int) -> Callable:
     """--years, --replications and --seed, with the command's default replications."""
-
-    def add(command):
-        for option in reversed(
-            (
-                click.option(
-                    "--years",
-                    default=5,
-                    show_default=True,
-                    type=click.IntRange(1, 30),
-                    help="Years to project from the start date.",
-                ),
-                click.option(
-                    "--replications",
-                    default=replications,
-                    show_default=True,
-                    type=click.IntRange(1, 100_000),
-                ),
-                click.option("--seed", default=1, show_default=True, type=click.IntRange(0, None)),
-            )
-        ):
-            command = option(command)
-        return command
-
-    return add
+    return stacked(
+        whole("--years", 5, 1, 30, help="Years to project from the start date."),
+        whole("--replications", replications, 1, 100_000),
+        whole("--seed", 1, 0, None),
+    )
 
 
 @click.group(cls=Group)
@@ -154,14 +161,7 @@ def cli() -> None:
 @cli.command()
 @click.argument("scenario", type=click.Path(path_type=Path))
 @projection_options(replications=200)
-@click.option(
-    "--out",
-    type=click.Path(path_type=Path),
-    default=None,
-    help="Folder for stocks.csv, snapshots.csv, flows.csv, costs.csv and run.json.",
-)
-@click.option("--force", is_flag=True, help="Replace an existing results folder.")
-@click.option("--quiet", is_flag=True, help="No progress bar.")
+@results_options("Folder for stocks.csv, snapshots.csv, flows.csv, costs.csv and run.json.")
 @click.option(
     "--event-log",
     default=0,
@@ -233,14 +233,9 @@ def report(results_dir: Path, xlsx: Path | None, html: Path | None, force: bool)
 @click.argument("base", type=click.Path(path_type=Path))
 @click.argument("others", nargs=-1, required=True, type=click.Path(path_type=Path))
 @projection_options(replications=500)
-@click.option(
-    "--out",
-    type=click.Path(path_type=Path),
-    default=None,
-    help="Folder for comparison.csv, compare.json, savings.csv and a run folder per scenario.",
+@results_options(
+    "Folder for comparison.csv, compare.json, savings.csv and a run folder per scenario."
 )
-@click.option("--force", is_flag=True, help="Replace an existing results folder.")
-@click.option("--quiet", is_flag=True, help="No progress bar.")
 @click.option(
     "--effect",
     type=click.Choice(EFFECTS),
@@ -329,34 +324,18 @@ def scenarios(folder: Path, sources: bool) -> None:
 
 def fit_options(command):
     """--replications (per fit evaluation), --seed, --max-evaluations, --window-years."""
-    for option in reversed(
-        (
-            click.option(
-                "--replications",
-                default=16,
-                show_default=True,
-                type=click.IntRange(2, 10_000),
-                help="Replications per fit evaluation.",
-            ),
-            click.option("--seed", default=1, show_default=True, type=click.IntRange(0, None)),
-            click.option(
-                "--max-evaluations",
-                default=40,
-                show_default=True,
-                type=click.IntRange(1, 10_000),
-                help="Optimiser steps before giving up.",
-            ),
-            click.option(
-                "--window-years",
-                default=3,
-                show_default=True,
-                type=click.IntRange(1, 8),
-                help="Years of history before the training date that the fit simulates.",
-            ),
-        )
-    ):
-        command = option(command)
-    return command
+    return stacked(
+        whole("--replications", 16, 2, 10_000, help="Replications per fit evaluation."),
+        whole("--seed", 1, 0, None),
+        whole("--max-evaluations", 40, 1, 10_000, help="Optimiser steps before giving up."),
+        whole(
+            "--window-years",
+            3,
+            1,
+            8,
+            help="Years of history before the training date that the fit simulates.",
+        ),
+    )(command)
 
 
 @cli.command()

@@ -45,7 +45,7 @@ class Dask(Executor):
         from distributed.scheduler import KilledWorker
 
         results: dict[int, list[T]] = {}
-        pending: dict[str, int] = {}
+        pending: dict[Future, int] = {}
         waiting = iter(range(len(parts)))
         flying = as_completed()
 
@@ -53,14 +53,14 @@ class Dask(Executor):
             i = next(waiting, None)
             if i is not None:
                 future: Future = self.client.submit(task, parts[i], pure=False)
-                pending[future.key] = i
+                pending[future] = i
                 flying.add(future)
 
         try:
             for _ in range(WINDOW * self.workers):
                 submit_next()
             for future in flying:
-                i = pending.pop(future.key)
+                i = pending.pop(future)
                 results[i] = future.result()
                 future.release()
                 if done:
@@ -108,7 +108,8 @@ def dask_client(scheduler: str | None, workers: int | None) -> Iterator[Client]:
         return
     from distributed import Client, LocalCluster
 
-    cluster = client = None
+    cluster: LocalCluster | None = None
+    local: Client | None = None
     try:
         with deferred():  # Ctrl-C while the cluster starts waits until it can be stopped whole
             cluster = LocalCluster(
@@ -120,12 +121,12 @@ def dask_client(scheduler: str | None, workers: int | None) -> Iterator[Client]:
                 silence_logs=logging.ERROR,
                 preload=[__name__],
             )
-            client = Client(cluster)
-        yield client
+            local = Client(cluster)
+        yield local
     finally:
         with deferred():
-            if client is not None:
-                client.close()
+            if local is not None:
+                local.close()
             if cluster is not None:
                 cluster.close()
 
