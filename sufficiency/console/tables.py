@@ -11,7 +11,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from ..formatting import count, millions, pence, shown, signed, times, year_label
+from ..formatting import count, millions, pence, percent, shown, signed, times, year_label
 from ..paired import ALL, Comparison
 from ..pathway import IN_HOUSE_NAMES, PROGRAMMES
 from ..results import RunResult
@@ -146,6 +146,7 @@ def money_table(comparison: Comparison) -> Table:
             millions(v("investment_cost")),
             interval(v, "net_saving", millions),
             year_label(v("break_even_year"), years),
+            percent(v("payback_probability"), ".0f"),
             pence(v("return_per_pound")),
             millions(v("council_saving")),
             shown(pairing[name]["total_cost"], ".3f"),
@@ -158,7 +159,8 @@ def money_table(comparison: Comparison) -> Table:
             "Placement cost saved",
             "Investment cost",
             "Net saving [90%]",
-            "Breaks even",
+            "Breaks even (median)",
+            "Pays back",
             "Return per £",
             "Council's way",
             "Pairing ratio",

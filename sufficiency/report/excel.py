@@ -210,8 +210,9 @@ def over_run_block(sheet: Worksheet, row: int, results: Results) -> None:
         row,
         f"Over the whole run, against {results.base.name}: children kept out of "
         "care (fewer entering care), net saving (base cost minus scenario cost), the financial "
-        "year it breaks even (earliest in favourable futures, of the mean, latest) and the "
-        "placement cost saved per £1 of programme and investment cost",
+        "year it breaks even (median over futures and its 90% range; blank: not within the run), "
+        "the chance it pays back within the run and the placement cost saved per £1 of "
+        "programme and investment cost",
         15,
         True,
     )
@@ -224,12 +225,15 @@ def over_run_block(sheet: Worksheet, row: int, results: Results) -> None:
             ("Kept out of care", 3),
             ("Net saving", 3),
             ("Breaks even in", 3),
+            ("Pays back", 1),
             ("Saved per £1", 3),
         ],
     )
     paired = [BANDS[q] for q in PAIRED]
     header(
-        sheet, row + 2, ["Scenario", "", ""] + paired * 2 + ["Earliest", "Mean", "Latest"] + paired
+        sheet,
+        row + 2,
+        ["Scenario", "", ""] + paired * 2 + ["Earliest", "Median", "Latest", "Chance"] + paired,
     )
     for offset, run in enumerate(results.runs[1:], start=3):
         over = tables.over_run(results, run)
@@ -238,6 +242,7 @@ def over_run_block(sheet: Worksheet, row: int, results: Results) -> None:
         cells += [(over["kept"][q], COUNT) for q in PAIRED]
         cells += [(over["saving"][q], MONEY) for q in PAIRED]
         cells += [(year_label(over["break_even"][q], years), None) for q in PAIRED]
+        cells.append((over["payback"]["mean"], PERCENT))
         cells += [(over["return"][q], PENCE) for q in PAIRED]
         write_row(sheet, row + offset, cells)
 

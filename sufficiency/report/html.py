@@ -12,7 +12,7 @@ from typing import Any
 
 import pandas as pd
 
-from ..formatting import count, money, pence, times
+from ..formatting import count, money, pence, percent, times
 from ..version import __version__
 from . import tables
 from .charts import POOL_NAMES, Chart, all_charts, placed_externally
@@ -241,6 +241,7 @@ def overview_table(results: Results) -> str:
                 ranged_words(count(kept["mean"]), kept_out_range(kept["p05"], kept["p95"])),
                 ranged_words(money(saving["mean"]), saving_range(saving["p05"], saving["p95"])),
                 ranged_words(*break_even(even["mean"], even["p05"], even["p95"], years)),
+                percent(over["payback"]["mean"], ".0f"),
                 (
                     "no investment"
                     if pd.isna(back["mean"])
@@ -255,7 +256,8 @@ def overview_table(results: Results) -> str:
             "Scenario",
             "Children kept out of care (fewer entering care)",
             "Net saving (extra cost if negative)",
-            "Breaks even in",
+            "Breaks even in (median year)",
+            "Chance it pays back within the run",
             "Placement cost saved per £1 of programme and investment cost",
         ],
         rows,

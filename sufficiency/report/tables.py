@@ -112,12 +112,21 @@ def impact(results: Results, run: RunFolder) -> pd.DataFrame:
 
 def over_run(results: Results, run: RunFolder) -> dict[str, pd.Series]:
     """Over the whole run: children kept out of care (fewer entering), net saving, break-even
-    year (1 = the first year; NaN if not within the run) and return per pound."""
-    kept = -paired(results, run.name, "children_entering_care").loc[ALL_YEARS]
+    year (median over replications and its 5th and 95th percentiles; 1 = the first year; NaN
+    if not within the run), the share of replications that pay back and return per pound."""
+    kept = -whole_run(results, run, "children_entering_care")
     kept["p05"], kept["p95"] = kept["p95"], kept["p05"]
     return {
         "kept": kept,
-        "saving": paired(results, run.name, "net_saving").loc[ALL_YEARS],
-        "break_even": paired(results, run.name, "break_even_year").loc[ALL_YEARS],
-        "return": paired(results, run.name, "return_per_pound").loc[ALL_YEARS],
+        "saving": whole_run(results, run, "net_saving"),
+        "break_even": whole_run(results, run, "break_even_year"),
+        "payback": whole_run(results, run, "payback_probability"),
+        "return": whole_run(results, run, "return_per_pound"),
     }
+
+
+def whole_run(results: Results, run: RunFolder, measure: str) -> pd.Series:
+    """One measure of comparison.csv over the whole run: p05, mean, p95."""
+    row = paired(results, run.name, measure).loc[ALL_YEARS]
+    assert isinstance(row, pd.Series), "one row per scenario, measure and period"
+    return row
