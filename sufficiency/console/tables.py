@@ -11,6 +11,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from ..documents import cited
 from ..formatting import count, millions, pence, percent, shown, signed, times, year_label
 from ..paired import ALL, Comparison
 from ..pathway import IN_HOUSE_NAMES, PROGRAMMES
@@ -32,7 +33,7 @@ def run_table(result: RunResult) -> Table:
     """CLA at each 31 March (median and 90% interval) and total cost per financial year."""
     table = Table(
         title=f"{result.scenario.name}: {result.replications} replications, seed {result.seed}",
-        caption="CLA: median and 90% range; cost: mean and 90% range",
+        caption="Mean over replications and 90% range (5th-95th percentile)",
     )
     for column in ("31 March", "CLA", "CLA 90% range", "Year", "Cost", "Cost 90% range"):
         table.add_column(column, justify="right")
@@ -40,7 +41,7 @@ def run_table(result: RunResult) -> Table:
         has_cost = not math.isnan(row["cost_mean"])
         table.add_row(
             row["31 March"].isoformat(),
-            count(row["cla_p50"]),
+            count(row["cla_mean"]),
             f"{count(row['cla_p05'])} - {count(row['cla_p95'])}",
             row["cost_year"] if has_cost else "",
             millions(row["cost_mean"]) if has_cost else "",
@@ -218,7 +219,9 @@ def print_scenarios(scenarios: list[Scenario | Unloaded], sources: bool) -> None
             continue
         builds_on = ", ".join(s.combines) or (s.base.name if s.base else s.root.name)
         text = s.description + (
-            "\n\nSources:\n- " + "\n- ".join(s.sources()) if sources and s.sources() else ""
+            "\n\nSources:\n- " + "\n- ".join(map(cited, s.sources()))
+            if sources and s.sources()
+            else ""
         )
         table.add_row(s.name, s.path.name, builds_on, text)
     stdout().print(table)
