@@ -9,8 +9,13 @@ import yaml
 from click.testing import CliRunner
 
 from sufficiency.cli import cli
+from sufficiency.parameters import load_parameters
+from sufficiency.report.parameter_doc import PARAMETER_SET, markdown
 from sufficiency.scenario import load_scenario
-from sufficiency.shipped import scenarios_dir
+from sufficiency.shipped import calibration_dir, scenarios_dir
+from sufficiency.timeline import live_paths
+
+from .conftest import ROOT
 
 SMALL = ["--replications", "3", "--years", "2", "--quiet"]
 
@@ -93,3 +98,20 @@ def test_new_scenario_writes_a_template_that_loads_and_never_overwrites(tmp_path
     again = invoke("new-scenario", "more-foster-carers", cwd=tmp_path, code=2)
     assert "not overwritten" in again and path.read_text() == text
     assert invoke("check", str(path), cwd=tmp_path).startswith("more-foster-carers: valid")
+
+
+def test_the_parameters_doc_is_generated_from_the_model():
+    params = load_parameters(calibration_dir() / PARAMETER_SET)
+    expected = markdown(params)
+    doc = (ROOT / "docs" / "parameters.md").read_text()
+    assert doc == expected, (
+        "docs/parameters.md is stale: python -m sufficiency.report.parameter_doc > "
+        "docs/parameters.md"
+    )
+    for path in live_paths(params):
+        assert f"| `{path}` |" in doc and doc.split(f"| `{path}` |")[1].split("\n")[0].endswith(
+            "| yes |"
+        )
+    assert (
+        "| `programmes.mst.therapists` | MST: therapists | FTE | >= 0 and < 10,000 | yes |" in doc
+    )
