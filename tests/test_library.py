@@ -4,6 +4,7 @@ scenario without running it and a template for a new one."""
 from __future__ import annotations
 
 import os
+import tomllib
 
 import yaml
 from click.testing import CliRunner
@@ -115,3 +116,14 @@ def test_the_parameters_doc_is_generated_from_the_model():
     assert (
         "| `programmes.mst.therapists` | MST: therapists | FTE | >= 0 and < 10,000 | yes |" in doc
     )
+
+
+def test_every_subpackage_is_installed():
+    listed = set(
+        tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"]["packages"]
+    )
+    found = {
+        ".".join(p.parent.relative_to(ROOT).parts)
+        for p in (ROOT / "sufficiency").rglob("__init__.py")
+    }
+    assert found <= listed, f"add to pyproject.toml [tool.setuptools] packages: {found - listed}"
