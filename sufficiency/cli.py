@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import re
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -10,20 +11,31 @@ from typing import Any
 
 import click
 
+from .calendar import Calendar
 from .cluster import EXECUTORS, check_choice, chosen
 from .console.progress import progress_bar
-from .console.tables import print_comparison, print_run_summary, print_scenarios
+from .console.tables import (
+    print_check,
+    print_comparison,
+    print_run_summary,
+    print_scenario_list,
+    print_scenarios,
+)
 from .effects import EFFECTS
 from .errors import InputError
 from .executor import WorkersLost
+from .library import scenario_path, write_template
 from .output import check_target, save, write_run
 from .paired import check_names, compare_scenarios
 from .report import check_reports, write_reports, write_reports_via
 from .runner import run as run_scenario
 from .scenario import Unloaded, list_scenarios, load_scenario
+from .shipped import scenarios_dir
 from .shutdown import Terminated, unwind_on_sigterm
 from .sweep import SCALES, sweep_effects
 from .version import __version__
+
+NAME = r"[A-Za-z][A-Za-z0-9_.-]*"
 
 
 class Group(click.Group):
@@ -186,12 +198,13 @@ def run(
     xlsx: Path | None,
     html: Path | None,
 ) -> None:
-    """Project a SCENARIO (YAML) and print CLA and cost by year."""
+    """Project a SCENARIO (a YAML file, or a shipped scenario's name) and print CLA and cost
+    by year."""
     if event_log and out is None:
         raise click.UsageError(
             "--event-log writes events.csv into the results folder: give --out DIR too"
         )
-    loaded = load_scenario(scenario)
+    loaded = load_scenario(scenario_path(scenario))
     if out is not None:
         check_target(out, force)
     check_reports(xlsx, html, force)
@@ -274,8 +287,10 @@ def compare(
     xlsx: Path | None,
     html: Path | None,
 ) -> None:
-    """Compare OTHERS against BASE (scenario YAML files) in paired runs and rank them."""
-    first, rest = load_scenario(base), [load_scenario(path) for path in others]
+    """Compare OTHERS against BASE (scenario YAML files or shipped scenarios' names) in paired
+    runs and rank them."""
+    first = load_scenario(scenario_path(base))
+    rest = [load_scenario(scenario_path(path)) for path in others]
     if out is not None or xlsx is not None or html is not None:
         check_names(first, rest)
     if out is not None:
@@ -308,18 +323,58 @@ def compare(
 
 
 @cli.command()
-@click.argument("folder", default="scenarios", type=click.Path(path_type=Path))
+@click.argument("folder", required=False, type=click.Path(path_type=Path))
 @click.option("--sources", is_flag=True, help="Also list each scenario's sources.")
-def scenarios(folder: Path, sources: bool) -> None:
-    """List the scenarios in FOLDER (default: scenarios) with their descriptions; exit status 2
-    if any does not load."""
-    listing = list_scenarios(folder)
-    print_scenarios(listing, sources)
+@click.option("--list", "short", is_flag=True, help="One line per scenario.")
+def scenarios(folder: Path | None, sources: bool, short: bool) -> None:
+    """List the scenarios in FOLDER (default: the shipped library) with their descriptions;
+    exit status 2 if any does not load."""
+    listing = list_scenarios(folder or scenarios_dir())
+    if short:
+        print_scenario_list(listing)
+    else:
+        print_scenarios(listing, sources)
     unloaded = [item for item in listing if isinstance(item, Unloaded)]
     for item in unloaded:
         click.echo(f"Error: {item.error}", err=True)
     if unloaded:
         raise click.exceptions.Exit(2)
+
+
+@cli.command()
+@click.argument("scenario", type=click.Path(path_type=Path))
+@click.option("--years", default=5, show_default=True, type=click.IntRange(1, 30))
+def check(scenario: Path, years: int) -> None:
+    """Validate a SCENARIO (file or shipped name) without running it, and print its resolved
+    changes and investments."""
+    loaded = load_scenario(scenario_path(scenario))
+    loaded.check_horizon(Calendar(loaded.params.start_date, years))
+    print_check(loaded)
+
+
+@cli.command("new-scenario")
+@click.argument("name")
+@click.option(
+    "--base",
+    default="baseline",
+    show_default=True,
+    type=click.Path(path_type=Path),
+    help="The scenario it builds on: a file or a shipped scenario's name.",
+)
+@click.option(
+    "--folder",
+    default=".",
+    show_default=True,
+    type=click.Path(path_type=Path, file_okay=False),
+    help="Where to write NAME.yaml.",
+)
+def new_scenario(name: str, base: Path, folder: Path) -> None:
+    """Write a commented template NAME.yaml building on BASE (never over an existing file)."""
+    if not re.fullmatch(NAME, name):
+        raise InputError(None, "NAME", "letters, digits, '-', '_' or '.', starting with a letter")
+    base_file = scenario_path(base)
+    load_scenario(base_file)
+    click.echo(f"Scenario template written to {write_template(name, base_file, folder)}")
 
 
 def fit_options(command):

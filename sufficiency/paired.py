@@ -34,7 +34,13 @@ from .pathway import (
 )
 from .results import CLA_INDEX, COMPARISON_COLUMNS, RunResult
 from .runner import Progress, run
-from .savings import break_even, council_method, council_savings, counted
+from .savings import (
+    break_even_years,
+    council_method,
+    council_savings,
+    counted,
+    first_difference,
+)
 from .scenario import Scenario
 from .version import __version__
 
@@ -42,6 +48,7 @@ if TYPE_CHECKING:
     from .sweep import Sweep
 
 ALL = "all years"
+BREAK_EVEN_COLUMNS = ("difference_mean", "difference_p05", "difference_p95")
 INVESTMENT_ITEMS = PROGRAMME_ITEMS + ("investment",)
 Series = tuple[np.ndarray, list[str]]  # (replication, period) and the period labels
 
@@ -134,20 +141,35 @@ def summary(values: np.ndarray) -> tuple[float, float, float]:
     return float(values.mean()), float(p05), float(p95)
 
 
-def break_even_row(name: str, cumulative: np.ndarray) -> dict[str, Any]:
-    """The break-even year of the mean cumulative net saving; the 'p05' column holds that of the
-    95th percentile curve (the earliest plausible year), 'p95' that of the 5th (the latest)."""
-    p05, p95 = np.percentile(cumulative, [5, 95], axis=0)
-    return {
-        "scenario": name,
-        "measure": "break_even_year",
-        "period": ALL,
-        "base_mean": np.nan,
-        "scenario_mean": np.nan,
-        "difference_mean": break_even(cumulative.mean(axis=0)),
-        "difference_p05": break_even(p95),
-        "difference_p95": break_even(p05),
-    }
+def break_even_rows(name: str, saving: np.ndarray) -> list[dict[str, Any]]:
+    """When the scenario pays back, from the yearly net saving (rep, financial year): the median
+    break-even year (1 = the first; NaN when most replications do not pay back within the run)
+    with its 5th and 95th percentiles, and the share of replications that pay back."""
+    years = break_even_years(saving.cumsum(axis=1), first_difference(saving))
+    late = np.where(np.isnan(years), np.inf, years)
+    p05, median, p95 = (
+        float(y) if np.isfinite(y) else np.nan
+        for y in np.percentile(late, [5, 50, 95], method="inverted_cdf")
+    )
+    blank = {"period": ALL, "base_mean": np.nan, "scenario_mean": np.nan}
+    return [
+        {
+            "scenario": name,
+            "measure": "break_even_year",
+            **blank,
+            "difference_mean": median,
+            "difference_p05": p05,
+            "difference_p95": p95,
+        },
+        {
+            "scenario": name,
+            "measure": "payback_probability",
+            **blank,
+            "difference_mean": float(np.isfinite(late).mean()),
+            "difference_p05": np.nan,
+            "difference_p95": np.nan,
+        },
+    ]
 
 
 def interval_width(values: np.ndarray) -> float:
@@ -165,6 +187,23 @@ def pairing_ratio(base: np.ndarray, other: np.ndarray) -> float:
         return float("nan")
     independent = interval_width(other - np.roll(base, 1))
     return interval_width(other - base) / independent if independent > 0 else float("nan")
+
+
+def year_label(number: float, years: list[str]) -> str | None:
+    """Financial year ``number`` (1 = the first) as its label, None (blank) if NaN."""
+    return None if math.isnan(number) else years[int(number) - 1]
+
+
+def written(frame: pd.DataFrame) -> pd.DataFrame:
+    """comparison.csv's frame with the floats of its mixed columns (break-even labels among
+    numbers) written as write_csv writes floats: 12 significant figures, blank for NaN."""
+    out = frame.copy()
+    for column in BREAK_EVEN_COLUMNS:
+        out[column] = [
+            f"{v:.12g}" if isinstance(v, float) and not math.isnan(v) else (v or None)
+            for v in out[column]
+        ]
+    return out
 
 
 # -- the comparison -----------------------------------------------------------------------------
@@ -197,7 +236,7 @@ class Comparison:
             for measure, (values, periods) in pairs.items():
                 for k, period in enumerate(periods):
                     rows.append(self.row(name, measure, period, None, values[:, k]))
-            rows.append(break_even_row(name, pairs["cumulative_net_saving"][0]))
+            rows += break_even_rows(name, pairs["net_saving"][0][:, :-1])
         return pd.DataFrame(rows, columns=list(COMPARISON_COLUMNS))
 
     @staticmethod
@@ -219,8 +258,16 @@ class Comparison:
         }
 
     def frame(self) -> pd.DataFrame:
-        """comparison.csv: every measure for every scenario against the base."""
-        return self._frame.copy()
+        """comparison.csv: every measure for every scenario against the base, break-even years
+        as financial-year labels (blank: not within the run)."""
+        frame = self._frame.astype({column: object for column in BREAK_EVEN_COLUMNS})
+        years = self.base.calendar.financial_years
+        labelled = frame.measure == "break_even_year"
+        for column in BREAK_EVEN_COLUMNS:
+            frame.loc[labelled, column] = [
+                year_label(v, years) for v in frame.loc[labelled, column]
+            ]
+        return frame
 
     def value(
         self, name: str, measure: str, period: str = ALL, column: str = "difference_mean"
@@ -284,7 +331,7 @@ class Comparison:
     def write(self, folder: Path) -> None:
         """The comparison folder: CSVs, compare.json and a run folder per scenario (base first)."""
         check_names(self.base.scenario, [r.scenario for r in self.others.values()])
-        write_csv(self.frame(), folder / "comparison.csv")
+        write_csv(written(self.frame()), folder / "comparison.csv")
         write_csv(self.savings_frame(), folder / "savings.csv")
         if self.sweep is not None:
             write_csv(self.sweep.points, folder / "sweep.csv")

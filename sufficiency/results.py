@@ -251,7 +251,7 @@ class RunResult:
         frame = pd.DataFrame(
             {
                 "31 March": [cal.dates[i] for i in cal.census],
-                "cla_p50": cla["p50"],
+                "cla_mean": cla["mean"],
                 "cla_p05": cla["p05"],
                 "cla_p95": cla["p95"],
                 "cost_year": years,

@@ -81,11 +81,23 @@ def council_savings(result: RunResult) -> np.ndarray:
     return claimed + spread(returned * RETURNED_PER_YEAR, RETURNED_COUNTING)
 
 
-def break_even(cumulative: np.ndarray) -> float:
-    """The financial year (1 = the first) from which a cumulative net saving stays at or above
-    zero to the horizon; NaN if it is below zero at the horizon."""
-    below = np.flatnonzero(cumulative < 0)
-    if below.size == 0:
-        return 1.0
-    last = int(below[-1])
-    return float(last + 2) if last + 1 < cumulative.size else float("nan")
+def first_difference(saving: np.ndarray) -> int | None:
+    """The first financial year (0 = the first) in which the scenario's cost differs from the
+    base's in any replication: when its investment or change starts; None if it never does."""
+    differs = np.flatnonzero((saving != 0).any(axis=0))
+    return int(differs[0]) if differs.size else None
+
+
+def break_even_years(cumulative: np.ndarray, start: int | None) -> np.ndarray:
+    """Per replication, the financial year (1 = the first) from which the cumulative net saving
+    (rep, year) stays at or above zero to the horizon, counting only from ``start`` (the year the
+    scenario first differs: nothing is paid back before anything is spent); NaN if it is below
+    zero at the horizon, or if the scenario never differs from its base."""
+    reps, years = cumulative.shape
+    if start is None:
+        return np.full(reps, np.nan)
+    below = cumulative < 0
+    last_below = np.where(below.any(axis=1), years - 1 - np.argmax(below[:, ::-1], axis=1), -1)
+    first = np.maximum(last_below + 1, start).astype(float)
+    first[first >= years] = np.nan
+    return first + 1

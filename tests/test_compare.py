@@ -19,7 +19,7 @@ from sufficiency.output import save
 from sufficiency.paired import ALL, compare_scenarios, pairing_ratio
 from sufficiency.pathway import STATE_INDEX, State
 from sufficiency.results import COMPARISON_COLUMNS as COLUMNS
-from sufficiency.savings import break_even, spread
+from sufficiency.savings import break_even_years, first_difference, spread
 from sufficiency.scenario import load_scenario
 from sufficiency.sweep import crossing, sweep_effects
 
@@ -55,7 +55,10 @@ def staffed(baseline):
 def test_a_scenario_paired_with_itself_differs_by_exactly_zero(baseline):
     comparison = compare_scenarios(baseline, [baseline], years=2, replications=3, seed=2)
     frame = comparison.frame()
-    differences = frame[~frame.measure.isin(["return_per_pound", "break_even_year"])]
+    paid_back = frame.set_index("measure").loc[["break_even_year", "payback_probability"]]
+    assert paid_back.difference_mean.tolist() == [None, 0.0]
+    measures = ["return_per_pound", "break_even_year", "payback_probability"]
+    differences = frame[~frame.measure.isin(measures)]
     assert {
         "cla",
         "children_entering_care",
@@ -128,22 +131,49 @@ def test_the_break_even_year_follows_the_cumulative_net_saving(staffed):
     frame = staffed.frame()
     for name in staffed.others:
         rows = frame[frame.scenario == name]
-        cumulative = rows[rows.measure == "cumulative_net_saving"].difference_mean.to_numpy()
+        cumulative = rows[rows.measure == "cumulative_net_saving"].difference_mean
         yearly = rows[(rows.measure == "net_saving") & (rows.period != ALL)].difference_mean
-        assert cumulative == pytest.approx(np.cumsum(yearly.to_numpy()))
-        year = rows[rows.measure == "break_even_year"].difference_mean.iloc[0]
-        if np.isnan(year):
-            assert cumulative[-1] < 0
-        else:
-            k = int(year) - 1
-            assert (cumulative[k:] >= 0).all() and (k == 0 or cumulative[k - 1] < 0)
+        assert cumulative.to_numpy(float) == pytest.approx(np.cumsum(yearly.to_numpy(float)))
+        label = rows[rows.measure == "break_even_year"].difference_mean.iloc[0]
+        share = rows[rows.measure == "payback_probability"].difference_mean.iloc[0]
+        assert label is None or label in set(rows.period)
+        assert 0 <= share <= 1 and (label is None) == (share < 0.5)
 
 
-def test_break_even_and_council_counting_on_known_series():
-    assert break_even(np.array([-5.0, -1.0, 2.0, 3.0])) == 3
-    assert break_even(np.array([1.0, -1.0, 2.0])) == 3
-    assert break_even(np.array([2.0, 3.0])) == 1
-    assert np.isnan(break_even(np.array([-1.0, 1.0, -1.0])))
+def test_break_even_per_replication_on_known_series():
+    cumulative = np.array([[-5.0, -1.0, 2.0, 3.0], [1.0, -1.0, 2.0, 2.0], [2.0, 3.0, 4, 5]])
+    assert break_even_years(cumulative, 0).tolist() == [3, 3, 1]
+    assert np.isnan(break_even_years(np.array([[-1.0, 1.0, -1.0]]), 0)).all()
+
+
+def test_an_investment_starting_in_year_2_never_breaks_even_in_year_1():
+    saving = np.array([[0.0, -3.0, 4.0, 5.0], [0.0, 2.0, 1.0, 1.0]])
+    assert first_difference(saving) == 1
+    assert break_even_years(saving.cumsum(axis=1), first_difference(saving)).tolist() == [3, 2]
+
+
+def test_a_scenario_with_no_change_has_no_break_even_year():
+    saving = np.zeros((3, 4))
+    assert first_difference(saving) is None
+    assert np.isnan(break_even_years(saving.cumsum(axis=1), None)).all()
+
+
+def test_an_investment_from_year_2_pays_back_no_earlier_in_a_comparison(baseline, tmp_path):
+    """Two MST therapists from the second financial year: the first year is never break-even."""
+    path = scenario_file(
+        tmp_path,
+        "mst-from-year-2",
+        BASELINE_SCENARIO,
+        [{"date": "2026-04-01", "set": "programmes.mst.therapists", "value": 5, "source": SOURCE}],
+    )
+    comparison = compare_scenarios(baseline, [load_scenario(path)], years=3, replications=4)
+    rows = comparison.frame().set_index("measure")
+    years = comparison.base.calendar.financial_years
+    assert rows.loc["net_saving"].set_index("period").difference_mean[years[0]] == 0
+    assert rows.loc["break_even_year", "difference_p05"] in (None, *years[1:])
+
+
+def test_council_counting_on_known_series():
     assert spread(np.array([[1.0, 0.0, 0.0, 2.0]]), (0.5, 1.0, 0.5)).tolist() == [
         [0.5, 1.0, 0.5, 1.0]
     ]

@@ -264,7 +264,7 @@ def test_the_scenarios_command_lists_names_descriptions_and_sources():
     assert result.exit_code == 0, result.output
     for name in REQUIRED:
         assert name in result.output
-    assert "Sources" in result.output and "000_5b8d8f93ba5922ce.txt" in result.output
+    assert "Sources" in result.output and "Family Therapies progress report" in result.output
 
 
 def test_the_scenarios_command_refuses_a_missing_folder(tmp_path):

@@ -4,14 +4,28 @@ sweep and the list of scenarios."""
 from __future__ import annotations
 
 import math
+import os
 import sys
 from collections.abc import Callable
 
+from rich import box
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from ..formatting import count, millions, pence, shown, signed, times, year_label
+from ..documents import cited
+from ..formatting import (
+    MISSING,
+    count,
+    millions,
+    pence,
+    percent,
+    pounds,
+    shown,
+    signed,
+    times,
+    year_of,
+)
 from ..paired import ALL, Comparison
 from ..pathway import IN_HOUSE_NAMES, PROGRAMMES
 from ..results import RunResult
@@ -19,12 +33,15 @@ from ..scenario import Scenario, Unloaded
 from ..sweep import Sweep
 
 WIDE = 160
+RANGE = "90% range"
 Figure = Callable[..., float]  # (measure, column, period) -> one figure of comparison.csv
 
 
 def stdout() -> Console:
-    """The terminal, or a wide page when the output goes to a file."""
-    return Console() if sys.stdout.isatty() else Console(width=WIDE)
+    """The terminal (or the width COLUMNS sets), else a wide page when the output goes to a
+    file."""
+    wide = not sys.stdout.isatty() and "COLUMNS" not in os.environ
+    return Console(width=WIDE) if wide else Console()
 
 
 # -- a run ----------------------------------------------------------------------------------------
@@ -32,7 +49,7 @@ def run_table(result: RunResult) -> Table:
     """CLA at each 31 March (median and 90% interval) and total cost per financial year."""
     table = Table(
         title=f"{result.scenario.name}: {result.replications} replications, seed {result.seed}",
-        caption="CLA: median and 90% range; cost: mean and 90% range",
+        caption="Mean over replications and 90% range (5th-95th percentile)",
     )
     for column in ("31 March", "CLA", "CLA 90% range", "Year", "Cost", "Cost 90% range"):
         table.add_column(column, justify="right")
@@ -40,7 +57,7 @@ def run_table(result: RunResult) -> Table:
         has_cost = not math.isnan(row["cost_mean"])
         table.add_row(
             row["31 March"].isoformat(),
-            count(row["cla_p50"]),
+            count(row["cla_mean"]),
             f"{count(row['cla_p05'])} - {count(row['cla_p95'])}",
             row["cost_year"] if has_cost else "",
             millions(row["cost_mean"]) if has_cost else "",
@@ -66,18 +83,28 @@ def ranked(
     cells: Callable[[Comparison, str], list[str]],
     caption: str,
 ) -> Table:
-    """A table of the other scenarios, best mean net saving first."""
-    base = comparison.base
-    table = Table(
-        title=f"{title} against {base.scenario.name}: {base.replications} paired "
-        f"replications, seed {base.seed}, effect '{comparison.effect}'",
-        caption=caption,
-    )
-    for column in ("Rank", "Scenario", *columns):
-        table.add_column(column, justify="left" if column == "Scenario" else "right")
+    """A table of the other scenarios by rank, best mean net saving first (the key below the
+    tables gives each rank's scenario, so the table fits 80 columns)."""
+    table = Table(title=title, caption=caption, box=box.SIMPLE_HEAD)
+    for column in ("#", *columns):
+        longest = max(len(word) for word in column.split())
+        table.add_column(column, justify="right", no_wrap=column == RANGE, min_width=longest)
     for rank, name in enumerate(ranking(comparison), 1):
-        table.add_row(str(rank), name, *cells(comparison, name))
+        table.add_row(str(rank), *cells(comparison, name))
     return table
+
+
+def heading(comparison: Comparison) -> str:
+    base = comparison.base
+    return (
+        f"Against {base.scenario.name}: {base.replications} paired replications, seed "
+        f"{base.seed}, effect '{comparison.effect}'. Differences are scenario minus base; "
+        "savings are base minus scenario. Over the run unless dated; mean and 90% range."
+    )
+
+
+def key(comparison: Comparison) -> str:
+    return "Key: " + "; ".join(f"{k} {n}" for k, n in enumerate(ranking(comparison), 1))
 
 
 def getter(comparison: Comparison, name: str) -> Figure:
@@ -89,12 +116,10 @@ def getter(comparison: Comparison, name: str) -> Figure:
     return v
 
 
-def interval(v: Figure, measure: str, fmt: Callable[[float], str], period: str = ALL) -> str:
-    """A mean and its 90% interval: '+0.5 [-1.0 to +3.1]'."""
-    return (
-        f"{fmt(v(measure, period=period))} [{fmt(v(measure, 'difference_p05', period))} to "
-        f"{fmt(v(measure, 'difference_p95', period))}]"
-    )
+def spread_of(v: Figure, measure: str, fmt: Callable[[float], str], period: str = ALL) -> str:
+    """A 90% interval: '-1.0 to +3.1'."""
+    low, high = v(measure, "difference_p05", period), v(measure, "difference_p95", period)
+    return f"{fmt(low)} to {fmt(high)}"
 
 
 def last_census(comparison: Comparison) -> str:
@@ -110,7 +135,8 @@ def buys_table(comparison: Comparison) -> Table:
         v = getter(c, name)
         external = sum(v(f"placed_externally.{pool}") for pool in IN_HOUSE_NAMES)
         return [
-            interval(v, "cla", signed, last),
+            signed(v("cla", period=last)),
+            spread_of(v, "cla", signed, last),
             count(-v("children_entering_care")),
             count(-v("placement_days.all")),
             count(-external),
@@ -122,30 +148,60 @@ def buys_table(comparison: Comparison) -> Table:
         comparison,
         "What each buys",
         (
-            f"CLA change {last} [90%]",
-            "Fewer entries to care",
-            "Placement-days avoided",
-            "Fewer placed externally",
-            "More families started",
-            "More children reunified",
+            "CLA change",
+            RANGE,
+            "Fewer entries",
+            "Care days saved",
+            "Fewer placed outside",
+            "More started",
+            "More returned home",
         ),
         cells,
-        "Over the run unless dated; differences are paired (scenario minus base).",
+        f"CLA change at {last}; care days: placement-days; placed outside: with an agency or "
+        "external home because in-house places were full; started: families starting a "
+        "programme; returned home: children reunified.",
     )
 
 
 def money_table(comparison: Comparison) -> Table:
-    """What each scenario costs and saves, both ways of counting, and the pairing check."""
+    """What each scenario costs and saves, and its chance of paying back."""
     years = comparison.base.calendar.financial_years
-    pairing = comparison.pairing()
 
     def cells(c: Comparison, name: str) -> list[str]:
         v = getter(c, name)
         return [
             millions(-v("placement_cost")),
             millions(v("investment_cost")),
-            interval(v, "net_saving", millions),
-            year_label(v("break_even_year"), years),
+            millions(v("net_saving")),
+            spread_of(v, "net_saving", millions),
+            year_of(v("break_even_year"), years) or MISSING,
+            percent(v("payback_probability"), ".0f"),
+        ]
+
+    return ranked(
+        comparison,
+        "What each costs and saves",
+        (
+            "Saved",
+            "Invested",
+            "Net saving",
+            RANGE,
+            "Breaks even",
+            "Pays back",
+        ),
+        cells,
+        "Saved: placement cost. Breaks even: median year ('-': not within the run in most "
+        "futures); pays back: the share of futures that break even within the run.",
+    )
+
+
+def checks_table(comparison: Comparison) -> Table:
+    """The return per pound, the council's way of counting and the pairing check."""
+    pairing = comparison.pairing()
+
+    def cells(c: Comparison, name: str) -> list[str]:
+        v = getter(c, name)
+        return [
             pence(v("return_per_pound")),
             millions(v("council_saving")),
             shown(pairing[name]["total_cost"], ".3f"),
@@ -153,24 +209,16 @@ def money_table(comparison: Comparison) -> Table:
 
     return ranked(
         comparison,
-        "What each costs and saves",
-        (
-            "Placement cost saved",
-            "Investment cost",
-            "Net saving [90%]",
-            "Breaks even",
-            "Return per £",
-            "Council's way",
-            "Pairing ratio",
-        ),
+        "Other ways of counting",
+        ("Return per £", "Council's way", "Pairing ratio"),
         cells,
-        "Over the run. Placement cost saved is the counterfactual (paired) saving; the council's "
-        "way counts each diverted child's avoided cost x deflator over years 1-3. Pairing ratio: "
-        "90% interval width of the paired total-cost difference / that of independent runs.",
+        "Return: placement cost saved per £1 invested. Council's way: each diverted child's "
+        "avoided cost x deflator over years 1-3. Pairing ratio: 90% width of the paired "
+        "total-cost difference / that of independent runs.",
     )
 
 
-def sweep_table(sweep: Sweep) -> Table:
+def sweep_table(sweep: Sweep, ranks: dict[str, int]) -> Table:
     """Mean net saving over the run at each effect scale, and where it stops paying."""
     table = Table(
         title=f"Effect sweep: mean net saving over the run ({sweep.replications} "
@@ -179,7 +227,8 @@ def sweep_table(sweep: Sweep) -> Table:
         "0 = no effect (each programme's deflator moved to its chance of care with the "
         "programme)",
     )
-    table.add_column("Scenario")
+    table.box = box.SIMPLE_HEAD
+    table.add_column("#", justify="right")
     for scale in sweep.scales:
         table.add_column(times(scale), justify="right")
     table.add_column("Stops paying below", justify="right")
@@ -188,7 +237,7 @@ def sweep_table(sweep: Sweep) -> Table:
         scale, note = ends[name]["break_even_scale"], ends[name]["note"]
         net = group.sort_values("effect_scale").net_saving_mean
         table.add_row(
-            str(name),
+            str(ranks[str(name)]),
             *[millions(x) for x in net],
             note if math.isnan(scale) else times(scale, ".2f"),
         )
@@ -197,13 +246,59 @@ def sweep_table(sweep: Sweep) -> Table:
 
 def print_comparison(comparison: Comparison) -> None:
     console = stdout()
+    console.print(heading(comparison))
     console.print(buys_table(comparison))
     console.print(money_table(comparison))
+    console.print(checks_table(comparison))
+    console.print(key(comparison))
     if comparison.sweep is not None:
-        console.print(sweep_table(comparison.sweep))
+        ranks = {name: k for k, name in enumerate(ranking(comparison), 1)}
+        console.print(sweep_table(comparison.sweep, ranks))
 
 
 # -- the scenario library -------------------------------------------------------------------------
+def print_scenario_list(scenarios: list[Scenario | Unloaded]) -> None:
+    """One line per scenario: its name and the first sentence of its description."""
+    console = stdout()
+    width = max((len(s.name) for s in scenarios), default=0)
+    for s in scenarios:
+        about = f"Error: {s.error}" if isinstance(s, Unloaded) else first_sentence(s.description)
+        line = f"{s.name:<{width}}  {about}"
+        fits = line if len(line) <= console.width else line[: console.width - 1] + "…"
+        console.print(fits, markup=False, highlight=False)
+
+
+def first_sentence(text: str) -> str:
+    return text.split(". ")[0].rstrip(".")
+
+
+def print_check(scenario: Scenario) -> None:
+    """A scenario that loads: what it builds on and its changes and investments as resolved."""
+    console = stdout()
+    builds_on = ", ".join(scenario.combines) or (
+        scenario.base.name if scenario.base else str(scenario.root)
+    )
+    console.print(
+        f"{scenario.name}: valid; builds on {builds_on}; starts {scenario.params.start_date}"
+    )
+    table = Table(title="Changes (inherited ones first, as resolved)")
+    for column in ("Date", "Parameter", "Value"):
+        table.add_column(column)
+    for change in scenario.changes:
+        if change.add_home is not None:
+            home = change.add_home
+            table.add_row(str(change.date), "add_home", f"{home.name}: {home.beds.value} beds")
+        else:
+            table.add_row(str(change.date), str(change.set), str(change.value))
+    console.print(table if scenario.changes else "No changes.")
+    for item in scenario.investments:
+        amount = item.one_off if item.one_off is not None else item.per_year
+        kind = "one-off" if item.one_off is not None else "a year"
+        console.print(
+            f"Investment from {item.date}: {item.item}, {pounds(float(amount or 0))} {kind}"
+        )
+
+
 def print_scenarios(scenarios: list[Scenario | Unloaded], sources: bool) -> None:
     """Each scenario's name, file, what it builds on and its description (and sources); a file
     that does not load is marked with its error."""
@@ -217,7 +312,9 @@ def print_scenarios(scenarios: list[Scenario | Unloaded], sources: bool) -> None
         root = s.root.name if s.root else ""
         builds_on = ", ".join(s.combines) or (s.base.name if s.base else root)
         text = s.description + (
-            "\n\nSources:\n- " + "\n- ".join(s.sources()) if sources and s.sources() else ""
+            "\n\nSources:\n- " + "\n- ".join(map(cited, s.sources()))
+            if sources and s.sources()
+            else ""
         )
         table.add_row(s.name, s.path.name if s.path else "", builds_on, text)
     stdout().print(table)

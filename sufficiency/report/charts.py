@@ -74,7 +74,8 @@ def millions(ax) -> None:
 
 
 def fan(ax, x, frame: pd.DataFrame) -> None:
-    """90% and 50% bands and the median of a frame with p05, p25, p50, p75, p95 columns."""
+    """90% and 50% bands and the mean (the reports' headline) of a frame with mean, p05, p25,
+    p75, p95 columns."""
     ax.fill_between(
         x, frame["p05"], frame["p95"], color=BAND_90, label="90% of futures", linewidth=0
     )
@@ -88,7 +89,7 @@ def fan(ax, x, frame: pd.DataFrame) -> None:
         label="50% of futures",
         linewidth=0,
     )
-    ax.plot(x, frame["p50"], color=MEDIAN, linewidth=2, label="median")
+    ax.plot(x, frame["mean"], color=MEDIAN, linewidth=2, label="mean")
 
 
 # -- children looked after -----------------------------------------------------------------------
@@ -141,7 +142,7 @@ def cla_chart(results: Results) -> Chart:
     counts, converted, population = history(base)
     people = f"{population:,.0f}" if population else "not given"
     caption = (
-        "Children looked after at each month end: the line is the median of the simulated "
+        "Children looked after at each month end: the line is the mean of the simulated "
         "futures, the darker hatched band holds the middle 50% and the light band 90%. Before "
         "the projection: published counts at 31 March (filled squares) and the published rate "
         "per 10,000 children converted to children with the scenario's child population "
@@ -168,8 +169,8 @@ def cla_alt(results: Results, converted: pd.Series, counts: pd.Series) -> str:
         cla = run.stocks[run.stocks["state"] == "cla_total"]
         last = cla.iloc[-1]
         parts.append(
-            f"{run.name}: the median goes from {count(cla['p50'].iloc[0])} to "
-            f"{count(last['p50'])} by {last['date']:%B %Y}, when 90% of futures are "
+            f"{run.name}: the mean goes from {count(cla['mean'].iloc[0])} to "
+            f"{count(last['mean'])} by {last['date']:%B %Y}, when 90% of futures are "
             f"{between(last['p05'], last['p95'])}."
         )
     return " ".join(parts)
@@ -187,20 +188,20 @@ def cost_chart(results: Results) -> Chart:
         total = run.costs[run.costs["item"] == "total"]
         years = list(total["financial_year"])
         fan(ax, range(len(years)), total)
-        ax.plot(range(len(years)), total["p50"], linestyle="none", marker="o", color=MEDIAN)
+        ax.plot(range(len(years)), total["mean"], linestyle="none", marker="o", color=MEDIAN)
         ax.set_xticks(range(len(years)), years)
         ax.set_title(run.name, loc="left", fontsize=10)
         millions(ax)
         ax.set_ylabel("cost per year")
         alt.append(
-            f"{run.name}: median {money(total['p50'].iloc[0])} in {years[0]} and "
-            f"{money(total['p50'].iloc[-1])} in {years[-1]}, when 90% of futures are "
+            f"{run.name}: mean {money(total['mean'].iloc[0])} in {years[0]} and "
+            f"{money(total['mean'].iloc[-1])} in {years[-1]}, when 90% of futures are "
             f"{between(total['p05'].iloc[-1], total['p95'].iloc[-1], money)}."
         )
     axes[0].legend(loc="lower left", fontsize=8, frameon=False, ncol=3)
     caption = (
         "Total cost of placements and programmes per financial year, in pounds at "
-        "each year's prices: median, 50% and 90% bands. The council's reports give no "
+        "each year's prices: mean, 50% and 90% bands. The council's reports give no "
         "historical series of the same total, so none is drawn."
     )
     return Chart("cost", "Cost over time", caption, " ".join(alt), png(fig))
@@ -302,7 +303,7 @@ def capacity_chart(results: Results) -> Chart:
     handles, labels = axes[0].get_legend_handles_labels()
     fig.legend(
         handles,
-        [f"children in them: {t}" if "futures" in t or t == "median" else t for t in labels],
+        [f"children in them: {t}" if "futures" in t or t == "mean" else t for t in labels],
         loc="outside lower center",
         ncol=4,
         fontsize=8,

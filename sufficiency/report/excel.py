@@ -18,11 +18,12 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from ..documents import cited
 from ..formatting import count, percent, pounds, year_label
 from ..pathway import PLACEMENT_NAMES
 from . import tables
 from .files import GENERATOR, replacing
-from .folder import Results, scenario_changes
+from .folder import Results, RunFolder, scenario_changes
 from .units import describe, unit, written
 from .words import label
 
@@ -45,6 +46,8 @@ SUMMARY_PARTS = {
     "total": ("Total cost", MONEY),
 }
 
+ALL_PLACEMENTS = "All placements"
+TOTAL_ITEM = "all_placements"
 KEYS = ("Scenario", "Financial year", "31 March")
 PAIRED = ("p05", "mean", "p95")
 Cell = tuple[Any, str | None]
@@ -153,21 +156,23 @@ def summary_sheet(sheet: Worksheet, results: Results) -> None:
         sheet,
         1,
         f"Summary: children looked after (CLA) at 31 March and cost per financial "
-        f"year, 5th, 50th and 95th percentiles over replications ({run_line(results)})",
+        f"year: the mean over replications (every total is the sum of its lines) and the 90% "
+        f"range, 5th to 95th percentile ({run_line(results)})",
         width,
     )
     groups(sheet, 2, 1, [("", 3)] + [(name, 3) for name, _ in SUMMARY_PARTS.values()])
-    header(sheet, 3, [*KEYS, *band_names("p50")])
+    header(sheet, 3, [*KEYS, *band_names("mean")])
     sheet.freeze_panes = "D4"
     row = 4
     for run in results.runs:
-        row = summary_block(sheet, row, run.name, tables.yearly(run), "p50")
+        row = summary_block(sheet, row, run.name, tables.yearly(run), "mean")
     for run in results.runs[1:]:
         note(
             sheet,
             row + 1,
-            f"{run.name} minus {results.base.name}: paired difference "
-            "(same random numbers), its 5th percentile, mean and 95th percentile",
+            f"{run.name} minus {results.base.name} (scenario minus base: negative costs are "
+            "savings): paired difference (same random numbers), its 5th percentile, mean and "
+            "95th percentile",
             width,
             True,
         )
@@ -210,8 +215,9 @@ def over_run_block(sheet: Worksheet, row: int, results: Results) -> None:
         row,
         f"Over the whole run, against {results.base.name}: children kept out of "
         "care (fewer entering care), net saving (base cost minus scenario cost), the financial "
-        "year it breaks even (earliest in favourable futures, of the mean, latest) and the "
-        "placement cost saved per £1 of programme and investment cost",
+        "year it breaks even (median over futures and its 90% range; blank: not within the run), "
+        "the chance it pays back within the run and the placement cost saved per £1 of "
+        "programme and investment cost",
         15,
         True,
     )
@@ -224,12 +230,15 @@ def over_run_block(sheet: Worksheet, row: int, results: Results) -> None:
             ("Kept out of care", 3),
             ("Net saving", 3),
             ("Breaks even in", 3),
+            ("Pays back", 1),
             ("Saved per £1", 3),
         ],
     )
     paired = [BANDS[q] for q in PAIRED]
     header(
-        sheet, row + 2, ["Scenario", "", ""] + paired * 2 + ["Earliest", "Mean", "Latest"] + paired
+        sheet,
+        row + 2,
+        ["Scenario", "", ""] + paired * 2 + ["Earliest", "Median", "Latest", "Chance"] + paired,
     )
     for offset, run in enumerate(results.runs[1:], start=3):
         over = tables.over_run(results, run)
@@ -238,6 +247,7 @@ def over_run_block(sheet: Worksheet, row: int, results: Results) -> None:
         cells += [(over["kept"][q], COUNT) for q in PAIRED]
         cells += [(over["saving"][q], MONEY) for q in PAIRED]
         cells += [(year_label(over["break_even"][q], years), None) for q in PAIRED]
+        cells.append((over["payback"]["mean"], PERCENT))
         cells += [(over["return"][q], PENCE) for q in PAIRED]
         write_row(sheet, row + offset, cells)
 
@@ -248,7 +258,9 @@ def placement_sheet(sheet: Worksheet, results: Results) -> None:
         sheet,
         1,
         "Placement-days and placement cost per financial year and placement type: "
-        f"mean and percentiles over replications ({run_line(results)})",
+        "mean and percentiles over replications; each year's 'All placements' row holds the "
+        "sum of the types' means and the percentiles of the total "
+        f"({run_line(results)})",
         12,
     )
     groups(
@@ -268,29 +280,44 @@ def placement_sheet(sheet: Worksheet, results: Results) -> None:
     row = 4
     for run in results.runs:
         frame = tables.by_placement(run)
-        totals = frame.groupby("financial_year")["mean_cost"].transform("sum")
-        for record, total in zip(frame.to_dict("records"), totals):
-            cells: list[Cell] = [
-                (run.name, None),
-                (record["financial_year"], None),
-                (label(record["placement"]), None),
-            ]
-            cells += [(record[f"{q}_days"], COUNT) for q in quantiles]
-            cells += [(record[f"{q}_cost"], MONEY) for q in quantiles]
-            cells.append((record["mean_cost"] / total if total else None, PERCENT))
-            write_row(sheet, row, cells)
+        for year, lines in frame.groupby("financial_year", sort=False):
+            total = lines["mean_cost"].sum()
+            for record in lines.to_dict("records"):
+                cells: list[Cell] = [
+                    (run.name, None),
+                    (year, None),
+                    (label(record["placement"]), None),
+                ]
+                cells += [(record[f"{q}_days"], COUNT) for q in quantiles]
+                cells += [(record[f"{q}_cost"], MONEY) for q in quantiles]
+                cells.append((record["mean_cost"] / total if total else None, PERCENT))
+                write_row(sheet, row, cells)
+                row += 1
+            write_row(sheet, row, total_cells(run, str(year), lines))
             row += 1
+
+
+def total_cells(run: RunFolder, year: str, lines: pd.DataFrame) -> list[Cell]:
+    """A year's 'All placements' row: the sum of the types' means, and the percentiles of the
+    total cost (percentiles do not add up; placement_days.csv has no total to take them from)."""
+    costs = run.costs[(run.costs["financial_year"] == year) & (run.costs["item"] == TOTAL_ITEM)]
+    cells: list[Cell] = [(run.name, None), (year, None), (ALL_PLACEMENTS, None)]
+    cells += [(lines["mean_days"].sum(), COUNT), *[(None, None)] * 3]
+    cells.append((lines["mean_cost"].sum(), MONEY))
+    cells += [(costs[q].iloc[0], MONEY) for q in ("p05", "p50", "p95")]
+    cells.append((1.0, PERCENT))
+    return cells
 
 
 def monthly_sheet(sheet: Worksheet, results: Results) -> None:
     states = [*PLACEMENT_NAMES, "cla_total"]
-    order = ("p50", "p05", "p95")
+    order = ("mean", "p05", "p95")
     note(
         sheet,
         1,
-        "Children looked after at each month end by placement type: median and 90% "
-        "interval (5th to 95th percentile); medians of the types do not add up to the "
-        f"median of all ({run_line(results)})",
+        "Children looked after at each month end by placement type: mean and 90% "
+        "interval (5th to 95th percentile); the means of the types add up to the mean of all "
+        f"({run_line(results)})",
         2 + 3 * len(states),
     )
     groups(sheet, 2, 1, [("", 2)] + [(label(s), 3) for s in states])
@@ -335,7 +362,7 @@ def parameter_cells(item: dict[str, Any]) -> list[Cell]:
         (describe(item["parameter"]), None),
         (value if number else written(value, kind), fmt),
         (name, None),
-        (item["source"], None),
+        (cited(item["source"]), None),
         ("yes" if item.get("assumption") else "no", None),
     ]
 
@@ -360,7 +387,13 @@ def changes_table(sheet: Worksheet, row: int, results: Results) -> int:
             write_row(
                 sheet,
                 row,
-                [(run.name, None), (date, DATE), (what, None), (value, None), (source, None)],
+                [
+                    (run.name, None),
+                    (date, DATE),
+                    (what, None),
+                    (value, None),
+                    (cited(source), None),
+                ],
             )
             row += 1
     return row
@@ -383,7 +416,8 @@ def settings_table(sheet: Worksheet, row: int, results: Results) -> None:
     if results.settings:
         items += flatten(results.settings, "comparison")
     for offset, (key, value) in enumerate(items, start=1):
-        write_row(sheet, row + offset, [(key.replace("_", " "), None), ("", None), (value, None)])
+        shown = cited(value) if isinstance(value, str) else value
+        write_row(sheet, row + offset, [(key.replace("_", " "), None), ("", None), (shown, None)])
 
 
 def flatten(value: Any, key: str) -> list[tuple[str, Any]]:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import math
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
@@ -216,10 +217,30 @@ def read_results(path: Path | str) -> Results:
         extras = {
             name: folder.csv(f"{name}.csv", name) for name in EXTRAS if folder.has(f"{name}.csv")
         }
-        return Results(
-            folder.path, runs, folder.csv("comparison.csv", "comparison"), settings, extras
-        )
+        comparison = numbered(folder.csv("comparison.csv", "comparison"), folder.path)
+        return Results(folder.path, runs, comparison, settings, extras)
     return Results(folder.path, (read_run(folder),))
+
+
+def numbered(comparison: pd.DataFrame, path: Path) -> pd.DataFrame:
+    """comparison.csv with its break-even years as numbers (1 = the first financial year of the
+    run, NaN for a blank: not within the run), so every difference column is numeric."""
+    periods = comparison.loc[comparison["measure"] == "net_saving", "period"]
+    years = list(dict.fromkeys(p for p in periods if p != "all years"))
+    rows = comparison["measure"] == "break_even_year"
+    for column in ("difference_mean", "difference_p05", "difference_p95"):
+        labels = comparison.loc[rows, column]
+        wrong = sorted({str(x) for x in labels.dropna() if x not in years})
+        if wrong:
+            raise InputError(
+                path / "comparison.csv",
+                f"break_even_year: {column}",
+                f"a financial year of the run ({', '.join(years)}) or blank, got {wrong[0]}",
+            )
+        numbers = [float(years.index(x) + 1) if x in years else math.nan for x in labels]
+        comparison[column] = pd.to_numeric(comparison[column].where(~rows), errors="coerce")
+        comparison.loc[rows, column] = numbers
+    return comparison
 
 
 def scenario_names(path: Path, settings: dict[str, Any]) -> list[str]:

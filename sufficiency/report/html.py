@@ -12,7 +12,8 @@ from typing import Any
 
 import pandas as pd
 
-from ..formatting import count, money, pence, times
+from ..documents import cited
+from ..formatting import count, money, pence, percent, times
 from ..version import __version__
 from . import tables
 from .charts import POOL_NAMES, Chart, all_charts, placed_externally
@@ -64,8 +65,9 @@ CAVEAT = (
 )
 
 RANGE_NOTE = (
-    "Each figure is the middle (median) of {n} simulated futures, or for a difference between "
-    "scenarios the mean of the paired differences; the range in words holds 90% of them (from "
+    "Each figure is the mean (average) over {n} simulated futures, and for a difference "
+    "between scenarios the mean of the paired differences, so that totals add up across years "
+    "and items; the range in words holds 90% of the futures (from "
     "the 5th to the 95th percentile). A range is not a guarantee: it describes the uncertainty "
     "the model knows about, not the assumptions it rests on."
 )
@@ -204,7 +206,7 @@ def projection_table(run: RunFolder) -> str:
             "(before the run)"
             if year not in years.index
             else ranged(
-                money(years.loc[year, "total_p50"]),
+                money(years.loc[year, "total_mean"]),
                 years.loc[year, "total_p05"],
                 years.loc[year, "total_p95"],
                 money,
@@ -213,14 +215,14 @@ def projection_table(run: RunFolder) -> str:
         rows.append(
             [
                 escape(day(record["date"])),
-                ranged(count(record["p50"]), record["p05"], record["p95"]),
+                ranged(count(record["mean"]), record["p05"], record["p95"]),
                 escape(year),
                 cost,
             ]
         )
     return table(
         f"{run.name}: children looked after at each 31 March and the cost of "
-        "placements and programmes in the financial year ending then (median and "
+        "placements and programmes in the financial year ending then (mean and "
         "90% range)",
         ["31 March", "Children looked after", "Financial year", "Total cost"],
         rows,
@@ -241,6 +243,7 @@ def overview_table(results: Results) -> str:
                 ranged_words(count(kept["mean"]), kept_out_range(kept["p05"], kept["p95"])),
                 ranged_words(money(saving["mean"]), saving_range(saving["p05"], saving["p95"])),
                 ranged_words(*break_even(even["mean"], even["p05"], even["p95"], years)),
+                percent(over["payback"]["mean"], ".0f"),
                 (
                     "no investment"
                     if pd.isna(back["mean"])
@@ -254,8 +257,9 @@ def overview_table(results: Results) -> str:
         [
             "Scenario",
             "Children kept out of care (fewer entering care)",
-            "Net saving (extra cost if negative)",
-            "Breaks even in",
+            "Net saving (base cost minus scenario cost; extra cost if negative)",
+            "Breaks even in (median year)",
+            "Chance it pays back within the run",
             "Placement cost saved per £1 of programme and investment cost",
         ],
         rows,
@@ -270,7 +274,7 @@ def impact_table(results: Results, run: RunFolder) -> str:
         rows.append(
             [
                 escape(day(record["march"])),
-                ranged(count(record["cla_p50"]), record["cla_p05"], record["cla_p95"]),
+                ranged(count(record["cla_mean"]), record["cla_p05"], record["cla_p95"]),
                 ranged_words(
                     count(record["fewer_mean"]),
                     kept_out_range(record["fewer_p05"], record["fewer_p95"]),
@@ -283,9 +287,9 @@ def impact_table(results: Results, run: RunFolder) -> str:
         )
     caption = (
         f"{run.name} against {results.base.name}: children looked after at each 31 "
-        "March (median and 90% range); how many fewer than in the base then, and the "
-        "net saving in the financial year ending then (mean paired difference and 90% "
-        "range)"
+        "March (mean and 90% range); how many fewer than in the base then (base minus "
+        "scenario), and the net saving in the financial year ending then (base cost minus "
+        "scenario cost; mean paired difference and 90% range)"
     )
     return f"<h3>{escape(run.name)}, year by year</h3>" + table(
         caption,
@@ -293,7 +297,7 @@ def impact_table(results: Results, run: RunFolder) -> str:
             "31 March",
             "Children looked after",
             "Fewer in care than the base",
-            "Net saving in the year (extra cost if negative)",
+            "Net saving in the year (base minus scenario; extra cost if negative)",
         ],
         rows,
         key=f"impact-{run.name}",
@@ -311,11 +315,11 @@ def externally(results: Results) -> str:
         for pool, part in frame.groupby("pool", sort=False):
             rows.append(
                 [escape(f"{run.name}: {POOL_NAMES[str(pool)]}")]
-                + [ranged(count(r["p50"]), r["p05"], r["p95"]) for r in part.to_dict("records")]
+                + [ranged(count(r["mean"]), r["p05"], r["p95"]) for r in part.to_dict("records")]
             )
     return table(
         "Children placed externally because in-house places were full, per "
-        "financial year (median and 90% range; activity.csv, placed_externally)",
+        "financial year (mean and 90% range; activity.csv, placed_externally)",
         ["Scenario: in-house pool that was full"] + years,
         rows,
         key="externally-table",
@@ -330,7 +334,7 @@ def assumptions(results: Results) -> str:
         [
             escape(describe(item["parameter"])),
             escape(with_unit(item["parameter"], item["value"])),
-            escape(item["source"].split(":", 1)[1].strip()),
+            escape(cited(item["source"].split(":", 1)[1].strip())),
         ]
         for item in assumed
     ]
@@ -431,7 +435,7 @@ def sweep(results: Results) -> str:
 
 def changes(results: Results) -> str:
     rows = [
-        [escape(run.name), escape(day(date)), escape(f"{what}: {value}"), escape(source)]
+        [escape(run.name), escape(day(date)), escape(f"{what}: {value}"), escape(cited(source))]
         for run in results.runs
         for date, what, value, source in scenario_changes(run)
     ]

@@ -9,7 +9,10 @@ from ..errors import InputError
 from ..pathway import PLACEMENT_NAMES
 from .folder import Results, RunFolder
 
-BANDS = ("p05", "p50", "p95")
+HEADLINE = "mean"
+"""The one statistic every headline shows, for money and counts alike: means add up across
+items, years and placement types, so every total is the sum of its lines."""
+BANDS = ("p05", HEADLINE, "p95")
 COST_PARTS = {"placements": "all_placements", "programmes": "all_programmes", "total": "total"}
 DIFFERENCES = {
     "placements": "placement_cost",
@@ -29,7 +32,8 @@ def census_cla(run: RunFolder) -> pd.DataFrame:
 
 def yearly(run: RunFolder) -> pd.DataFrame:
     """One row per financial year: CLA at its 31 March, placement, programme and total cost,
-    each as p05, p50, p95 (CLA blank for a year the run ends before 31 March)."""
+    each as p05, mean, p95 (CLA blank for a year the run ends before 31 March); the total's
+    mean is the sum of the parts' means."""
     costs = run.costs.set_index(["item", "financial_year"])
     years = list(dict.fromkeys(run.costs["financial_year"]))
     frame = pd.DataFrame({"financial_year": years})
@@ -40,6 +44,13 @@ def yearly(run: RunFolder) -> pd.DataFrame:
     for part, item in COST_PARTS.items():
         for q in BANDS:
             frame[f"{part}_{q}"] = [costs.loc[(item, fy), q] for fy in years]
+    return summed(frame)
+
+
+def summed(frame: pd.DataFrame) -> pd.DataFrame:
+    """The total cost's mean as the sum of the placement and programme means (equal to the
+    mean of the totals, but without rounding apart)."""
+    frame["total_mean"] = frame["placements_mean"] + frame["programmes_mean"]
     return frame
 
 
@@ -48,7 +59,7 @@ def by_placement(run: RunFolder) -> pd.DataFrame:
     days = run.placement_days.rename(columns={"placement": "item"})
     costs = run.costs[run.costs["item"].isin(PLACEMENT_NAMES)]
     keys = ["financial_year", "item"]
-    quantiles = ["mean", *BANDS]
+    quantiles = ["mean", "p05", "p50", "p95"]
     merged = days[keys + quantiles].merge(
         costs[keys + quantiles], on=keys, suffixes=("_days", "_cost"), how="left"
     )
@@ -56,12 +67,15 @@ def by_placement(run: RunFolder) -> pd.DataFrame:
 
 
 def monthly(run: RunFolder) -> pd.DataFrame:
-    """Month-end CLA by placement type and in all: one row per date, columns (state, quantile)."""
+    """Month-end CLA by placement type and in all: one row per date, columns (state, quantile);
+    the mean of all is the sum of the types' means."""
     states = [*PLACEMENT_NAMES, "cla_total"]
     rows = run.stocks[run.stocks["state"].isin(states)]
     wide = rows.pivot(index="date", columns="state", values=list(BANDS))
     wide = wide.swaplevel(axis=1)
-    return wide.reindex(columns=pd.MultiIndex.from_product([states, BANDS]))
+    wide = wide.reindex(columns=pd.MultiIndex.from_product([states, BANDS]))
+    wide[("cla_total", HEADLINE)] = sum(wide[(s, HEADLINE)] for s in PLACEMENT_NAMES)
+    return wide
 
 
 def paired(results: Results, name: str, measure: str) -> pd.DataFrame:
@@ -94,14 +108,14 @@ def differences(results: Results, run: RunFolder) -> pd.DataFrame:
         costs = paired(results, run.name, measure)
         for q in PAIRED:
             frame[f"{part}_{q}"] = frame["financial_year"].map(costs[q])
-    return frame
+    return summed(frame)
 
 
 def impact(results: Results, run: RunFolder) -> pd.DataFrame:
     """The headline for one scenario against the base, per financial year: its CLA at 31 March
-    (median and range), children fewer in care than the base then and the net saving in the
+    (mean and range), children fewer in care than the base then and the net saving in the
     year (paired mean and range)."""
-    frame = yearly(run)[["financial_year", "march", "cla_p05", "cla_p50", "cla_p95"]].copy()
+    frame = yearly(run)[["financial_year", "march", "cla_p05", "cla_mean", "cla_p95"]].copy()
     fewer = paired(results, run.name, "cla")
     saving = paired(results, run.name, "net_saving")
     march = frame["march"].map(lambda d: d.date().isoformat() if pd.notna(d) else None)
@@ -112,21 +126,23 @@ def impact(results: Results, run: RunFolder) -> pd.DataFrame:
     return frame
 
 
-def whole_run(frame: pd.DataFrame) -> pd.Series:
-    """The row of a paired measure for the whole run."""
-    row = frame.loc[ALL_YEARS]
-    assert isinstance(row, pd.Series), "one row a period"
-    return row
-
-
 def over_run(results: Results, run: RunFolder) -> dict[str, pd.Series]:
     """Over the whole run: children kept out of care (fewer entering), net saving, break-even
-    year (1 = the first year; NaN if not within the run) and return per pound."""
-    kept = -whole_run(paired(results, run.name, "children_entering_care"))
+    year (median over replications and its 5th and 95th percentiles; 1 = the first year; NaN
+    if not within the run), the share of replications that pay back and return per pound."""
+    kept = -whole_run(results, run, "children_entering_care")
     kept["p05"], kept["p95"] = kept["p95"], kept["p05"]
     return {
         "kept": kept,
-        "saving": whole_run(paired(results, run.name, "net_saving")),
-        "break_even": whole_run(paired(results, run.name, "break_even_year")),
-        "return": whole_run(paired(results, run.name, "return_per_pound")),
+        "saving": whole_run(results, run, "net_saving"),
+        "break_even": whole_run(results, run, "break_even_year"),
+        "payback": whole_run(results, run, "payback_probability"),
+        "return": whole_run(results, run, "return_per_pound"),
     }
+
+
+def whole_run(results: Results, run: RunFolder, measure: str) -> pd.Series:
+    """One measure of comparison.csv over the whole run: p05, mean, p95."""
+    row = paired(results, run.name, measure).loc[ALL_YEARS]
+    assert isinstance(row, pd.Series), "one row per scenario, measure and period"
+    return row

@@ -61,8 +61,8 @@ def saving_range(low: float, high: float) -> str:
 
 
 def break_even(mean: float, earliest: float, latest: float, years: list[str]) -> tuple[str, str]:
-    """The break-even year of the mean cumulative net saving, and its range in words
-    (earliest: in favourable futures, the 95th percentile; latest: the 5th)."""
+    """The median break-even year over replications, and its 90% range in words (earliest:
+    the 5th percentile, in favourable futures; latest: the 95th)."""
     main = year_label(mean, years)
     first, last = year_of(earliest, years), year_of(latest, years)
     if first is None:
