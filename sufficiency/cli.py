@@ -174,11 +174,11 @@ def cli() -> None:
 @click.argument("scenario", type=click.Path(path_type=Path))
 @projection_options(replications=200)
 @results_options("Folder for stocks.csv, snapshots.csv, flows.csv, costs.csv and run.json.")
-@click.option(
+@whole(
     "--event-log",
-    default=0,
-    show_default=True,
-    type=click.IntRange(0, None),
+    0,
+    0,
+    None,
     metavar="N",
     help="Also write events.csv: every change of state in the first N "
     "replications, for checking the model (needs --out).",
@@ -262,13 +262,7 @@ def report(results_dir: Path, xlsx: Path | None, html: Path | None, force: bool)
     help="Also sweep the effect size (via the targeting deflator) and show where each "
     "investment stops paying for itself (sweep.csv, break_even.csv).",
 )
-@click.option(
-    "--sweep-replications",
-    default=100,
-    show_default=True,
-    type=click.IntRange(1, 100_000),
-    help="Replications at each point of the sweep.",
-)
+@whole("--sweep-replications", 100, 1, 100_000, help="Replications at each point of the sweep.")
 @report_options
 @executor_options
 def compare(
@@ -406,13 +400,7 @@ def fit_options(command):
     help="Replace a parameter set and fit report that 'sufficiency calibrate' wrote.",
 )
 @fit_options
-@click.option(
-    "--reproduce-replications",
-    default=48,
-    show_default=True,
-    type=click.IntRange(2, 10_000),
-    help="Replications for the reports' own figures.",
-)
+@whole("--reproduce-replications", 48, 2, 10_000, help="Replications for the reports' own figures.")
 @executor_options
 def calibrate(
     out: Path,

@@ -78,6 +78,13 @@ def costs(data: dict, fig: Figures) -> None:
         )
 
 
+def cite_latest(data: dict, fig: Figures, measure: str, path: str, text: str) -> None:
+    """Set ``path`` to the latest figure of ``measure``, if there is one."""
+    row = fig.latest(measure)
+    if row is not None:
+        put(data, path, fig.derived(row.token, text))
+
+
 def therapists(data: dict, fig: Figures) -> None:
     """Therapists at full staffing (MST's staffing shortfall is a dated event, see history)."""
     teams = fig.latest("mst_teams")
@@ -258,23 +265,23 @@ def family_decision_making(data: dict, fig: Figures) -> None:
             "programmes.fdm.children_per_family",
             fig.derived(f"({children}) / ({families})", "children per family referred"),
         )
-    days = fig.latest("fdm_days_allocation_to_conference")
-    if days is not None:
-        put(
-            data,
-            "programmes.fdm.duration_days",
-            fig.derived(days.token, "days from allocation to conference, latest quarter"),
-        )
+    cite_latest(
+        data,
+        fig,
+        "fdm_days_allocation_to_conference",
+        "programmes.fdm.duration_days",
+        "days from allocation to conference, latest quarter",
+    )
 
 
 def reunification(data: dict, fig: Figures) -> None:
-    share = fig.latest("fft_reunification_returned_home_share")
-    if share is not None:
-        put(
-            data,
-            "reunification.success_share",
-            fig.derived(share.token, "share of the pilot's children who returned home"),
-        )
+    cite_latest(
+        data,
+        fig,
+        "fft_reunification_returned_home_share",
+        "reunification.success_share",
+        "share of the pilot's children who returned home",
+    )
     low, high = fig.latest("fft_reunification_age_min"), fig.latest("fft_reunification_age_max")
     if low is not None and high is not None:
         put(
