@@ -56,6 +56,7 @@ class ReunificationLive:
     therapists: float
     caseload: float
     success_share: float
+    targeting_deflator: float
     breakdown_within_18_months: float
 
 

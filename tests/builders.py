@@ -71,6 +71,7 @@ reunification:
   days_to_return: 90.0
   support_days: 180.0
   success_share: 0.8
+  targeting_deflator: 0.2
   breakdown_within_18_months: 0.2
   cost_per_therapist_per_year: 65000.0
   fixed_cost_per_year: 0.0
