@@ -210,6 +210,7 @@ class EntryStream(Frozen):
     rate_per_month: Sourced[PerMonth]
     age_band_shares: Sourced[BandShares]
     need_shares: Sourced[_by_band(NeedShares)]
+    offered_fdm_share: Sourced[Fraction]
 
 
 class Matching(Frozen):

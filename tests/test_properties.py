@@ -236,8 +236,9 @@ def check_states(model: Model, rows: list[Transition]) -> None:
 
 
 def check_waits(model: Model, rows: list[Transition]) -> None:
-    """Served families waited at most their programme's maximum wait; families turned away
-    waited exactly a programme's maximum."""
+    """Served families, and families whose risk turned into care while they waited, waited at
+    most their programme's maximum wait; families turned away (home) waited exactly a
+    programme's maximum."""
     waiting = STATES.index(State.WAITING)
     served = {
         STATES.index(PROGRAMME_STATE[p]): model.params.programmes[p].max_wait_days.value
@@ -252,6 +253,8 @@ def check_waits(model: Model, rows: list[Transition]) -> None:
             wait = t.time - joined.pop(t.child)
             if t.to_state in served:
                 assert wait <= served[t.to_state] + 1e-9, t
+            elif t.to_state in PLACED:
+                assert wait <= max(maxima) + 1e-9, t
             else:
                 assert any(math.isclose(wait, w, abs_tol=1e-9) for w in maxima), t
 

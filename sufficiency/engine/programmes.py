@@ -11,7 +11,7 @@ from ..pathway import DAYS_PER_YEAR, PROGRAMME_STATE, PROGRAMMES, Programme, Sta
 from ..records import Measure
 from ..timeline import ProgrammeLive
 from .arrivals import arrivals, mean_wait_for
-from .children import DRAWS, U_AGE, U_NEED, U_PLACE, at
+from .children import DRAWS, U_AGE, U_NEED, U_PLACE, U_REENTRY, at
 from .placements import Slots, staffed
 from .streams import Shares
 
@@ -53,7 +53,16 @@ comes into care; until then the family's state is every member's state."""
 class Family:
     """A referred family: its children, where they are, and the draws fixed at referral."""
 
-    __slots__ = ("duration", "helped", "in_care", "members", "state", "u_outcome", "waiting")
+    __slots__ = (
+        "certain",
+        "duration",
+        "helped",
+        "in_care",
+        "members",
+        "state",
+        "u_outcome",
+        "waiting",
+    )
 
     def __init__(self, members: list[Member], duration: float, u_outcome: float) -> None:
         self.members = members
@@ -63,6 +72,8 @@ class Family:
         self.helped = False
         self.in_care = False
         self.waiting = False
+        self.certain = False
+        """Offered the programme on the day it would have come into care directly."""
 
 
 class ProgrammeActor:
@@ -108,6 +119,15 @@ class ProgrammeActor:
         duration = stream.gamma(self.live.duration_days, self.cv)
         family = Family(members, duration, stream.u())
         return family, stream.u() * RISK_WINDOW
+
+    def offer(self, member: Member) -> None:
+        """A child who would come into care directly now is offered the programme first: a
+        family of that child, due now, that comes into care unless worked with, and then with
+        the chance the programme leaves relative to its deflator (1 with no effect)."""
+        family = Family([member], self.live.duration_days, member[3][U_REENTRY])
+        family.certain = True
+        self.arrive(family)
+        self.due(family)
 
     def arrive(self, family: Family) -> None:
         """Start at once if a slot is free; otherwise join the waiting list."""
@@ -169,9 +189,13 @@ class ProgrammeActor:
         """The chance the family's risk turns into care: the targeting deflator without help,
         the programme's own chance (at or after closure) with it."""
         live = self.live
-        if family.helped:
-            return care_share(live.outcome_split["came_into_care"], live.reentry_within_18_months)
-        return live.targeting_deflator
+        without = live.targeting_deflator
+        if not family.helped:
+            return 1.0 if family.certain else without
+        helped = care_share(live.outcome_split["came_into_care"], live.reentry_within_18_months)
+        if family.certain:
+            return min(1.0, helped / without) if without > 0 else 1.0
+        return helped
 
     def due(self, family: Family) -> None:
         """The day the family's risk would turn into care: its children come into care if its
