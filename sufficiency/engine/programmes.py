@@ -11,7 +11,7 @@ from ..pathway import DAYS_PER_YEAR, PROGRAMME_STATE, PROGRAMMES, Programme, Sta
 from ..records import Measure
 from ..timeline import ProgrammeLive
 from .arrivals import arrivals, mean_wait_for
-from .children import DRAWS, U_AGE, U_NEED, U_PLACE, U_REENTRY, at
+from .children import AGE_18, DRAWS, U_AGE, U_NEED, U_PLACE, U_REENTRY, at
 from .placements import Slots, staffed
 from .streams import Shares
 
@@ -199,8 +199,11 @@ class ProgrammeActor:
 
     def due(self, family: Family) -> None:
         """The day the family's risk would turn into care: its children come into care if its
-        outcome draw falls within the chance for where it is now (waiting, worked with, home)."""
-        if family.u_outcome >= self.chance_of_care(family):
+        outcome draw falls within the chance for where it is now (waiting, worked with, home).
+        Those 18 by then stay at home as adults; if all are, the risk has lapsed."""
+        now = self.model.env.now
+        children = [m for m in family.members if now - m[1] < AGE_18]
+        if not children or family.u_outcome >= self.chance_of_care(family):
             return
         state = family.state
         if state is State.WAITING:
@@ -215,7 +218,10 @@ class ProgrammeActor:
                 len(family.members),
             )
         family.in_care = True
-        for member in family.members:
+        adults = [m[0] for m in family.members if now - m[1] >= AGE_18]
+        if adults and state is not State.HOME:
+            self.model.move_outside_care(adults, state, State.HOME)
+        for member in children:
             self.enter_care(member, state)
 
     def set_state(self, family: Family, state: State) -> None:
