@@ -13,6 +13,12 @@ The presets set ``came_into_care`` to give that chance and rescale the other out
 the rest. The sweep instead keeps the reported split and moves the deflator: at effect scale
 ``s`` it is ``care_share + s * (deflator - care_share)``, so ``s = 1`` is the service-reported
 effect and ``s = 0`` no effect at all.
+
+FFT reunification is treated alike: its ``targeting_deflator`` is the chance a selected child
+would have gone home about as soon without the service, its ``success_share`` the chance with
+it. ``none`` sets the success share to the deflator; ``trial`` keeps the reported success share
+(no trial of FFT for reunification is cited); the sweep moves the deflator to
+``success_share + s * (deflator - success_share)``.
 """
 
 from __future__ import annotations
@@ -23,6 +29,7 @@ from typing import Any
 from . import paths
 from .errors import InputError
 from .parameters import ParameterSet, ProgrammeParams, revised
+from .parameters import care_share as chance
 from .pathway import Programme
 from .scenario import Scenario
 
@@ -58,6 +65,8 @@ TRIAL_ODDS_RATIOS: dict[Programme, tuple[float, str]] = {
 """The odds ratio of coming into care with the programme against without it, and its source."""
 
 LIVE_EFFECT_PATHS = ("outcome_split", "targeting_deflator", "reentry_within_18_months")
+REUNIFICATION_EFFECT_PATHS = ("reunification.success_share", "reunification.targeting_deflator")
+NO_EFFECT = "assumption: effect preset 'none': referral changes nothing"
 
 
 def odds_shift(p: float, ratio: float) -> float:
@@ -82,8 +91,7 @@ def with_came_into_care(split: dict[str, float], share: float) -> dict[str, floa
 
 def care_share(p: ProgrammeParams) -> float:
     """The chance a child worked with comes into care: at closure, or by re-entry after it."""
-    came = p.outcome_split.value["came_into_care"]
-    return came + (1.0 - came) * p.reentry_within_18_months.value
+    return chance(p.outcome_split.value["came_into_care"], p.reentry_within_18_months.value)
 
 
 def preset_care_share(effect: str, prog: Programme, p: ProgrammeParams) -> float:
@@ -105,9 +113,7 @@ def preset_came_into_care(effect: str, prog: Programme, p: ProgrammeParams) -> f
 
 def preset_source(effect: str, prog: Programme) -> str:
     if effect == "none":
-        return (
-            "assumption: effect preset 'none': referral changes nothing (came_into_care = deflator)"
-        )
+        return NO_EFFECT + " (came_into_care = deflator)"
     return TRIAL_ODDS_RATIOS[prog][1]
 
 
@@ -124,6 +130,13 @@ def with_effect(params: ParameterSet, effect: str) -> ParameterSet:
                 source=preset_source(effect, prog),
                 uncertainty=None,
             )
+        if effect == "none":
+            node = paths.sourced(data, "reunification.success_share")
+            node.update(
+                value=params.reunification.targeting_deflator.value,
+                source=NO_EFFECT + " (success_share = deflator)",
+                uncertainty=None,
+            )
 
     return revised(params, revise)
 
@@ -135,19 +148,29 @@ def swept_deflator(p: ProgrammeParams, scale: float) -> float:
 
 
 def with_effect_scale(params: ParameterSet, scale: float) -> ParameterSet:
-    """The parameter set with every programme's deflator moved to effect scale ``scale``."""
+    """The parameter set with every programme's and reunification's deflator moved to effect
+    scale ``scale``."""
 
     def revise(data: dict) -> None:
         for prog, p in params.programmes.items():
-            node = paths.sourced(data, f"programmes.{prog.value}.targeting_deflator")
-            node.update(
-                value=swept_deflator(p, scale),
-                source=f"assumption: effect sweep at {scale:g} times the "
-                f"service-reported effect (deflator "
-                f"{p.targeting_deflator.value:g} as reported)",
-            )
+            sweep(data, f"programmes.{prog.value}", swept_deflator(p, scale), scale)
+        r = params.reunification
+        reported = r.success_share.value
+        sweep(
+            data, "reunification", reported + scale * (r.targeting_deflator.value - reported), scale
+        )
 
     return revised(params, revise)
+
+
+def sweep(data: dict, prefix: str, value: float, scale: float) -> None:
+    """Set the deflator under ``prefix`` to its value at effect scale ``scale``."""
+    node = paths.sourced(data, f"{prefix}.targeting_deflator")
+    node.update(
+        value=min(1.0, max(0.0, value)),
+        source=f"assumption: effect sweep at {scale:g} times the service-reported effect "
+        f"(deflator {node['value']:g} as reported)",
+    )
 
 
 def deflators_at(params: ParameterSet, scale: float) -> dict[str, float]:
@@ -171,7 +194,9 @@ def adjust(scenario: Scenario, how: str, change: Any) -> Scenario:
     """The scenario with its parameters changed by ``change``; refused if its timeline changes
     an outcome split or deflator during the run (the adjustment would not reach those)."""
     for c in scenario.timeline:
-        if c.path.startswith("programmes.") and c.path.endswith(LIVE_EFFECT_PATHS):
+        if (
+            c.path.startswith("programmes.") and c.path.endswith(LIVE_EFFECT_PATHS)
+        ) or c.path in REUNIFICATION_EFFECT_PATHS:
             raise InputError(
                 scenario.path,
                 "changes",

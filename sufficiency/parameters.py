@@ -174,6 +174,11 @@ class ProgrammeParams(Frozen):
     fixed_cost_per_year: Sourced[Pounds]
 
 
+def care_share(came_into_care: float, reentry: float) -> float:
+    """The chance a child worked with comes into care: at closure, or by re-entry after it."""
+    return came_into_care + (1.0 - came_into_care) * reentry
+
+
 class ReunificationParams(Frozen):
     """FFT reunification ("Safe Steps Home"): returns children in care to their families."""
 
@@ -185,6 +190,7 @@ class ReunificationParams(Frozen):
     days_to_return: Sourced[PositiveDays]
     support_days: Sourced[Days]
     success_share: Sourced[Fraction]
+    targeting_deflator: Sourced[Fraction]
     breakdown_within_18_months: Sourced[Fraction]
     cost_per_therapist_per_year: Sourced[SalaryCost]
     fixed_cost_per_year: Sourced[Pounds]
@@ -203,6 +209,7 @@ class EntryStream(Frozen):
     rate_per_month: Sourced[PerMonth]
     age_band_shares: Sourced[BandShares]
     need_shares: Sourced[Annotated[dict[str, NeedShares], BY_BAND]]
+    offered_fdm_share: Sourced[Fraction]
 
 
 class Matching(Frozen):

@@ -56,6 +56,7 @@ class ReunificationLive:
     therapists: float
     caseload: float
     success_share: float
+    targeting_deflator: float
     breakdown_within_18_months: float
 
 
@@ -64,6 +65,7 @@ class EntryLive:
     """What a direct entry stream reads while it runs."""
 
     rate_per_month: float
+    offered_fdm_share: float
 
 
 @dataclass

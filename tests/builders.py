@@ -71,6 +71,7 @@ reunification:
   days_to_return: 90.0
   support_days: 180.0
   success_share: 0.8
+  targeting_deflator: 0.2
   breakdown_within_18_months: 0.2
   cost_per_therapist_per_year: 65000.0
   fixed_cost_per_year: 0.0
@@ -83,11 +84,13 @@ entries:
     5-9: *needs
     10-15: &older {standard: 0.5, complex: 0.3, highly_complex: 0.2}
     16-17: *older
+  offered_fdm_share: 0.0
 - name: uasc
   rate_per_month: 0.5
   age_band_shares: {10-15: 0.2, 16-17: 0.8}
   need_shares: {0-4: &standard {standard: 1.0}, 5-9: *standard, 10-15: *standard,
                 16-17: *standard}
+  offered_fdm_share: 0.0
 matching:
   preferences:
     0-4: &young

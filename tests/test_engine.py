@@ -188,6 +188,7 @@ def test_programme_waits_match_erlang_c():
                 "duration_cv": 1.0,
                 "max_wait_days": 6575.0,
                 "outcome_split": {"closed": 1.0},
+                "targeting_deflator": 0.0,  # nobody leaves the queue for care
             }
         },
     )

@@ -85,18 +85,18 @@ def test_no_edge_of_care_closes_every_programme(library):
     assert params.reunification.therapists.value == 0
 
 
-def test_the_fdm_offset_matches_the_parameters_it_is_derived_from(library):
-    """The direct entries removed are the extra families' children who would have come into
-    care without a conference: recompute the scenario if the calibration moves these."""
+def test_the_fdm_share_matches_the_parameters_it_is_derived_from(library):
+    """The share of direct entries offered a conference is the extra families' children who
+    would have come into care without one: recompute the scenario if the calibration moves
+    these."""
     fdm = {s.name: s for s in library}["fdm-every-pre-proceedings-family"]
-    adds = {c.set: c.add for c in fdm.changes}
+    values = {c.set: c.value for c in fdm.changes}
     p = fdm.params.programmes["fdm"]
-    expected = (
-        adds["programmes.fdm.referrals_per_month"]
-        * p.children_per_family.value
-        * p.targeting_deflator.value
-    )
-    assert -adds["entries.direct.rate_per_month"] == pytest.approx(expected, abs=0.05)
+    direct = fdm.params.entries[0]
+    assert direct.name == "direct"
+    expected = 4 * p.children_per_family.value * p.targeting_deflator.value
+    share = values["entries.direct.offered_fdm_share"]
+    assert share * direct.rate_per_month.value == pytest.approx(expected, abs=0.05)
 
 
 def test_one_off_and_recurring_costs_fall_in_their_months(tmp_path):

@@ -110,8 +110,8 @@ def test_an_interrupted_write_leaves_no_folder_and_no_staging_folder(tmp_path):
 
 
 # -- the command, interrupted ------------------------------------------------------------------
-def start(out: Path, *args: str) -> subprocess.Popen:
-    """A --jobs 2 run in its own process group, once both workers are running."""
+def start(out: Path, *args: str, settle: float = 1.0) -> subprocess.Popen:
+    """A --jobs 2 run in its own process group, ``settle`` seconds after both workers started."""
     cmd = [
         str(COMMAND),
         "run",
@@ -127,7 +127,7 @@ def start(out: Path, *args: str) -> subprocess.Popen:
         cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True
     )
     assert wait_for(lambda: len(children(proc.pid)) == 2), "workers never started"
-    time.sleep(1.0)  # let the workers get into their first replications
+    time.sleep(settle)  # let the workers get into their first replications
     return proc
 
 
@@ -153,8 +153,8 @@ def test_an_interrupted_parallel_run_stops_its_workers_and_writes_nothing(
 
 
 def test_a_killed_worker_leaves_the_results_unchanged(tmp_path):
-    quick = ["--years", "2", "--replications", "24", "--seed", "5"]
-    killed = start(tmp_path / "killed", *quick)
+    quick = ["--years", "2", "--replications", "40", "--seed", "5"]
+    killed = start(tmp_path / "killed", *quick, settle=0.0)  # the first chunks not yet done
     os.kill(children(killed.pid)[0], signal.SIGKILL)
     _, err = killed.communicate(timeout=300)
     assert killed.returncode == 0, err

@@ -32,6 +32,7 @@ FRACTIONS = (
     "step_down_rate_per_month",
     "supported_at_16",
     "attrition_per_year",
+    "offered_fdm_share",
 )
 
 

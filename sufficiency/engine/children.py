@@ -14,6 +14,7 @@ from ..pathway import (
     EXIT_STATE,
     MONTH,
     ExitRoute,
+    Programme,
     State,
     age_band,
 )
@@ -134,12 +135,18 @@ class DirectEntries:
         return mean_wait_for(self.live.rate_per_month)
 
     def arrive(self, _mark: float) -> None:
-        """A child comes into care now."""
+        """A child comes into care now, unless its family is offered Family Decision Making
+        first (``offered_fdm_share``, decided by the child's own draw, so the same child in
+        every scenario)."""
         model, stream = self.model, self.stream
         draws = stream.us(DRAWS)
         band = self.age_shares.pick(draws[U_AGE])
         age = age_in_band(band, stream.u())
         need = self.need_shares[band].pick(draws[U_NEED])
+        if draws[U_OUTCOME] < self.live.offered_fdm_share:
+            fdm = model.programmes[Programme.FDM]
+            fdm.offer((model.new_id(), model.env.now - age, need, draws))
+            return
         child = model.new_child(model.env.now - age, need, draws)
         model.enter_care(child, self.name, draws[U_PLACE])
 

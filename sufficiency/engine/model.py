@@ -105,7 +105,7 @@ class Model:
         return Child(self.new_id(), birth, need, draws)
 
     def child_at(
-        self, cid: int, birth: float, need: str, draws: list[float], state: State
+        self, cid: int, birth: float, need: str, draws: list[float], state: State | None
     ) -> Child:
         """A tracked ``Child`` for a child numbered earlier and now in ``state`` (not in care)."""
         child = Child(cid, birth, need, draws)

@@ -6,11 +6,12 @@ import bisect
 import math
 from typing import TYPE_CHECKING
 
+from ..parameters import care_share
 from ..pathway import DAYS_PER_YEAR, PROGRAMME_STATE, PROGRAMMES, Programme, State
 from ..records import Measure
 from ..timeline import ProgrammeLive
 from .arrivals import arrivals, mean_wait_for
-from .children import DRAWS, U_AGE, U_NEED, U_OUTCOME, U_PLACE, U_REENTRY, at
+from .children import AGE_18, DRAWS, U_AGE, U_NEED, U_PLACE, U_REENTRY, at
 from .placements import Slots, staffed
 from .streams import Shares
 
@@ -19,6 +20,10 @@ if TYPE_CHECKING:
 
 REENTRY_WINDOW = 18 * DAYS_PER_YEAR / 12
 """Families are tracked for 18 months after closure (000, para 3.20)."""
+RISK_WINDOW = REENTRY_WINDOW
+"""Assumption: a referred family whose risk turns into care without help does so on a day drawn
+uniformly within 18 months of referral (the span over which the service follows families, 000
+para 3.20, and the START trial's outcome point). One law for every family, helped or not."""
 
 
 class Poisson:
@@ -48,17 +53,27 @@ comes into care; until then the family's state is every member's state."""
 class Family:
     """A referred family: its children, where they are, and the draws fixed at referral."""
 
-    __slots__ = ("duration", "members", "state", "u_outcome", "u_when", "waiting")
+    __slots__ = (
+        "certain",
+        "duration",
+        "helped",
+        "in_care",
+        "members",
+        "state",
+        "u_outcome",
+        "waiting",
+    )
 
-    def __init__(
-        self, members: list[Member], duration: float, u_outcome: float, u_when: float
-    ) -> None:
+    def __init__(self, members: list[Member], duration: float, u_outcome: float) -> None:
         self.members = members
         self.state: State | None = None
         self.duration = duration
         self.u_outcome = u_outcome
-        self.u_when = u_when
+        self.helped = False
+        self.in_care = False
         self.waiting = False
+        self.certain = False
+        """Offered the programme on the day it would have come into care directly."""
 
 
 class ProgrammeActor:
@@ -84,11 +99,14 @@ class ProgrammeActor:
         return mean_wait_for(self.live.referrals_per_month)
 
     def referred(self, _mark: float) -> None:
-        """A family is referred now."""
-        self.arrive(self.refer())
+        """A family is referred now; the day its risk would turn into care is fixed now."""
+        family, delay = self.refer()
+        at(self.model, delay, lambda _: self.due(family))
+        self.arrive(family)
 
-    def refer(self) -> Family:
-        """Draw a family: children, ages, needs, duration and outcome draws."""
+    def refer(self) -> tuple[Family, float]:
+        """Draw a family (children, ages, needs, duration, outcome draw) and the days from now
+        to the day its risk would turn into care (``RISK_WINDOW``)."""
         stream, now = self.stream, self.model.env.now
         n = 1 + self.extra_children.draw(stream.u())
         low, span = self.ages
@@ -99,7 +117,17 @@ class ProgrammeActor:
             birth = now - (low + draws[U_AGE] * span) * DAYS_PER_YEAR
             members.append((self.model.new_id(), birth, self.needs.pick(draws[U_NEED]), draws))
         duration = stream.gamma(self.live.duration_days, self.cv)
-        return Family(members, duration, stream.u(), stream.u())
+        family = Family(members, duration, stream.u())
+        return family, stream.u() * RISK_WINDOW
+
+    def offer(self, member: Member) -> None:
+        """A child who would come into care directly now is offered the programme first: a
+        family of that child, due now, that comes into care unless worked with, and then with
+        the chance the programme leaves relative to its deflator (1 with no effect)."""
+        family = Family([member], self.live.duration_days, member[3][U_REENTRY])
+        family.certain = True
+        self.arrive(family)
+        self.due(family)
 
     def arrive(self, family: Family) -> None:
         """Start at once if a slot is free; otherwise join the waiting list."""
@@ -110,7 +138,7 @@ class ProgrammeActor:
             self.wait(family)
 
     def wait(self, family: Family) -> None:
-        """Wait for a slot up to the maximum wait; then the risk resolves without us."""
+        """Wait for a slot up to the maximum wait; then the family goes without."""
         model = self.model
         self.set_state(family, State.WAITING)
         model.log.waiting.append((model.env.now, self.index, len(family.members)))
@@ -125,69 +153,86 @@ class ProgrammeActor:
     def give_up(self, family: Family) -> None:
         """The maximum wait has passed: the family leaves the list unless already served."""
         if family.waiting:
-            family.waiting = False
-            self.model.log.waiting.append((self.model.env.now, self.index, -len(family.members)))
-            self.turn_away(family)
+            self.leave_list(family)
+            self.model.log.count(
+                self.model.env.now, Measure.TURNED_AWAY, self.name, len(family.members)
+            )
+            self.set_state(family, State.HOME)
+
+    def leave_list(self, family: Family) -> None:
+        family.waiting = False
+        self.model.log.waiting.append((self.model.env.now, self.index, -len(family.members)))
 
     def begin(self, family: Family) -> None:
         """Work with the family until it closes (sooner if its children come into care)."""
         model, env = self.model, self.model.env
         self.set_state(family, self.state)
+        family.helped = True
         model.log.count(env.now, Measure.PROGRAMME_STARTS, self.name, len(family.members))
         model.log.count(env.now, Measure.FAMILIES_STARTED, self.name)
-        came_into_care = family.u_outcome < self.live.outcome_split["came_into_care"]
-        duration = family.duration * (family.u_when if came_into_care else 1.0)
-        at(model, duration, lambda _: self.close(family, came_into_care))
+        at(model, family.duration, lambda _: self.close(family))
 
-    def close(self, family: Family, came_into_care: bool) -> None:
+    def close(self, family: Family) -> None:
+        """Work ends with the children at home (unless they came into care first)."""
+        if not family.in_care:
+            self.finish(family)
+            self.set_state(family, State.HOME)
+
+    def finish(self, family: Family) -> None:
         model = self.model
         self.pool.release()
         model.log.count(
             model.env.now, Measure.PROGRAMME_COMPLETIONS, self.name, len(family.members)
         )
-        if came_into_care:
-            self.into_care(family)
-        else:
-            self.close_at_home(family)
+
+    def chance_of_care(self, family: Family) -> float:
+        """The chance the family's risk turns into care: the targeting deflator without help,
+        the programme's own chance (at or after closure) with it."""
+        live = self.live
+        without = live.targeting_deflator
+        if not family.helped:
+            return 1.0 if family.certain else without
+        helped = care_share(live.outcome_split["came_into_care"], live.reentry_within_18_months)
+        if family.certain:
+            return min(1.0, helped / without) if without > 0 else 1.0
+        return helped
+
+    def due(self, family: Family) -> None:
+        """The day the family's risk would turn into care: its children come into care if its
+        outcome draw falls within the chance for where it is now (waiting, worked with, home).
+        Those 18 by then stay at home as adults; if all are, the risk has lapsed."""
+        now = self.model.env.now
+        children = [m for m in family.members if now - m[1] < AGE_18]
+        if not children or family.u_outcome >= self.chance_of_care(family):
+            return
+        state = family.state
+        if state is State.WAITING:
+            self.leave_list(family)
+        elif state is self.state:
+            self.finish(family)
+        elif family.helped:
+            self.model.log.count(
+                self.model.env.now,
+                Measure.REENTRIES_AFTER_PROGRAMME,
+                self.name,
+                len(family.members),
+            )
+        family.in_care = True
+        adults = [m[0] for m in family.members if now - m[1] >= AGE_18]
+        if adults and state is not State.HOME:
+            self.model.move_outside_care(adults, state, State.HOME)
+        for member in children:
+            self.enter_care(member, state)
 
     def set_state(self, family: Family, state: State) -> None:
         self.model.move_outside_care([m[0] for m in family.members], family.state, state)
         family.state = state
 
-    def into_care(self, family: Family) -> None:
-        for member in family.members:
-            self.enter_care(member, family.state)
-
-    def enter_care(self, member: Member, state: State) -> None:
+    def enter_care(self, member: Member, state: State | None) -> None:
         """A member comes into care from ``state`` (now a tracked ``Child``)."""
         cid, birth, need, draws = member
         child = self.model.child_at(cid, birth, need, draws, state)
         self.model.enter_care(child, self.name, draws[U_PLACE])
-
-    def turn_away(self, family: Family) -> None:
-        """Risk resolved without the programme: care with the targeting deflator's probability."""
-        self.model.log.count(
-            self.model.env.now, Measure.TURNED_AWAY, self.name, len(family.members)
-        )
-        if family.u_outcome < self.live.targeting_deflator:
-            self.into_care(family)
-        else:
-            self.set_state(family, State.HOME)
-
-    def close_at_home(self, family: Family) -> None:
-        """Children stay home; some re-enter care within 18 months of closure."""
-        self.set_state(family, State.HOME)
-        p_reentry = self.live.reentry_within_18_months
-        for member in family.members:
-            draws = member[3]
-            if draws[U_OUTCOME] < p_reentry:
-                delay = draws[U_REENTRY] * REENTRY_WINDOW
-                at(self.model, delay, lambda _, member=member: self.reenter(member))
-
-    def reenter(self, member: Member) -> None:
-        """A child at home since closure comes into care (nothing else moves it from home)."""
-        self.model.log.count(self.model.env.now, Measure.REENTRIES_AFTER_PROGRAMME, self.name)
-        self.enter_care(member, State.HOME)
 
 
 def start(model: Model) -> dict[Programme, ProgrammeActor]:

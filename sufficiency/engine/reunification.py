@@ -58,13 +58,19 @@ class Reunification:
             yield env.timeout(MONTH)
 
     def work(self, child: Child):
-        """Work towards return; if the child goes home, support continues there."""
+        """Work towards return; if the child goes home, support continues there.
+
+        A child goes home early only for a draw between the targeting deflator (the chance it
+        would have gone home about as soon without the service: then the service changes
+        nothing, and the child keeps its own drawn exit) and the success share. A child
+        returned early saves the days to its own drawn exit, less any days back in care after
+        a breakdown."""
         model, env = self.model, self.model.env
         generation = child.generation
         u_success, u_breakdown, u_when = self.stream.us(3)
         yield env.timeout(self.params.days_to_return.value)
         in_care = child.generation == generation
-        if not in_care or u_success >= self.live.success_share:
+        if not in_care or not self.live.targeting_deflator <= u_success < self.live.success_share:
             self.pool.release()
             return
         model.leave_care(child, State.IN_FFT_REUNIFICATION, ExitRoute.REUNIFIED.value)
