@@ -263,6 +263,7 @@ def entries(b: Builder, template_data: dict) -> tuple[list[dict[str, Any]], dict
             ),
         ),
         "need_shares": streams["direct"]["need_shares"],
+        "offered_fdm_share": streams["direct"]["offered_fdm_share"],
     }
     unaccompanied = {
         **streams["uasc"],
