@@ -6,8 +6,9 @@ import functools
 import re
 import time
 from collections.abc import Callable
+from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -36,6 +37,9 @@ from .sweep import SCALES, sweep_effects
 from .version import __version__
 
 NAME = r"[A-Za-z][A-Za-z0-9_.-]*"
+
+if TYPE_CHECKING:
+    from .calibration.fit import Settings as FitSettings
 
 
 class Group(click.Group):
@@ -155,13 +159,46 @@ def results_options(holds: str) -> Callable:
     )
 
 
-def projection_options(replications: int) -> Callable:
-    """--years, --replications and --seed, with the command's default replications."""
+@dataclass(frozen=True)
+class Projection:
+    """What --years, --replications and --seed ask a projection for (named as the runner's
+    keyword arguments)."""
+
+    years: int
+    replications: int
+    seed: int
+
+
+def file_options(holds: str, replaces: str, required: bool = False) -> Callable:
+    """--out FILE (what ``holds`` says) and --force (what ``replaces`` says it may replace)."""
     return stacked(
-        whole("--years", 5, 1, 30, help="Years to project from the start date."),
-        whole("--replications", replications, 1, 100_000),
-        whole("--seed", 1, 0, None),
+        click.option(
+            "--out",
+            type=click.Path(path_type=Path, dir_okay=False),
+            default=None,
+            required=required,
+            help=holds,
+        ),
+        click.option("--force", is_flag=True, help=replaces),
     )
+
+
+def projection_options(replications: int) -> Callable:
+    """--years, --replications and --seed (the command's default replications), passed to the
+    command as one ``projection``."""
+
+    def apply(command: Callable) -> Callable:
+        @functools.wraps(command)
+        def projected(*args, years: int, replications: int, seed: int, **kwargs):
+            return command(*args, projection=Projection(years, replications, seed), **kwargs)
+
+        return stacked(
+            whole("--years", 5, 1, 30, help="Years to project from the start date."),
+            whole("--replications", replications, 1, 100_000),
+            whole("--seed", 1, 0, None),
+        )(projected)
+
+    return apply
 
 
 @click.group(cls=Group)
@@ -187,9 +224,7 @@ def cli() -> None:
 @executor_options
 def run(
     scenario: Path,
-    years: int,
-    replications: int,
-    seed: int,
+    projection: Projection,
     jobs: int,
     out: Path | None,
     force: bool,
@@ -208,15 +243,13 @@ def run(
     if out is not None:
         check_target(out, force)
     check_reports(xlsx, html, force)
-    with progress_bar(replications, quiet, jobs=jobs) as advance:
+    with progress_bar(projection.replications, quiet, jobs=jobs) as advance:
         result = run_scenario(
             loaded,
-            years=years,
-            replications=replications,
-            seed=seed,
+            **asdict(projection),
             jobs=jobs,
             progress=advance,
-            event_logs=min(event_log, replications),
+            event_logs=min(event_log, projection.replications),
         )
     print_run_summary(result)
     if out is not None:
@@ -268,9 +301,7 @@ def report(results_dir: Path, xlsx: Path | None, html: Path | None, force: bool)
 def compare(
     base: Path,
     others: tuple[Path, ...],
-    years: int,
-    replications: int,
-    seed: int,
+    projection: Projection,
     jobs: int,
     out: Path | None,
     force: bool,
@@ -290,21 +321,28 @@ def compare(
     if out is not None:
         check_target(out, force)
     check_reports(xlsx, html, force)
-    total = (1 + len(rest)) * (replications + (sweep_replications * len(SCALES) if sweep else 0))
+    total = (1 + len(rest)) * (
+        projection.replications + (sweep_replications * len(SCALES) if sweep else 0)
+    )
     with progress_bar(total, quiet, jobs=jobs) as advance:
         result = compare_scenarios(
             first,
             rest,
-            years=years,
-            replications=replications,
-            seed=seed,
+            **asdict(projection),
             jobs=jobs,
             progress=advance,
             effect=effect,
         )
         if sweep:
             result.sweep = sweep_effects(
-                first, rest, SCALES, years, sweep_replications, seed, jobs, advance
+                first,
+                rest,
+                SCALES,
+                projection.years,
+                sweep_replications,
+                projection.seed,
+                jobs,
+                advance,
             )
     print_comparison(result)
     if out is not None:
@@ -371,8 +409,31 @@ def new_scenario(name: str, base: Path, folder: Path) -> None:
     click.echo(f"Scenario template written to {write_template(name, base_file, folder)}")
 
 
+@dataclass(frozen=True)
+class Fitting:
+    """What --replications, --seed, --max-evaluations and --window-years ask a fit for."""
+
+    replications: int
+    seed: int
+    max_evaluations: int
+    window_years: int
+
+    def settings(self, jobs: int) -> FitSettings:
+        """The calibration's own settings, with the worker processes."""
+        from .calibration.fit import Settings
+
+        return Settings(self.replications, self.seed, jobs, self.max_evaluations, self.window_years)
+
+
 def fit_options(command):
-    """--replications (per fit evaluation), --seed, --max-evaluations, --window-years."""
+    """--replications (per fit evaluation), --seed, --max-evaluations, --window-years, passed to
+    the command as one ``fitting``."""
+
+    @functools.wraps(command)
+    def fitted(*args, replications, seed, max_evaluations, window_years, **kwargs):
+        fitting = Fitting(replications, seed, max_evaluations, window_years)
+        return command(*args, fitting=fitting, **kwargs)
+
     return stacked(
         whole("--replications", 16, 2, 10_000, help="Replications per fit evaluation."),
         whole("--seed", 1, 0, None),
@@ -384,20 +445,14 @@ def fit_options(command):
             8,
             help="Years of history before the training date that the fit simulates.",
         ),
-    )(command)
+    )(fitted)
 
 
 @cli.command()
-@click.option(
-    "--out",
-    type=click.Path(path_type=Path, dir_okay=False),
+@file_options(
+    "The parameter set to write (e.g. calibration/mine.yaml); the fit report goes beside it.",
+    "Replace a parameter set and fit report that 'sufficiency calibrate' wrote.",
     required=True,
-    help="The parameter set to write (e.g. calibration/mine.yaml); the fit report goes beside it.",
-)
-@click.option(
-    "--force",
-    is_flag=True,
-    help="Replace a parameter set and fit report that 'sufficiency calibrate' wrote.",
 )
 @fit_options
 @whole("--reproduce-replications", 48, 2, 10_000, help="Replications for the reports' own figures.")
@@ -405,11 +460,8 @@ def fit_options(command):
 def calibrate(
     out: Path,
     force: bool,
-    replications: int,
-    seed: int,
+    fitting: Fitting,
     jobs: int,
-    max_evaluations: int,
-    window_years: int,
     reproduce_replications: int,
 ) -> None:
     """Fit the baseline parameter set to the council's reported figures."""
@@ -417,12 +469,11 @@ def calibrate(
     from .calibration.calibrate import check_targets
     from .calibration.calibrate import write as write_calibration
     from .calibration.fit import FitError
-    from .calibration.fit import Settings as FitSettings
     from .calibration.report import print_report as print_fit_report
 
     check_targets(out, force)
     started = time.perf_counter()
-    settings = FitSettings(replications, seed, jobs, max_evaluations, window_years)
+    settings = fitting.settings(jobs)
     try:
         result = calibrate_baseline(settings, reproduce_replications)
     except FitError as err:
@@ -456,11 +507,8 @@ def backtest(
     train_until,
     out: Path | None,
     force: bool,
-    replications: int,
-    seed: int,
+    fitting: Fitting,
     jobs: int,
-    max_evaluations: int,
-    window_years: int,
     forecast_replications: int,
 ) -> None:
     """Calibrate on figures to --train-until, forecast the later years and score the forecast
@@ -468,14 +516,13 @@ def backtest(
     from .calibration.backtest import backtest as run_backtest
     from .calibration.backtest import check_train_until, print_backtest, write_backtest
     from .calibration.fit import FitError
-    from .calibration.fit import Settings as FitSettings
     from .calibration.sources import load_sources
 
     sources = load_sources()
     check_train_until(sources, train_until.date())
     if out is not None:
         check_target(out, force)
-    settings = FitSettings(replications, seed, jobs, max_evaluations, window_years)
+    settings = fitting.settings(jobs)
     try:
         result = run_backtest(sources, train_until.date(), settings, forecast_replications)
     except FitError as err:
@@ -510,13 +557,11 @@ def areas_list(as_csv: bool) -> None:
     help="Use the figures at the latest 31 March on or before this date "
     "(default: the latest shipped).",
 )
-@click.option(
-    "--out",
-    type=click.Path(path_type=Path, dir_okay=False),
+@file_options(
+    "The parameter set to write (NAME.yaml); NAME.scenario.yaml goes beside it.",
+    "Replace existing files.",
     required=True,
-    help="The parameter set to write (NAME.yaml); NAME.scenario.yaml goes beside it.",
 )
-@click.option("--force", is_flag=True, help="Replace existing files.")
 def areas_baseline(area: str, at, out: Path, force: bool) -> None:
     """Write a baseline parameter set for AREA (a name in any case, or its la_code) from the
     DfE's public figures, and a scenario that runs it."""
@@ -556,9 +601,7 @@ def areas_baseline(area: str, at, out: Path, force: bool) -> None:
 def areas_forecast(
     names: tuple[str, ...],
     at,
-    years: int,
-    replications: int,
-    seed: int,
+    projection: Projection,
     jobs: int,
     out: Path,
     force: bool,
@@ -592,7 +635,7 @@ def areas_forecast(
         frame = forecast(
             data,
             buildable,
-            Settings(date, years, replications, seed, jobs),
+            Settings(date, projection.years, projection.replications, projection.seed, jobs),
             lambda area: advance(1),
         )
     save(out, force, lambda folder: write_forecast(frame, folder))
@@ -609,13 +652,9 @@ def ssda903() -> None:
 
 @ssda903.command("validate")
 @click.argument("folder", type=click.Path(path_type=Path))
-@click.option(
-    "--out",
-    type=click.Path(path_type=Path, dir_okay=False),
-    default=None,
-    help="Also write the problems table as CSV.",
+@file_options(
+    "Also write the problems table as CSV.", "Replace a problems table this command wrote."
 )
-@click.option("--force", is_flag=True, help="Replace a problems table this command wrote.")
 @click.option(
     "--mapping",
     type=click.Path(path_type=Path, dir_okay=False),

@@ -63,6 +63,11 @@ def panels(
     return fig, list(axes.flat)
 
 
+def legend_below(fig: Figure, handles: list, labels: list[str], columns: int) -> None:
+    """One legend for the whole figure, below its panels."""
+    fig.legend(handles, labels, loc="outside lower center", ncol=columns, fontsize=8, frameon=False)
+
+
 def years_axis(ax) -> None:
     """Dates on the x axis as years, ticks at 1 January."""
     ax.xaxis.set_major_locator(dates.YearLocator())
@@ -301,14 +306,8 @@ def capacity_chart(results: Results) -> Chart:
         for ax in axes[r * 2 : r * 2 + 2]:
             ax.tick_params(labelbottom=True)
     handles, labels = axes[0].get_legend_handles_labels()
-    fig.legend(
-        handles,
-        [f"children in them: {t}" if "futures" in t or t == "mean" else t for t in labels],
-        loc="outside lower center",
-        ncol=4,
-        fontsize=8,
-        frameon=False,
-    )
+    named = [f"children in them: {t}" if "futures" in t or t == "mean" else t for t in labels]
+    legend_below(fig, handles, named, 4)
     caption = (
         "In-house capacity against demand: the dashed line is the number of in-house "
         "places (foster places from approved households, beds in open homes), the bands "
@@ -362,13 +361,7 @@ def waiting_chart(results: Results) -> Chart:
     axes[0].set_ylabel("waiting at 31 March")
     axes[2].set_ylabel("waiting at 31 March")
     if len(results.runs) > 1:
-        fig.legend(
-            *axes[0].get_legend_handles_labels(),
-            loc="outside lower center",
-            ncol=len(results.runs),
-            fontsize=8,
-            frameon=False,
-        )
+        legend_below(fig, *axes[0].get_legend_handles_labels(), len(results.runs))
     caption = (
         "Waiting lists per programme: the number waiting for a place at each 31 March "
         "(the end of each financial year; flows.csv, measure waiting_at_year_end), median "
