@@ -175,8 +175,7 @@ def file_options(holds: str, replaces: str, required: bool = False) -> Callable:
         click.option(
             "--out",
             type=click.Path(path_type=Path, dir_okay=False),
-            default=None,
-            required=required,
+            required=required,  # no default: with click 8.3+ an explicit None counts as given
             help=holds,
         ),
         click.option("--force", is_flag=True, help=replaces),
