@@ -34,7 +34,15 @@ from .conftest import ROOT
 BASELINE = ROOT / "scenarios" / "baseline.yaml"
 HILLVIEW = ROOT / "scenarios" / "hillview-home-6-beds.yaml"
 YEARS, REPLICATIONS = 2, 3
-SHEETS = ["Summary", "By placement type", "Monthly", "Assumptions"]
+SHEETS = [
+    "Summary",
+    "By placement type",
+    "Monthly",
+    "Assumptions",
+    "Cost lines",
+    "Monthly costs",
+    "Trace",
+]
 SECTIONS = [
     "Headline: projected impact",
     "Children looked after over time",
@@ -190,6 +198,7 @@ def test_workbook_has_the_sheets_frozen_headers_and_no_formulas(run_reports):
         "Unit",
         "Source",
         "Assumption",
+        "Basis",
     ]
     for sheet in book:
         assert sheet.freeze_panes is not None, sheet.title

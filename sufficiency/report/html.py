@@ -23,7 +23,7 @@ from .files import HTML_META, replacing
 from .findings import effect_unmeasured, findings, touches_programmes
 from .folder import Results, RunFolder, scenario_changes
 from .units import describe, with_unit
-from .words import Format, between, break_even, kept_out_range, label, saving_range
+from .words import Format, basis, between, break_even, kept_out_range, label, saving_range
 
 CSS = """
 body { font-family: "Segoe UI", Arial, Helvetica, sans-serif; max-width: 62rem; margin: 0 auto;
@@ -592,11 +592,3 @@ def changes(results: Results) -> str:
         widths=(24, 76),
         compact=True,
     )
-
-
-def basis(source: str) -> str:
-    """Whether a change comes from the council's reports, is assumed, or both."""
-    text = source.strip().lower()
-    if text.startswith("assumption"):
-        return "assumption"
-    return "the reports, partly assumed" if "assumption" in text else "the reports"
