@@ -148,7 +148,7 @@ def cla_total(run: RunFolder) -> pd.DataFrame:
 
 def cla_chart(results: Results) -> Chart:
     """The base's fan (with the published history before it) and each other scenario's mean."""
-    fig, ax = single(3.3)
+    fig, ax = single(3.0)
     base = results.base
     fan(ax, cla_total(base)["date"], cla_total(base), f"{base.name}: ")
     counts, converted, population = history(base)
@@ -255,20 +255,20 @@ def difference_chart(results: Results) -> Chart:
     """Each scenario minus the base, paired: children looked after at each 31 March and the
     cumulative cost, mean and 90% band, one row per scenario."""
     runs = results.runs[1:]
-    fig, axes = panels(2 * len(runs), height=1.35, cols=4 if len(runs) > 1 else 2, sharey=False)
+    fig, axes = panels(2 * len(runs), height=1.2, cols=4 if len(runs) > 1 else 2, sharey=False)
     fig.set_figwidth(9.5)
     alt = ["Difference charts, one row per scenario, each against the base."]
     for r, run in enumerate(runs):
         cla = tables.paired(results, run.name, "cla")
         saving = tables.paired(results, run.name, "cumulative_net_saving")
         left, right = axes[2 * r], axes[2 * r + 1]
-        band(left, pd.to_datetime(cla.index), cla["mean"], cla["p05"], cla["p95"])
+        band(left, pd.to_datetime(cla.index), cla["mean"], cla["p05"], cla["p95"], 1.0)
         ends = [year_end(y) for y in saving.index]
-        band(right, ends, -saving["mean"], -saving["p95"], -saving["p05"])
+        band(right, ends, -saving["mean"], -saving["p95"], -saving["p05"], 10_000.0)
         left.set_title(run.name, loc="left", fontsize=8, fontweight="bold")
         left.set_ylabel("children", fontsize=7.5)
         right.set_ylabel("cumulative cost", fontsize=7.5)
-        millions(right, ".1f")
+        right.yaxis.set_major_formatter(FuncFormatter(lambda v, _: money(v)))
         for ax in (left, right):
             years_axis(ax)
             ax.tick_params(labelsize=7, labelbottom=True)
@@ -292,8 +292,11 @@ def difference_chart(results: Results) -> Chart:
     return Chart("difference", "Each scenario against the base", caption, " ".join(alt), png(fig))
 
 
-def band(ax, x, mean, low, high) -> None:
+def band(ax, x, mean, low, high, least: float) -> None:
+    """A paired difference: its 90% band, its mean and the zero line, on an axis that holds
+    zero and at least ``least`` either side."""
     ax.fill_between(x, low, high, color=BAND_90, linewidth=0, label="90% of futures")
+    ax.set_ylim(min(float(low.min()), -least) * 1.08, max(float(high.max()), least) * 1.08)
     ax.plot(x, mean, color=MEDIAN, linewidth=1.8, marker="o", markersize=3, label="mean")
     ax.axhline(0, color=INK, linewidth=0.9, linestyle=":", label="no difference")
 

@@ -48,13 +48,13 @@ tbody th { overflow-wrap: anywhere; }
 code { font-family: Consolas, "Courier New", monospace; background: #eeeeee; padding: 0 .2rem;
        overflow-wrap: anywhere; }
 ul.findings { padding-left: 1.2rem; }
-ul.findings > li { margin-bottom: .7rem; }
+ul.findings > li { margin-bottom: .5rem; }
 .warning { display: block; border-left: 4px solid #8a4b00; padding-left: .5rem;
            margin-top: .25rem; }
 table.compact thead th { font-size: .8rem; overflow-wrap: anywhere; }
-ul.assumed { font-size: .84rem; line-height: 1.4; padding-left: 1.1rem; }
+ul.assumed { font-size: .8rem; line-height: 1.4; padding-left: 1.1rem; }
 ul.assumed > li { margin-bottom: .15rem; }
-.scenario-about { font-size: .86rem; margin: .3rem 0 .6rem; }
+.scenario-about { font-size: .82rem; margin: .3rem 0 .6rem; }
 .caveat { border-left: 6px solid #1a1a1a; background: #f0f0f0; padding: .6rem 1rem; }
 nav ol { display: flex; flex-wrap: wrap; gap: .1rem 1.6rem; padding-left: 1.2rem; }
 a { color: #0b2545; }
