@@ -96,3 +96,11 @@ def test_programme_scenarios_say_how_much_rests_on_the_effect(results):
     assert effect_unmeasured(swept) == ""
     (found,) = findings(swept)
     assert any(f"{money(5e5)} of the saving" in w for w in found.warnings)
+    settings = {
+        **(touched.settings or {}),
+        "net_saving_resting_on_effect": {HOME: 123_000.0},
+        "chance_share_of_net_saving_variance": {HOME: 0.25},
+    }
+    (found,) = findings(dataclasses.replace(touched, settings=settings))
+    assert any(f"{money(123_000)} of the saving" in w for w in found.warnings)
+    assert "25% is chance" in " ".join(found.buys)

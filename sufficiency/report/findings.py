@@ -9,8 +9,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from ..errors import InputError
-from ..formatting import count, money, year_of
+from ..formatting import count, money, percent, year_of
 from ..pathway import IN_HOUSE_NAMES, PROGRAMMES, REUNIFICATION
 from . import tables
 from .charts import POOL_NAMES, changes_places
@@ -18,10 +17,12 @@ from .folder import Results, RunFolder
 from .words import saving_range
 
 DAYS_PER_YEAR = 365.25
-EFFECT_MEASURE = "saving_resting_on_effect"
-"""comparison.csv's measure, over 'all years', for the part of a scenario's net saving that
-rests on the programme effect (its saving with the services' effect minus its saving with
-none), when compare writes it."""
+EFFECT_KEY = "net_saving_resting_on_effect"
+"""compare.json's figure per scenario (after ``compare --effect-dependence``): the mean net
+saving less the mean net saving with no programme effect."""
+CHANCE_KEY = "chance_share_of_net_saving_variance"
+"""compare.json's share, per scenario, of the variance of the net saving that is chance (the
+rest is uncertainty in the parameters), when compare writes it."""
 EFFECT_WORDS = {
     "service": "as the services report it",
     "trial": "from the published trials",
@@ -45,14 +46,6 @@ def findings(results: Results) -> list[Finding]:
     ]
 
 
-def whole(results: Results, run: RunFolder, measure: str) -> pd.Series | None:
-    """A comparison.csv measure over the whole run, or None if compare did not write it."""
-    try:
-        return tables.whole_run(results, run, measure)
-    except InputError:
-        return None
-
-
 def chance(share: float) -> str:
     """The chance of paying back within the run, in words and in tens of futures."""
     tens = round(share * 10)
@@ -74,7 +67,8 @@ def no_difference(results: Results, run: RunFolder) -> bool:
 
 
 def buys(results: Results, run: RunFolder) -> list[str]:
-    """What the scenario buys against the base over the run, in two sentences."""
+    """What the scenario buys against the base over the run, in two sentences (three when
+    compare split the spread of the saving into chance and parameter uncertainty)."""
     if no_difference(results, run):
         return [
             "It makes no difference to children or cost in any simulated future: what it "
@@ -88,12 +82,19 @@ def buys(results: Results, run: RunFolder) -> list[str]:
     avoided = -tables.whole_run(results, run, "placement_days.all")["mean"] / DAYS_PER_YEAR
     median = year_of(over["break_even"]["mean"], years)
     when = f", breaking even in {median} in the median future" if median else ""
-    return [
+    said = [
         f"It {chance(over['payback']['mean'])}: {net(saving['mean'])} over the run on "
         f"average ({saving_range(saving['p05'], saving['p95'])}){when}.",
         f"{children(kept['mean'])}, {placement_years(avoided)}; {more_or_less(spent)} on "
         f"programmes and investment and {more_or_less(placements)} on placements.",
     ]
+    luck = settled(results, CHANCE_KEY, run.name)
+    if luck is not None:
+        said.append(
+            f"Of the spread in its saving, {percent(luck, '.0f')} is chance and the rest "
+            "uncertainty in the model's figures."
+        )
+    return said
 
 
 def net(saving: float) -> str:
@@ -223,8 +224,15 @@ def effect_dependence(results: Results, run: RunFolder) -> str:
 def resting_on_effect(results: Results, run: RunFolder) -> pd.Series | None:
     if not touches_programmes(run) or no_difference(results, run):
         return None
-    resting = whole(results, run, EFFECT_MEASURE)
-    return swept(results, run.name) if resting is None else resting
+    given = settled(results, EFFECT_KEY, run.name)
+    return swept(results, run.name) if given is None else pd.Series({"mean": given})
+
+
+def settled(results: Results, key: str, name: str) -> float | None:
+    """A per-scenario figure of compare.json, or None if compare did not write it."""
+    figures = (results.settings or {}).get(key) or {}
+    value = figures.get(name) if isinstance(figures, dict) else None
+    return None if value is None else float(value)
 
 
 def effect_unmeasured(results: Results) -> str:
