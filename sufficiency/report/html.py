@@ -198,10 +198,10 @@ def prose(text: str) -> str:
 def intro(results: Results) -> str:
     meta = results.base.meta
     what = (
-        f"compares {len(results.runs) - 1} scenarios with the base, "
-        f"{escape(results.base.name)}, in the same simulated futures"
+        f"compares {len(results.runs) - 1} scenarios with the base scenario, "
+        f"<strong>{escape(results.base.name)}</strong>, in the same simulated futures"
         if results.is_comparison
-        else f"projects {escape(results.base.name)}"
+        else f"projects the scenario <strong>{escape(results.base.name)}</strong>"
     )
     about = (
         ""
