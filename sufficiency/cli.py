@@ -72,7 +72,15 @@ def interrupted(ctx: click.Context, signal: str, status: int) -> None:
 
 
 def report_options(command):
-    """--xlsx FILE and --html FILE: the finance workbook and the scrutiny report."""
+    """--xlsx FILE and --html FILE: the finance workbook and the scrutiny report; --budget FILE
+    for the workbook."""
+    command = click.option(
+        "--budget",
+        type=click.Path(path_type=Path),
+        default=None,
+        help="A CSV of financial_year,line,budget to show beside the forecast in the workbook "
+        "(line: a cost line of costs.csv).",
+    )(command)
     command = click.option(
         "--html",
         type=click.Path(path_type=Path),
@@ -231,6 +239,7 @@ def run(
     event_log: int,
     xlsx: Path | None,
     html: Path | None,
+    budget: Path | None,
 ) -> None:
     """Project a SCENARIO (a YAML file, or a shipped scenario's name) and print CLA and cost
     by year."""
@@ -241,7 +250,7 @@ def run(
     loaded = load_scenario(scenario_path(scenario))
     if out is not None:
         check_target(out, force)
-    check_reports(xlsx, html, force)
+    check_reports(xlsx, html, force, budget)
     with progress_bar(projection.replications, quiet, jobs=jobs) as advance:
         result = run_scenario(
             loaded,
@@ -254,9 +263,9 @@ def run(
     if out is not None:
         save(out, force, lambda folder: write_run(result, folder))
         click.echo(f"Results written to {out}")
-        write_reports(out, xlsx, html)
+        write_reports(out, xlsx, html, budget)
     elif xlsx is not None or html is not None:
-        write_reports_via(lambda folder: write_run(result, folder), loaded.name, xlsx, html)
+        write_reports_via(lambda folder: write_run(result, folder), loaded.name, xlsx, html, budget)
     echo_reports(xlsx, html)
 
 
@@ -264,13 +273,15 @@ def run(
 @click.argument("results_dir", type=click.Path(path_type=Path))
 @report_options
 @click.option("--force", is_flag=True, help="Replace existing report files.")
-def report(results_dir: Path, xlsx: Path | None, html: Path | None, force: bool) -> None:
+def report(
+    results_dir: Path, xlsx: Path | None, html: Path | None, budget: Path | None, force: bool
+) -> None:
     """Write the finance workbook (--xlsx) and/or the scrutiny report (--html) from a
     RESULTS_DIR written by 'run --out' or 'compare --out'; nothing is simulated again."""
     if xlsx is None and html is None:
         raise click.UsageError("give --xlsx FILE, --html FILE or both")
-    check_reports(xlsx, html, force)
-    write_reports(results_dir, xlsx, html)
+    check_reports(xlsx, html, force, budget)
+    write_reports(results_dir, xlsx, html, budget)
     echo_reports(xlsx, html)
 
 
@@ -310,6 +321,7 @@ def compare(
     sweep_replications: int,
     xlsx: Path | None,
     html: Path | None,
+    budget: Path | None,
 ) -> None:
     """Compare OTHERS against BASE (scenario YAML files or shipped scenarios' names) in paired
     runs and rank them."""
@@ -319,7 +331,7 @@ def compare(
         check_names(first, rest)
     if out is not None:
         check_target(out, force)
-    check_reports(xlsx, html, force)
+    check_reports(xlsx, html, force, budget)
     total = (1 + len(rest)) * (
         projection.replications + (sweep_replications * len(SCALES) if sweep else 0)
     )
@@ -347,9 +359,9 @@ def compare(
     if out is not None:
         save(out, force, result.write)
         click.echo(f"Results written to {out}")
-        write_reports(out, xlsx, html)
+        write_reports(out, xlsx, html, budget)
     elif xlsx is not None or html is not None:
-        write_reports_via(result.write, f"{first.name}-comparison", xlsx, html)
+        write_reports_via(result.write, f"{first.name}-comparison", xlsx, html, budget)
     echo_reports(xlsx, html)
 
 

@@ -122,6 +122,7 @@ def write_run(result: RunResult, folder: Path) -> None:
     write_csv(result.costs_frame(), folder / "costs.csv")
     write_csv(result.placement_days_frame(), folder / "placement_days.csv")
     write_csv(result.capacity_frame(), folder / "capacity.csv")
+    write_csv(result.monthly_costs_frame(), folder / "monthly_costs.csv")
     if result.events:
         write_csv(result.events_frame(), folder / "events.csv")
     (folder / "run.json").write_text(json.dumps(result.metadata(), indent=2, default=str))

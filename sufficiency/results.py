@@ -262,6 +262,13 @@ class RunResult:
             frame[f"cost_{q}"] = [by_year.get(y, np.nan) for y in years]
         return frame
 
+    def monthly_costs_frame(self) -> pd.DataFrame:
+        """Cost per month by item and in total, in pounds, dated by the month's last day (the
+        finance workbook's monthly profile; costs.csv sums the same months by financial year)."""
+        series = dict(zip(self.items, self.costs.transpose(1, 0, 2)))
+        series["total"] = self.costs.sum(axis=1)
+        return long_frame(series, "item", {"date": self.calendar.months})
+
     def metadata(self) -> dict[str, Any]:
         """What run.json records."""
         s = self.scenario

@@ -34,7 +34,15 @@ from .conftest import ROOT
 BASELINE = ROOT / "scenarios" / "baseline.yaml"
 HILLVIEW = ROOT / "scenarios" / "hillview-home-6-beds.yaml"
 YEARS, REPLICATIONS = 2, 3
-SHEETS = ["Summary", "By placement type", "Monthly", "Assumptions"]
+SHEETS = [
+    "Summary",
+    "By placement type",
+    "Monthly",
+    "Assumptions",
+    "Cost lines",
+    "Monthly costs",
+    "Trace",
+]
 SECTIONS = [
     "Headline: projected impact",
     "Children looked after over time",
@@ -45,6 +53,7 @@ SECTIONS = [
     "What this assumes",
 ]
 CHARTS = ["cla", "cost", "mix", "capacity", "waiting"]
+COMPARISON_CHARTS = ["difference", *CHARTS]
 
 
 # -- fixtures -----------------------------------------------------------------------------------
@@ -96,6 +105,7 @@ class Page(HTMLParser):
         self.tables: dict[str, dict] = {}
         self.images: list[dict[str, str]] = []
         self.headings: list[str] = []
+        self.items: list[str] = []
         self.links: list[str] = []
         self._table: dict | None = None
         self._sink: list[str] | None = None
@@ -111,16 +121,18 @@ class Page(HTMLParser):
             self.tables[attrs.get("id", f"table-{len(self.tables)}")] = self._table
         elif tag == "tr":
             self._table["rows"].append([])
-        elif tag in ("td", "th", "caption", "h1", "h2", "h3"):
+        elif tag in ("td", "th", "caption", "h1", "h2", "h3", "li"):
             self._sink = []
         elif tag == "span" and self._sink is not None:
             self._sink.append(" | ")
 
     def handle_endtag(self, tag):
-        if self._sink is None or tag not in ("td", "th", "caption", "h1", "h2", "h3"):
+        if self._sink is None or tag not in ("td", "th", "caption", "h1", "h2", "h3", "li"):
             return
         text = "".join(self._sink).strip()
-        if tag in ("td", "th"):
+        if tag == "li":
+            self.items.append(text)
+        elif tag in ("td", "th"):
             self._table["rows"][-1].append(text)
         elif tag == "caption":
             self._table["caption"] = text
@@ -186,6 +198,7 @@ def test_workbook_has_the_sheets_frozen_headers_and_no_formulas(run_reports):
         "Unit",
         "Source",
         "Assumption",
+        "Basis",
     ]
     for sheet in book:
         assert sheet.freeze_panes is not None, sheet.title
@@ -294,14 +307,15 @@ def test_html_has_every_section_chart_and_captioned_table_and_no_external_refere
     _, page, text = request.getfixturevalue(which)
     assert all(section in page.headings for section in SECTIONS)
     assert "What changes in each scenario" in page.headings
-    assert len(page.images) == len(CHARTS)
+    charts = COMPARISON_CHARTS if which == "comparison_reports" else CHARTS
+    assert len(page.images) == len(charts)
     for image in page.images:
         assert len(image["alt"]) > 40
         assert image["src"].startswith("data:image/png;base64,")
         assert base64.b64decode(image["src"].split(",", 1)[1])[:8] == b"\x89PNG\r\n\x1a\n"
-    assert all(f'id="{key}-chart"' in text for key in CHARTS)
+    assert all(f'id="{key}-chart"' in text for key in charts)
     assert all(table["caption"] for table in page.tables.values())
-    assert {"externally-table", "assumptions-table"} <= set(page.tables)
+    assert "externally-table" in page.tables and 'id="assumptions-list"' in text
     assert all(link.startswith(("#", "data:image/png;base64,")) for link in page.links)
     assert not re.search(r"(src|href)\s*=\s*[\"']?\s*(https?:|//)", text, re.I)
     assert "@import" not in text and "url(" not in text
@@ -342,17 +356,16 @@ def test_html_comparison_headline_agrees_with_the_comparison_csv(
     assert overview[name][1].split(" | ")[0] == count(-entering["difference_mean"])
     assert overview[name][2].split(" | ")[0] == money(saving["difference_mean"])
     assert re.search(r"\d{4}-\d{2}|not within the run", overview[name][3])
-    cla = paired(comparison_dir, name, "cla")
     yearly = paired(comparison_dir, name, "net_saving")
-    impact = page.body(f"impact-{name}")
-    assert len(impact) == YEARS
-    for cells in impact:
-        date = dt.datetime.strptime(cells[0], "%d %B %Y").date()
-        assert cells[2].split(" | ")[0] == count(-cla.loc[date.isoformat(), "difference_mean"])
-        saved = yearly.loc[financial_year(date), "difference_mean"]
-        assert cells[3].split(" | ")[0] == money(saved)
+    saving_row = {r[0]: r for r in page.body("yearly-saving")}[name]
+    years = [y for y in yearly.index if y != "all years"]
+    assert len(years) == YEARS
+    assert [c.split(" | ")[0] for c in saving_row[1:]] == [
+        money(yearly.loc[y, "difference_mean"]) for y in years
+    ]
     changes = page.body("changes-table")
-    assert any(r[0] == name and "Hillview" in r[2] for r in changes)
+    assert any(r[0] == name and "Hillview" in r[1] for r in changes)
+    assert any(name in item for item in page.items)
 
 
 # -- writing whole or not at all, and the commands -----------------------------------------------
@@ -439,12 +452,19 @@ def test_run_refuses_an_existing_report_before_simulating(tmp_path):
 def test_html_shows_both_ways_of_counting_savings_and_the_effect_sweep(
     comparison_dir, comparison_reports
 ):
-    _, page, _ = comparison_reports
+    _, page, text = comparison_reports
+    assert "savings-table" not in page.tables, "Hillview changes no programme"
+    assert "How much rests on the programme effect" not in text
+    results = read_results(comparison_dir)
     savings = pd.read_csv(comparison_dir / "savings.csv")
-    shown = page.body("savings-table")
-    assert [r[2] for r in shown] == [money(v) for v in savings["council_mean"]]
-    counterfactual = [money(v) for v in savings["counterfactual_mean"]]
-    assert [r[3].split(" | ")[0] for r in shown] == counterfactual
+    programme = dataclasses.replace(
+        results.runs[1],
+        meta={**results.runs[1].meta, "changes": [{"set": "programmes.mst.therapists"}]},
+    )
+    touched = dataclasses.replace(results, runs=(results.runs[0], programme))
+    shown = Page(html_report.savings(touched)).body("savings-table")
+    assert shown[0][1] == money(savings["council_mean"].sum())
+    assert shown[0][2].split(" | ")[0] == money(savings["counterfactual_mean"].sum())
     points = pd.DataFrame(
         {
             "scenario": ["a", "a", "a"],
@@ -458,3 +478,10 @@ def test_html_shows_both_ways_of_counting_savings_and_the_effect_sweep(
     )
     table = Page(html_report.sweep(results)).body("sweep-table")
     assert table == [["a", "-£200k", "£100k", "£400k", "x0.33"]]
+
+
+def test_backticked_commands_render_as_code_and_long_names_may_wrap():
+    assert html_report.prose("run `sufficiency calibrate` <now>") == (
+        "run <code>sufficiency calibrate</code> &lt;now&gt;"
+    )
+    assert "overflow-wrap: anywhere" in html_report.CSS

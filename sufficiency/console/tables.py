@@ -33,15 +33,16 @@ from ..scenario import Scenario, Unloaded
 from ..sweep import Sweep
 
 WIDE = 160
+NARROW = 80
 RANGE = "90% range"
 Figure = Callable[..., float]  # (measure, column, period) -> one figure of comparison.csv
 
 
-def stdout() -> Console:
-    """The terminal (or the width COLUMNS sets), else a wide page when the output goes to a
-    file."""
-    wide = not sys.stdout.isatty() and "COLUMNS" not in os.environ
-    return Console(width=WIDE) if wide else Console()
+def stdout(piped: int = WIDE) -> Console:
+    """The terminal (or the width COLUMNS sets), else ``piped`` columns when the output goes to
+    a file or a pipe."""
+    unsized = not sys.stdout.isatty() and "COLUMNS" not in os.environ
+    return Console(width=piped) if unsized else Console()
 
 
 # -- a run ----------------------------------------------------------------------------------------
@@ -258,8 +259,9 @@ def print_comparison(comparison: Comparison) -> None:
 
 # -- the scenario library -------------------------------------------------------------------------
 def print_scenario_list(scenarios: list[Scenario | Unloaded]) -> None:
-    """One line per scenario: its name and the first sentence of its description."""
-    console = stdout()
+    """One line per scenario: its name and the first sentence of its description, cut to the
+    terminal's width (80 columns in a pipe)."""
+    console = stdout(NARROW)
     width = max((len(s.name) for s in scenarios), default=0)
     for s in scenarios:
         about = f"Error: {s.error}" if isinstance(s, Unloaded) else first_sentence(s.description)

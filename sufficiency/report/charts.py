@@ -15,8 +15,9 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
-from ..formatting import count, money
+from ..formatting import count, money, shown, signed, with_pound
 from ..pathway import IN_HOUSE_NAMES, PLACEMENT_NAMES, PROGRAMMES
+from . import tables
 from .folder import Results, RunFolder
 from .words import between, label
 
@@ -74,15 +75,15 @@ def years_axis(ax) -> None:
     ax.xaxis.set_major_formatter(dates.DateFormatter("%Y"))
 
 
-def millions(ax) -> None:
-    ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"£{v / 1e6:,.0f}m"))
+def millions(ax, fmt: str = ",.0f") -> None:
+    ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: with_pound(shown(v / 1e6, fmt), "m")))
 
 
-def fan(ax, x, frame: pd.DataFrame) -> None:
+def fan(ax, x, frame: pd.DataFrame, prefix: str = "") -> None:
     """90% and 50% bands and the mean (the reports' headline) of a frame with mean, p05, p25,
-    p75, p95 columns."""
+    p75, p95 columns; ``prefix`` starts each legend label."""
     ax.fill_between(
-        x, frame["p05"], frame["p95"], color=BAND_90, label="90% of futures", linewidth=0
+        x, frame["p05"], frame["p95"], color=BAND_90, label=f"{prefix}90% of futures", linewidth=0
     )
     ax.fill_between(
         x,
@@ -91,10 +92,35 @@ def fan(ax, x, frame: pd.DataFrame) -> None:
         color=BAND_50,
         hatch="///",
         edgecolor="white",
-        label="50% of futures",
+        label=f"{prefix}50% of futures",
         linewidth=0,
     )
-    ax.plot(x, frame["mean"], color=MEDIAN, linewidth=2, label="mean")
+    ax.plot(x, frame["mean"], color=MEDIAN, linewidth=2, label=f"{prefix}mean")
+
+
+# -- one line per scenario ------------------------------------------------------------------------
+LINES = ("#b35806", "#542788", "#1b7837", "#c51b7d", "#8c510a", "#2166ac", "#d6604d", "#4d4d4d")
+STYLES = ("--", "-.", ":", (0, (5, 1, 1, 1)), (0, (3, 1)))
+
+
+def scenario_style(k: int) -> dict:
+    """The line of the k-th scenario after the base: colour and dash differ, so that it reads in
+    greyscale too."""
+    return {"color": LINES[k % len(LINES)], "linestyle": STYLES[k % len(STYLES)], "linewidth": 1.4}
+
+
+def others(results: Results) -> list[tuple[RunFolder, dict]]:
+    """The scenarios other than the base, each with its line style."""
+    return [(run, scenario_style(k)) for k, run in enumerate(results.runs[1:])]
+
+
+def legend_columns(n: int) -> int:
+    return 3 if n > 4 else 2
+
+
+def single(height: float) -> tuple[Figure, Axes]:
+    fig, axes = panels(1, height=height)
+    return fig, axes[0]
 
 
 # -- children looked after -----------------------------------------------------------------------
@@ -116,42 +142,46 @@ def published(params: dict, measure: str) -> pd.Series:
     return pd.Series([f["value"] for f in figures.values()], index=dates, dtype=float, name=measure)
 
 
+def cla_total(run: RunFolder) -> pd.DataFrame:
+    return run.stocks[run.stocks["state"] == "cla_total"]
+
+
 def cla_chart(results: Results) -> Chart:
-    fig, axes = panels(len(results.runs))
-    for ax, run in zip(axes, results.runs):
-        cla = run.stocks[run.stocks["state"] == "cla_total"]
-        fan(ax, cla["date"], cla)
-        counts, converted, population = history(run)
-        ax.plot(
-            converted.index,
-            converted,
-            linestyle="none",
-            marker="o",
-            markerfacecolor="white",
-            color=INK,
-            label="rate per 10,000 × child population",
-        )
-        ax.plot(
-            counts.index,
-            counts,
-            linestyle="none",
-            marker="s",
-            color=INK,
-            label="published count at 31 March",
-        )
-        ax.set_title(run.name, loc="left", fontsize=10)
-        ax.set_ylabel("children looked after")
-        years_axis(ax)
-    axes[0].legend(loc="lower left", fontsize=8, frameon=False, ncol=2)
+    """The base's fan (with the published history before it) and each other scenario's mean."""
+    fig, ax = single(3.0)
     base = results.base
+    fan(ax, cla_total(base)["date"], cla_total(base), f"{base.name}: ")
     counts, converted, population = history(base)
+    ax.plot(
+        converted.index,
+        converted,
+        linestyle="none",
+        marker="o",
+        markerfacecolor="white",
+        color=INK,
+        label="published rate per 10,000 × child population",
+    )
+    ax.plot(counts.index, counts, linestyle="none", marker="s", color=INK, label="published count")
+    for run, style in others(results):
+        ax.plot(cla_total(run)["date"], cla_total(run)["mean"], label=f"{run.name}: mean", **style)
+    ax.set_ylabel("children looked after")
+    ax.set_ylim(bottom=0)
+    years_axis(ax)
+    legend_below(fig, *ax.get_legend_handles_labels(), legend_columns(len(results.runs) + 4))
     people = f"{population:,.0f}" if population else "not given"
+    lines = (
+        " The other scenarios are drawn by their means only; the chart of differences above "
+        "gives each one's range against the base."
+        if results.is_comparison
+        else ""
+    )
     caption = (
-        "Children looked after at each month end: the line is the mean of the simulated "
-        "futures, the darker hatched band holds the middle 50% and the light band 90%. Before "
-        "the projection: published counts at 31 March (filled squares) and the published rate "
-        "per 10,000 children converted to children with the scenario's child population "
-        f"({people}, the population now, so earlier years are approximate; open circles)."
+        f"Children looked after at each month end in {base.name}: the line is the mean of the "
+        "simulated futures, the darker hatched band holds the middle 50% and the light band "
+        "90%. Before the projection: published counts at 31 March (filled squares) and the "
+        "published rate per 10,000 children converted to children with the scenario's child "
+        f"population ({people}, the population now, so earlier years are approximate; open "
+        f"circles).{lines}"
     )
     return Chart(
         "cla",
@@ -171,7 +201,7 @@ def cla_alt(results: Results, converted: pd.Series, counts: pd.Series) -> str:
             f"between {count(known.min())} and {count(known.max())} children."
         )
     for run in results.runs:
-        cla = run.stocks[run.stocks["state"] == "cla_total"]
+        cla = cla_total(run)
         last = cla.iloc[-1]
         parts.append(
             f"{run.name}: the mean goes from {count(cla['mean'].iloc[0])} to "
@@ -186,67 +216,130 @@ def year_end(financial_year: str) -> pd.Timestamp:
     return pd.Timestamp(dt.date(int(financial_year[:4]) + 1, 3, 31))
 
 
+def total_cost(run: RunFolder) -> pd.DataFrame:
+    return run.costs[run.costs["item"] == "total"]
+
+
 def cost_chart(results: Results) -> Chart:
-    fig, axes = panels(len(results.runs))
-    alt = ["Fan chart of total cost per financial year."]
-    for ax, run in zip(axes, results.runs):
-        total = run.costs[run.costs["item"] == "total"]
-        years = list(total["financial_year"])
-        fan(ax, range(len(years)), total)
-        ax.plot(range(len(years)), total["mean"], linestyle="none", marker="o", color=MEDIAN)
-        ax.set_xticks(range(len(years)), years)
-        ax.set_title(run.name, loc="left", fontsize=10)
-        millions(ax)
-        ax.set_ylabel("cost per year")
+    fig, ax = single(2.9)
+    base = results.base
+    years = list(total_cost(base)["financial_year"])
+    x = range(len(years))
+    fan(ax, x, total_cost(base), f"{base.name}: ")
+    for run, style in others(results):
+        ax.plot(x, total_cost(run)["mean"], label=f"{run.name}: mean", **style)
+    ax.set_xticks(x, years)
+    ax.set_ylim(bottom=0)
+    millions(ax)
+    ax.set_ylabel("cost per year")
+    legend_below(fig, *ax.get_legend_handles_labels(), legend_columns(len(results.runs) + 2))
+    alt = ["Fan chart of total cost per financial year, from zero."]
+    for run in results.runs:
+        total = total_cost(run)
         alt.append(
             f"{run.name}: mean {money(total['mean'].iloc[0])} in {years[0]} and "
             f"{money(total['mean'].iloc[-1])} in {years[-1]}, when 90% of futures are "
             f"{between(total['p05'].iloc[-1], total['p95'].iloc[-1], money)}."
         )
-    axes[0].legend(loc="lower left", fontsize=8, frameon=False, ncol=3)
     caption = (
-        "Total cost of placements and programmes per financial year, in pounds at "
-        "each year's prices: mean, 50% and 90% bands. The council's reports give no "
-        "historical series of the same total, so none is drawn."
+        f"Total cost of placements and programmes per financial year in {base.name}, in pounds "
+        "at each year's prices, on an axis from zero: mean, 50% and 90% bands"
+        + ("; the other scenarios by their means." if results.is_comparison else ".")
+        + " The council's reports give no historical series of the same total, so none is drawn."
     )
     return Chart("cost", "Cost over time", caption, " ".join(alt), png(fig))
 
 
+# -- differences from the base ----------------------------------------------------------------
+def difference_chart(results: Results) -> Chart:
+    """Each scenario minus the base, paired: children looked after at each 31 March and the
+    cumulative cost, mean and 90% band, one row per scenario."""
+    runs = results.runs[1:]
+    fig, axes = panels(2 * len(runs), height=1.2, cols=4 if len(runs) > 1 else 2, sharey=False)
+    fig.set_figwidth(9.5)
+    alt = ["Difference charts, one row per scenario, each against the base."]
+    for r, run in enumerate(runs):
+        cla = tables.paired(results, run.name, "cla")
+        saving = tables.paired(results, run.name, "cumulative_net_saving")
+        left, right = axes[2 * r], axes[2 * r + 1]
+        band(left, pd.to_datetime(cla.index), cla["mean"], cla["p05"], cla["p95"], 1.0)
+        ends = [year_end(y) for y in saving.index]
+        band(right, ends, -saving["mean"], -saving["p95"], -saving["p05"], 10_000.0)
+        left.set_title(run.name, loc="left", fontsize=8, fontweight="bold")
+        left.set_ylabel("children", fontsize=7.5)
+        right.set_ylabel("cumulative cost", fontsize=7.5)
+        right.yaxis.set_major_formatter(FuncFormatter(lambda v, _: money(v)))
+        for ax in (left, right):
+            years_axis(ax)
+            ax.tick_params(labelsize=7, labelbottom=True)
+            ax.yaxis.set_major_locator(MaxNLocator(4, integer=ax is left))
+            ax.xaxis.set_major_locator(dates.YearLocator(2))
+        last = cla.iloc[-1]
+        total = saving.iloc[-1]
+        alt.append(
+            f"{run.name}: {signed(last['mean'])} children in care by {cla.index[-1]} "
+            f"({between(last['p05'], last['p95'], signed)}); cumulative cost "
+            f"{money(-total['mean'])} against the base by {saving.index[-1]}."
+        )
+    legend_below(fig, *axes[0].get_legend_handles_labels(), 3)
+    caption = (
+        "Each scenario minus the base in the same simulated futures (paired), two panels per "
+        "scenario: first the children looked after at each 31 March, then the cost added up "
+        "from the start of the run to each 31 March. Below the zero line the scenario has "
+        "fewer children in care or has cost less so far; the band holds 90% of the futures. "
+        "Each panel has its own scale: read the figures on its axis."
+    )
+    return Chart("difference", "Each scenario against the base", caption, " ".join(alt), png(fig))
+
+
+def band(ax, x, mean, low, high, least: float) -> None:
+    """A paired difference: its 90% band, its mean and the zero line, on an axis that holds
+    zero and at least ``least`` either side."""
+    ax.fill_between(x, low, high, color=BAND_90, linewidth=0, label="90% of futures")
+    ax.set_ylim(min(float(low.min()), -least) * 1.08, max(float(high.max()), least) * 1.08)
+    ax.plot(x, mean, color=MEDIAN, linewidth=1.8, marker="o", markersize=3, label="mean")
+    ax.axhline(0, color=INK, linewidth=0.9, linestyle=":", label="no difference")
+
+
 # -- placement mix ---------------------------------------------------------------------------
 def mix_chart(results: Results) -> Chart:
-    fig, axes = panels(len(results.runs), height=3.4)
-    alt = ["Stacked area chart of the average number of children in each placement type."]
-    for ax, run in zip(axes, results.runs):
-        rows = run.stocks[run.stocks["state"].isin(PLACEMENT_NAMES)]
-        wide = rows.pivot(index="date", columns="state", values="mean")[list(PLACEMENT_NAMES)]
-        layers = ax.stackplot(
-            wide.index,
-            wide.T.to_numpy(),
-            labels=[label(str(p)) for p in wide],
-            colors=[SHADES[i % len(SHADES)] for i in range(len(wide.columns))],
-            edgecolor="white",
-            linewidth=0.3,
-        )
-        for layer, hatch in zip(layers, HATCHES):
-            layer.set_hatch(hatch)
-        ax.set_title(run.name, loc="left", fontsize=10)
-        ax.set_ylabel("children (mean)")
-        years_axis(ax)
-        first, last = wide.iloc[0], wide.iloc[-1]
-        alt.append(
-            f"{run.name}: "
-            + "; ".join(f"{label(p)} {count(first[p])} to {count(last[p])}" for p in wide.columns)
-            + "."
-        )
-    axes[0].legend(
-        loc="upper left", bbox_to_anchor=(1.01, 1), fontsize=8, frameon=False, reverse=True
+    fig, ax = single(2.7)
+    run = results.base
+    rows = run.stocks[run.stocks["state"].isin(PLACEMENT_NAMES)]
+    wide = rows.pivot(index="date", columns="state", values="mean")[list(PLACEMENT_NAMES)]
+    layers = ax.stackplot(
+        wide.index,
+        wide.T.to_numpy(),
+        labels=[label(str(p)) for p in wide],
+        colors=[SHADES[i % len(SHADES)] for i in range(len(wide.columns))],
+        edgecolor="white",
+        linewidth=0.3,
+    )
+    for layer, hatch in zip(layers, HATCHES):
+        layer.set_hatch(hatch)
+    ax.set_ylabel("children (mean)")
+    years_axis(ax)
+    handles, labels = ax.get_legend_handles_labels()
+    legend_below(fig, handles[::-1], labels[::-1], 3)
+    first, last = wide.iloc[0], wide.iloc[-1]
+    alt = (
+        f"Stacked area chart of the average number of children in each placement type in "
+        f"{run.name}: "
+        + "; ".join(f"{label(p)} {count(first[p])} to {count(last[p])}" for p in wide.columns)
+        + "."
     )
     caption = (
-        "The mix of placements: the average number of children in each type at each "
-        "month end (averages, so the layers add up to the average of all children "
-        "looked after). Layers are told apart by shade and hatching, listed top first."
+        f"The mix of placements in {run.name}: the average number of children in each type at "
+        "each month end (averages, so the layers add up to the average of all children "
+        "looked after). Layers are told apart by shade and hatching; the legend lists them top "
+        "first."
+        + (
+            " The table below gives each scenario's change in the mix."
+            if results.is_comparison
+            else ""
+        )
     )
-    return Chart("mix", "Placement mix over time", caption, " ".join(alt), png(fig))
+    return Chart("mix", "Placement mix over time", caption, alt, png(fig))
 
 
 # -- in-house capacity -----------------------------------------------------------------------
@@ -276,63 +369,121 @@ def placed_externally(run: RunFolder) -> pd.DataFrame:
     return pd.DataFrame(out)
 
 
+def places(run: RunFolder, pool: str) -> pd.DataFrame:
+    return run.capacity[run.capacity["measure"] == f"{pool}_places"]
+
+
+def children_in(run: RunFolder, pool: str) -> pd.DataFrame:
+    return run.capacity[run.capacity["measure"] == f"{pool}_children"]
+
+
+def changes_places(run: RunFolder, base: RunFolder, pool: str) -> bool:
+    """Whether ``run`` has more or fewer places in ``pool`` than the base at any month end."""
+    mine, theirs = places(run, pool)["mean"].to_numpy(), places(base, pool)["mean"].to_numpy()
+    return len(mine) != len(theirs) or bool(np.abs(mine - theirs).max() > 0.05)
+
+
 def capacity_chart(results: Results) -> Chart:
-    fig, axes = panels(len(results.runs) * len(IN_HOUSE_NAMES), height=2.8, cols=2, sharey="col")
-    alt = ["Line charts of in-house places against the children in them."]
-    for r, run in enumerate(results.runs):
-        for c, pool in enumerate(IN_HOUSE_NAMES):
-            ax = axes[r * len(IN_HOUSE_NAMES) + c]
-            frame = run.capacity
-            places = frame[frame["measure"] == f"{pool}_places"]
-            children = frame[frame["measure"] == f"{pool}_children"]
-            fan(ax, children["date"], children)
-            ax.plot(
-                places["date"],
-                places["p50"],
-                color=INK,
-                linestyle="--",
-                linewidth=1.5,
-                label="places (median)",
-            )
-            ax.set_title(f"{run.name}: {POOL_NAMES[pool]}", loc="left", fontsize=9)
-            ax.yaxis.set_major_locator(MaxNLocator(integer=True))
-            years_axis(ax)
-            last_p, last_c = places.iloc[-1], children.iloc[-1]
-            alt.append(
-                f"{run.name}, {POOL_NAMES[pool].lower()}: {count(last_p['p50'])} places "
-                f"and {count(last_c['p50'])} children in them (median) by "
-                f"{last_c['date']:%B %Y}."
-            )
-        for ax in axes[r * 2 : r * 2 + 2]:
-            ax.tick_params(labelbottom=True)
-    handles, labels = axes[0].get_legend_handles_labels()
-    named = [f"children in them: {t}" if "futures" in t or t == "mean" else t for t in labels]
-    legend_below(fig, handles, named, 4)
+    """One panel per in-house pool: the base's places and the children in them (fan), and
+    each scenario that changes the pool's places, by its means."""
+    fig, axes = panels(len(IN_HOUSE_NAMES), height=2.9, cols=2, sharey=False)
+    base = results.base
+    alt = ["Line charts of in-house places against the children in them, from zero."]
+    for ax, pool in zip(axes, IN_HOUSE_NAMES):
+        kids = children_in(base, pool)
+        fan(ax, kids["date"], kids, f"{base.name}: children, ")
+        ax.plot(
+            places(base, pool)["date"],
+            places(base, pool)["mean"],
+            color=INK,
+            linewidth=1.6,
+            drawstyle="steps-post",
+            label=f"{base.name}: places",
+        )
+        for run, style in others(results):
+            if changes_places(run, base, pool):
+                mine = places(run, pool)
+                ax.plot(
+                    mine["date"],
+                    mine["mean"],
+                    drawstyle="steps-post",
+                    label=f"{run.name}: places",
+                    **{**style, "linewidth": 1.8},
+                )
+                ax.plot(
+                    children_in(run, pool)["date"],
+                    children_in(run, pool)["mean"],
+                    label=f"{run.name}: children",
+                    **{**style, "linewidth": 0.9},
+                )
+        ax.set_title(POOL_NAMES[pool], loc="left", fontsize=9.5)
+        ax.set_ylim(bottom=0)
+        ax.yaxis.set_major_locator(MaxNLocator(integer=True))
+        ax.tick_params(labelbottom=True)
+        years_axis(ax)
+        last_p, last_c = places(base, pool).iloc[-1], kids.iloc[-1]
+        alt.append(
+            f"{base.name}, {POOL_NAMES[pool].lower()}: {count(last_p['mean'])} places and "
+            f"{count(last_c['mean'])} children in them (mean) by {last_c['date']:%B %Y}."
+        )
+    labels: dict[str, object] = {}
+    for ax in axes:
+        for handle, text in zip(*ax.get_legend_handles_labels()):
+            labels.setdefault(text, handle)
+    legend_below(fig, list(labels.values()), list(labels), 3)
     caption = (
-        "In-house capacity against demand: the dashed line is the number of in-house "
-        "places (foster places from approved households, beds in open homes), the bands "
-        "the children in them. Where children fill the places, further children go to "
-        "agency foster care or external homes: the table below counts them."
+        "In-house capacity against demand, on axes from zero: the solid step line is the "
+        "number of in-house places (foster places from approved households, beds in open "
+        "homes) and the bands the children in them. Scenarios that change the places are drawn "
+        "by their means (places thick, children thin); the others have the base's places. "
+        "Where children fill the places, further children go to agency foster care or external "
+        "homes: the table below counts them."
     )
     return Chart("capacity", "In-house capacity against demand", caption, " ".join(alt), png(fig))
 
 
 # -- waiting lists ---------------------------------------------------------------------------
+def waiting_rows(run: RunFolder, programme: str) -> pd.DataFrame:
+    rows = run.flows[
+        (run.flows["measure"] == "waiting_at_year_end") & (run.flows["route"] == programme)
+    ]
+    return rows.reset_index(drop=True)
+
+
+def with_waiting(results: Results) -> list[str]:
+    """The programmes anyone waits for in some scenario and year (a panel for each)."""
+    return [
+        p.value
+        for p in PROGRAMMES
+        if any(waiting_rows(run, p.value)["p95"].max() > 0 for run in results.runs)
+    ]
+
+
+def waits_differently(run: RunFolder, base: RunFolder, programme: str) -> bool:
+    mine, theirs = waiting_rows(run, programme), waiting_rows(base, programme)
+    return bool((mine["mean"] - theirs["mean"]).abs().max() >= 0.5)
+
+
 def waiting_chart(results: Results) -> Chart:
-    programmes = [p.value for p in PROGRAMMES]
-    fig, axes = panels(len(programmes), height=2.6, cols=2)
+    programmes = with_waiting(results)
+    base = results.base
+    n = max(len(programmes), 1)
+    fig, axes = panels(n, height=2.1, cols=2 if n in (2, 4) else min(n, 3), sharey=False)
     alt = ["Bar charts of children waiting for each programme at each 31 March."]
-    width = 0.8 / len(results.runs)
+    shown_runs: dict[str, int] = {}
     for ax, programme in zip(axes, programmes):
-        for s, run in enumerate(results.runs):
+        runs = [base] + [r for r in results.runs[1:] if waits_differently(r, base, programme)]
+        width = 0.8 / len(runs)
+        for s, run in enumerate(runs):
+            k = shown_runs.setdefault(run.name, len(shown_runs))
             rows = waiting_rows(run, programme)
-            x = np.arange(len(rows)) + (s - (len(results.runs) - 1) / 2) * width
+            x = np.arange(len(rows)) + (s - (len(runs) - 1) / 2) * width
             ax.bar(
                 x,
                 rows["p50"],
                 width,
-                color=SHADES[(s * 2) % len(SHADES)],
-                hatch=HATCHES[s % len(HATCHES)],
+                color=SHADES[0] if k == 0 else LINES[(k - 1) % len(LINES)],
+                hatch=HATCHES[k % len(HATCHES)],
                 edgecolor=INK,
                 linewidth=0.5,
                 label=run.name,
@@ -343,7 +494,7 @@ def waiting_chart(results: Results) -> Chart:
                 yerr=[rows["p50"] - rows["p05"], rows["p95"] - rows["p50"]],
                 fmt="none",
                 ecolor=INK,
-                capsize=3,
+                capsize=2,
                 linewidth=0.8,
             )
             alt.append(
@@ -357,32 +508,26 @@ def waiting_chart(results: Results) -> Chart:
                 np.arange(len(rows)), [str(year_end(y).year) for y in rows["financial_year"]]
             )
         ax.set_title(label(programme), loc="left", fontsize=10)
+        ax.set_ylabel("waiting at 31 March", fontsize=8)
         ax.tick_params(labelbottom=True)
-    axes[0].set_ylabel("waiting at 31 March")
-    axes[2].set_ylabel("waiting at 31 March")
-    if len(results.runs) > 1:
-        legend_below(fig, *axes[0].get_legend_handles_labels(), len(results.runs))
+    labels: dict[str, object] = {}
+    for ax in axes:
+        for handle, text in zip(*ax.get_legend_handles_labels()):
+            labels.setdefault(text, handle)
+    legend_below(fig, list(labels.values()), list(labels), 3)
+    nobody = [label(p.value) for p in PROGRAMMES if p.value not in programmes]
     caption = (
         "Waiting lists per programme: the number waiting for a place at each 31 March "
-        "(the end of each financial year; flows.csv, measure waiting_at_year_end), median "
-        "with whiskers to the 5th and 95th percentiles. Children wait up to the "
-        "programme's longest wait; after that their family is turned away."
+        "(flows.csv, measure waiting_at_year_end), median with whiskers to the 5th and 95th "
+        "percentiles; each panel shows the base and the scenarios whose waiting list differs "
+        "from it. Children wait up to the programme's longest wait; after that their family is "
+        "turned away."
+        + (f" Nobody waits for {', '.join(nobody)} in any scenario." if nobody else "")
     )
     return Chart("waiting", "Waiting lists per programme", caption, " ".join(alt), png(fig))
 
 
-def waiting_rows(run: RunFolder, programme: str) -> pd.DataFrame:
-    rows = run.flows[
-        (run.flows["measure"] == "waiting_at_year_end") & (run.flows["route"] == programme)
-    ]
-    return rows.reset_index(drop=True)
-
-
 def all_charts(results: Results) -> list[Chart]:
-    return [
-        cla_chart(results),
-        cost_chart(results),
-        mix_chart(results),
-        capacity_chart(results),
-        waiting_chart(results),
-    ]
+    charts = [cla_chart(results), cost_chart(results), mix_chart(results)]
+    charts += [capacity_chart(results), waiting_chart(results)]
+    return [difference_chart(results), *charts] if results.is_comparison else charts

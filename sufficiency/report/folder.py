@@ -19,7 +19,7 @@ from ..errors import InputError
 from ..results import COMPARISON_COLUMNS, QUANTILES
 from .units import change_text, investment_text
 
-DATED = ("stocks", "snapshots", "capacity")
+DATED = ("stocks", "snapshots", "capacity", "monthly_costs")
 EXTRAS = ("savings", "sweep", "break_even")
 """Optional CSV files of a comparison folder that the scrutiny report shows when present."""
 
@@ -35,6 +35,7 @@ class RunFrames:
     costs: pd.DataFrame
     placement_days: pd.DataFrame
     capacity: pd.DataFrame
+    monthly_costs: pd.DataFrame
 
 
 @dataclass(frozen=True)
@@ -77,6 +78,7 @@ KEYS = {
     "costs": ("financial_year", "item"),
     "placement_days": ("financial_year", "placement"),
     "capacity": ("date", "measure"),
+    "monthly_costs": ("date", "item"),
 }
 COLUMNS = {
     **{name: (*KEYS[name], *QUANTILES) for name in RUN_FILES},

@@ -13,20 +13,23 @@ from typing import Any
 import pandas as pd
 
 from ..documents import cited
+from ..errors import InputError
 from ..formatting import count, money, pence, percent, times
+from ..pathway import IN_HOUSE_NAMES, PLACEMENT_NAMES
 from ..version import __version__
 from . import tables
 from .charts import POOL_NAMES, Chart, all_charts, placed_externally
 from .files import HTML_META, replacing
+from .findings import effect_unmeasured, findings, touches_programmes
 from .folder import Results, RunFolder, scenario_changes
 from .units import describe, with_unit
-from .words import Format, between, break_even, kept_out_range, saving_range
+from .words import Format, basis, between, break_even, kept_out_range, label, saving_range
 
 CSS = """
 body { font-family: "Segoe UI", Arial, Helvetica, sans-serif; max-width: 62rem; margin: 0 auto;
        padding: 1rem 1.5rem 3rem; color: #1a1a1a; line-height: 1.5; background: #fff; }
 h1 { font-size: 1.9rem; margin-bottom: .2rem; }
-h2 { font-size: 1.4rem; border-bottom: 2px solid #1a1a1a; margin-top: 2.5rem; }
+h2 { font-size: 1.4rem; border-bottom: 2px solid #1a1a1a; margin-top: 1.8rem; }
 h3 { font-size: 1.1rem; margin-top: 1.6rem; }
 .meta { color: #404040; }
 table { border-collapse: collapse; width: 100%; margin: 1rem 0 1.5rem; font-size: .95rem; }
@@ -39,8 +42,21 @@ tbody th { font-weight: 600; }
 figure { margin: 1rem 0 1.5rem; }
 figure img { max-width: 100%; height: auto; border: 1px solid #d0d0d0; }
 figcaption { font-size: .92rem; color: #303030; margin-top: .3rem; }
+table.compact { font-size: .86rem; margin: .6rem 0 1.2rem; }
+table.compact th, table.compact td { padding: .2rem .4rem; }
+tbody th { overflow-wrap: anywhere; }
+code { font-family: Consolas, "Courier New", monospace; background: #eeeeee; padding: 0 .2rem;
+       overflow-wrap: anywhere; }
+ul.findings { padding-left: 1.2rem; }
+ul.findings > li { margin-bottom: .5rem; }
+.warning { display: block; border-left: 4px solid #8a4b00; padding-left: .5rem;
+           margin-top: .25rem; }
+table.compact thead th { font-size: .8rem; overflow-wrap: anywhere; }
+ul.assumed { font-size: .8rem; line-height: 1.4; padding-left: 1.1rem; }
+ul.assumed > li { margin-bottom: .15rem; }
+.scenario-about { font-size: .82rem; margin: .3rem 0 .6rem; }
 .caveat { border-left: 6px solid #1a1a1a; background: #f0f0f0; padding: .6rem 1rem; }
-nav ol { columns: 2; }
+nav ol { display: flex; flex-wrap: wrap; gap: .1rem 1.6rem; padding-left: 1.2rem; }
 a { color: #0b2545; }
 @media print {
   nav { display: none; }
@@ -82,17 +98,23 @@ def write_html(results: Results, path: Path) -> None:
 
 def render(results: Results) -> str:
     charts = {chart.key: chart for chart in all_charts(results)}
-    sections = [
-        ("headline", "Headline: projected impact", headline(results)),
+    sections = [("headline", "Headline: projected impact", headline(results))]
+    if results.is_comparison:
+        sections.append(("difference", charts["difference"].title, figure(charts["difference"])))
+    sections += [
         ("cla", charts["cla"].title, figure(charts["cla"])),
         ("cost", charts["cost"].title, figure(charts["cost"])),
-        ("mix", charts["mix"].title, figure(charts["mix"])),
+        ("mix", charts["mix"].title, figure(charts["mix"]) + mix_table(results)),
         ("capacity", charts["capacity"].title, figure(charts["capacity"]) + externally(results)),
         ("waiting", charts["waiting"].title, figure(charts["waiting"])),
+        ("scenarios", "What changes in each scenario", scenarios(results)),
         ("assumptions", "What this assumes", assumptions(results)),
     ]
-    names = ", ".join(run.name for run in results.runs)
-    title = f"Projected impact: {names}"
+    title = (
+        f"Projected impact: {len(results.runs) - 1} scenarios against {results.base.name}"
+        if results.is_comparison
+        else f"Projected impact: {results.base.name}"
+    )
     contents = "".join(f'<li><a href="#{key}">{escape(head)}</a></li>' for key, head, _ in sections)
     body = "".join(
         f'<section id="{key}" aria-labelledby="{key}-h"><h2 id="{key}-h">'
@@ -119,6 +141,7 @@ def table(
     rows: Iterable[Iterable[str]],
     key: str = "",
     widths: Iterable[int] = (),
+    compact: bool = False,
 ) -> str:
     """An accessible table: a caption, column headers and a row header in the first column;
     ``widths`` in % of the page. Cells are HTML already escaped by the caller."""
@@ -133,7 +156,8 @@ def table(
         for row in rows
     )
     ident = f' id="{key}"' if key else ""
-    fixed = ' class="fixed"' if cols else ""
+    classes = " ".join(c for c, on in (("fixed", cols), ("compact", compact)) if on)
+    fixed = f' class="{classes}"' if classes else ""
     return (
         f"<table{ident}{fixed}><caption>{escape(caption)}</caption>"
         f"<colgroup>{cols}</colgroup><thead><tr>{head}</tr></thead>"
@@ -156,6 +180,8 @@ def ranged(middle: str, low: float, high: float, fmt: Format = count) -> str:
 
 
 def ranged_words(middle: str, words: str) -> str:
+    if not words:
+        return escape(middle)
     return f'{escape(middle)}<span class="range">{escape(words)}</span>'
 
 
@@ -163,22 +189,29 @@ def day(value: Any) -> str:
     return f"{pd.Timestamp(value):%-d %B %Y}"
 
 
+def prose(text: str) -> str:
+    """Escaped text in which a `backticked` command or path is shown as code."""
+    parts = escape(text).split("`")
+    return "".join(f"<code>{p}</code>" if i % 2 else p for i, p in enumerate(parts))
+
+
 def intro(results: Results) -> str:
     meta = results.base.meta
     what = (
-        "a comparison of scenarios against " + escape(results.base.name)
+        f"compares {len(results.runs) - 1} scenarios with the base scenario, "
+        f"<strong>{escape(results.base.name)}</strong>, in the same simulated futures"
         if results.is_comparison
-        else "a projection of " + escape(results.base.name)
+        else f"projects the scenario <strong>{escape(results.base.name)}</strong>"
     )
-    description = "".join(
-        f"<li><strong>{escape(run.name)}</strong>: "
-        f"{escape(run.meta.get('description') or 'no description')}</li>"
-        for run in results.runs
+    about = (
+        ""
+        if results.is_comparison
+        else f'<p class="scenario-about">{prose(meta.get("description") or "")}</p>'
     )
     return (
-        f'<p class="meta">This report shows {what}: {meta["years"]} years from '
+        f'<p class="meta">This report {what}: {meta["years"]} years from '
         f"{day(meta['start_date'])}, {meta['replications']} simulated futures (seed "
-        f"{meta['seed']}).</p><ul>{description}</ul>"
+        f"{meta['seed']}).</p>{about}"
         f"<p>{escape(RANGE_NOTE.format(n=meta['replications']))}</p>"
     )
 
@@ -188,12 +221,26 @@ def headline(results: Results) -> str:
     if not results.is_comparison:
         return projection_table(results.base)
     return (
-        f"<h3>The base: {escape(results.base.name)}</h3>"
-        + projection_table(results.base)
-        + "<h3>Each scenario against the base, over the whole run</h3>"
+        "<h3>What each scenario buys</h3>"
+        + buys_list(results)
         + overview_table(results)
-        + "".join(impact_table(results, run) for run in results.runs[1:])
+        + f"<h3>The base, {escape(results.base.name)}, and each scenario year by year</h3>"
+        + projection_table(results.base)
+        + yearly_table(results)
     )
+
+
+def buys_list(results: Results) -> str:
+    """One item per scenario: what it buys in sentences, then its warnings."""
+    items = "".join(
+        f"<li><strong>{escape(found.name)}</strong>. {prose(' '.join(found.buys))}"
+        + "".join(f'<span class="warning">{prose(w)}</span>' for w in found.warnings)
+        + "</li>"
+        for found in findings(results)
+    )
+    unmeasured = effect_unmeasured(results)
+    note = f'<p class="warning">{prose(unmeasured)}</p>' if unmeasured else ""
+    return f'<ul class="findings">{items}</ul>{note}'
 
 
 def projection_table(run: RunFolder) -> str:
@@ -227,6 +274,7 @@ def projection_table(run: RunFolder) -> str:
         ["31 March", "Children looked after", "Financial year", "Total cost"],
         rows,
         key=f"projection-{run.name}",
+        compact=True,
     )
 
 
@@ -264,99 +312,173 @@ def overview_table(results: Results) -> str:
         ],
         rows,
         key="overview-table",
+        widths=(19, 15, 18, 17, 11, 20),
+        compact=True,
     )
 
 
-def impact_table(results: Results, run: RunFolder) -> str:
-    """One scenario against the base, year by year."""
-    rows = []
-    for record in tables.impact(results, run).to_dict("records"):
+def yearly_table(results: Results) -> str:
+    """The net saving per financial year: one row per scenario, compact."""
+    rows, years = [], []
+    for run in results.runs[1:]:
+        frame = tables.paired(results, run.name, "net_saving").drop(tables.ALL_YEARS)
+        years = [str(p) for p in frame.index]
         rows.append(
-            [
-                escape(day(record["march"])),
-                ranged(count(record["cla_mean"]), record["cla_p05"], record["cla_p95"]),
-                ranged_words(
-                    count(record["fewer_mean"]),
-                    kept_out_range(record["fewer_p05"], record["fewer_p95"]),
-                ),
-                ranged_words(
-                    money(record["saving_mean"]),
-                    saving_range(record["saving_p05"], record["saving_p95"]),
-                ),
+            [escape(run.name)]
+            + [
+                ranged_words(money(r["mean"]), span(r["p05"], r["p95"], money, money(r["mean"])))
+                for r in frame.to_dict("records")
             ]
         )
-    caption = (
-        f"{run.name} against {results.base.name}: children looked after at each 31 "
-        "March (mean and 90% range); how many fewer than in the base then (base minus "
-        "scenario), and the net saving in the financial year ending then (base cost minus "
-        "scenario cost; mean paired difference and 90% range)"
-    )
-    return f"<h3>{escape(run.name)}, year by year</h3>" + table(
-        caption,
-        [
-            "31 March",
-            "Children looked after",
-            "Fewer in care than the base",
-            "Net saving in the year (base minus scenario; extra cost if negative)",
-        ],
+    return table(
+        "Net saving in each financial year (base cost minus scenario cost; extra cost if "
+        "negative): mean paired difference and 90% range",
+        ["Scenario", *years],
         rows,
-        key=f"impact-{run.name}",
+        key="yearly-saving",
+        widths=(25, *[75 // max(len(years), 1)] * len(years)),
+        compact=True,
     )
+
+
+def span(low: float, high: float, fmt: Format, middle: str = "") -> str:
+    """A range as 'a to b'; '' when it is one figure, the one already shown as ``middle``."""
+    lo, hi = sorted((low, high))
+    if fmt(lo) == fmt(hi):
+        return "" if fmt(lo) == middle else fmt(lo)
+    return f"{fmt(lo)} to {fmt(hi)}"
+
+
+# -- placement mix -----------------------------------------------------------------------------
+def mix_table(results: Results) -> str:
+    """Each scenario's change in the mix: children in each placement type at the last month
+    end, scenario mean minus base mean, for the types any scenario changes."""
+    if not results.is_comparison:
+        return ""
+
+    def last(run: RunFolder) -> pd.Series:
+        rows = run.stocks[run.stocks["state"].isin(PLACEMENT_NAMES)]
+        return rows[rows["date"] == rows["date"].max()].set_index("state")["mean"]
+
+    base = last(results.base)
+    changes = {run.name: last(run) - base for run in results.runs[1:]}
+    types = [p for p in PLACEMENT_NAMES if any(abs(c[p]) >= 0.5 for c in changes.values())]
+    if not types:
+        return "<p>No scenario changes the mix of placements by half a child or more.</p>"
+    when = results.base.stocks["date"].max()
+    rows = [
+        [escape(name)] + [escape(signed_count(change[p])) for p in types]
+        for name, change in changes.items()
+    ]
+    return table(
+        f"Change in the mix: children in each placement type on {day(when)}, scenario minus "
+        f"{results.base.name} (means; types no scenario changes are left out)",
+        ["Scenario", *(label(p) for p in types)],
+        rows,
+        key="mix-table",
+        widths=(25, *[75 // len(types)] * len(types)),
+        compact=True,
+    )
+
+
+def signed_count(value: float) -> str:
+    text = count(value)
+    return text if text.startswith("-") or text == "0" else f"+{text}"
 
 
 # -- capacity ----------------------------------------------------------------------------------
 def externally(results: Results) -> str:
-    """Children placed externally for want of an in-house place: a row per scenario and pool,
-    a column per financial year."""
+    """Children placed externally for want of an in-house place: for a run, a row per pool and
+    a column per financial year; for a comparison, a row per scenario over the whole run."""
+    if results.is_comparison:
+        return externally_compared(results)
     rows, years = [], []
-    for run in results.runs:
-        frame = placed_externally(run)
-        years = list(dict.fromkeys(frame["financial_year"]))
-        for pool, part in frame.groupby("pool", sort=False):
-            rows.append(
-                [escape(f"{run.name}: {POOL_NAMES[str(pool)]}")]
-                + [ranged(count(r["mean"]), r["p05"], r["p95"]) for r in part.to_dict("records")]
-            )
+    run = results.base
+    frame = placed_externally(run)
+    years = list(dict.fromkeys(frame["financial_year"]))
+    for pool, part in frame.groupby("pool", sort=False):
+        rows.append(
+            [escape(POOL_NAMES[str(pool)])]
+            + [ranged(count(r["mean"]), r["p05"], r["p95"]) for r in part.to_dict("records")]
+        )
     return table(
         "Children placed externally because in-house places were full, per "
         "financial year (mean and 90% range; activity.csv, placed_externally)",
-        ["Scenario: in-house pool that was full"] + years,
+        ["In-house pool that was full", *years],
         rows,
         key="externally-table",
     )
 
 
-# -- assumptions -------------------------------------------------------------------------------
+def externally_compared(results: Results) -> str:
+    rows = [
+        [escape(results.base.name)]
+        + [
+            escape(count(tables.base_mean(results, results.runs[1].name, f"placed_externally.{p}")))
+            for p in IN_HOUSE_NAMES
+        ]
+    ]
+    for run in results.runs[1:]:
+        cells = []
+        for pool in IN_HOUSE_NAMES:
+            measure = f"placed_externally.{pool}"
+            base = tables.base_mean(results, run.name, measure)
+            try:
+                diff = tables.whole_run(results, run, measure)
+            except InputError:
+                diff = pd.Series({"mean": 0.0, "p05": 0.0, "p95": 0.0})
+            spread = span(diff["p05"], diff["p95"], signed_count, signed_count(diff["mean"]))
+            cells.append(
+                escape(
+                    f"{count(base + diff['mean'])} ({signed_count(diff['mean'])}"
+                    + (f"; {spread})" if spread else ")")
+                )
+            )
+        rows.append([escape(run.name), *cells])
+    return table(
+        "Children placed externally over the run because in-house places were full: mean (in "
+        "brackets the paired difference from the base and its 90% range)",
+        ["Scenario", *(f"{POOL_NAMES[p]} full" for p in IN_HOUSE_NAMES)],
+        rows,
+        key="externally-table",
+        compact=True,
+    )
+
+
+# -- scenarios and assumptions ------------------------------------------------------------------
+def scenarios(results: Results) -> str:
+    """Each scenario's description, then its dated changes and investments in one table."""
+    about = "".join(
+        f'<p class="scenario-about"><strong>{escape(run.name)}</strong>: '
+        f"{prose(run.meta.get('description') or 'no description')}</p>"
+        for run in results.runs
+        if results.is_comparison
+    )
+    return about + changes(results)
+
+
 def assumptions(results: Results) -> str:
     provenance = results.base.meta["provenance"]
     assumed = [item for item in provenance if item["source"].lower().startswith("assumption:")]
-    rows = [
-        [
-            escape(describe(item["parameter"])),
-            escape(with_unit(item["parameter"], item["value"])),
-            escape(cited(item["source"].split(":", 1)[1].strip())),
-        ]
-        for item in assumed
-    ]
+    reasons: dict[str, list[str]] = {}
+    for item in assumed:
+        what = f"{describe(item['parameter'])}: {with_unit(item['parameter'], item['value'])}"
+        reasons.setdefault(cited(item["source"].split(":", 1)[1].strip()), []).append(what)
+    items = "".join(
+        f"<li><strong>{'; '.join(map(escape, whats))}</strong>: {escape(why)}</li>"
+        for why, whats in reasons.items()
+    )
     caveat = escape(CAVEAT + effect_note(results))
     return (
         f'<h3>How sure are we about the programmes\' effect?</h3><p class="caveat">{caveat}</p>'
         + savings(results)
         + sweep(results)
-        + "<h3>What changes in each scenario</h3>"
-        + changes(results)
         + "<h3>Assumptions where the reports give no figure</h3>"
         f"<p>The model uses {len(provenance)} figures. {len(provenance) - len(assumed)} come "
         "from the council's reports or from public statistics, each cited in the workbook's "
         f"Assumptions sheet and in run.json. The other {len(assumed)} are assumptions, listed "
-        "here with the reason for each.</p>"
-        + table(
-            f"Assumptions in {results.base.name}: what is assumed, the value and why",
-            ["What", "Value", "Why (and what it rests on)"],
-            rows,
-            key="assumptions-table",
-            widths=(22, 28, 50),
-        )
+        "here with the reason for each (assumptions that share a reason share a line).</p>"
+        + f'<ul class="assumed" id="assumptions-list">{items}</ul>'
     )
 
 
@@ -375,33 +497,44 @@ def effect_note(results: Results) -> str:
 
 
 def savings(results: Results) -> str:
-    """The council's way of counting savings beside the paired (counterfactual) difference."""
+    """The council's way of counting savings beside the paired (counterfactual) difference,
+    over the run, for the scenarios that change a programme (the council's way counts only
+    children a programme diverts)."""
     frame = results.extras.get("savings")
     if frame is None:
         return ""
-    rows = [
-        [
-            escape(r["scenario"]),
-            escape(r["financial_year"]),
-            escape(money(r["council_mean"])),
-            ranged_words(
-                money(r["counterfactual_mean"]),
-                saving_range(r["counterfactual_p05"], r["counterfactual_p95"]),
-            ),
-        ]
-        for r in frame.to_dict("records")
-    ]
+    runs = {run.name: run for run in results.runs}
+    rows = []
+    for name, part in frame.groupby("scenario", sort=False):
+        if not touches_programmes(runs[str(name)]):
+            continue
+        placement = tables.whole_run(results, runs[str(name)], "placement_cost")
+        rows.append(
+            [
+                escape(str(name)),
+                escape(money(part["council_mean"].sum())),
+                ranged_words(
+                    money(part["counterfactual_mean"].sum()),
+                    saving_range(-placement["p95"], -placement["p05"]),
+                ),
+            ]
+        )
+    if not rows:
+        return ""
     return (
         "<h3>Two ways of counting savings</h3><p>The council's reports count each child a "
         "programme diverts as a year or two of placement cost avoided, times the targeting "
         "deflator. The counterfactual way compares the scenario with the base in paired "
-        "futures, so it counts only what the model's programme effect actually changes.</p>"
+        "futures, so it counts only what the model's programme effect actually changes. "
+        "Scenarios that change no programme are left out: the council's way counts nothing "
+        "for them. savings.csv gives both per financial year.</p>"
         + table(
-            "Placement cost saved per financial year: the council's way (mean) and the "
+            "Placement cost saved over the run: the council's way (mean) and the "
             "counterfactual way (mean paired difference and 90% range)",
-            ["Scenario", "Financial year", "Council's way", "Counterfactual"],
+            ["Scenario", "Council's way", "Counterfactual"],
             rows,
             key="savings-table",
+            compact=True,
         )
     )
 
@@ -426,25 +559,36 @@ def sweep(results: Results) -> str:
     return "<h3>If the programmes work less well</h3>" + table(
         "Mean net saving over the run at each effect scale (1: the effect the "
         "services report; 0: no effect), and the scale below which each scenario "
-        "stops paying for itself",
+        "stops paying for itself on average (its 90% range may still include a loss)",
         ["Scenario"] + [f"Effect {times(x)}" for x in scales] + ["Stops paying below"],
         rows,
         key="sweep-table",
+        compact=True,
     )
 
 
 def changes(results: Results) -> str:
+    """One row per scenario: its dated changes and investment costs, each with what it rests
+    on."""
     rows = [
-        [escape(run.name), escape(day(date)), escape(f"{what}: {value}"), escape(cited(source))]
+        [
+            escape(run.name),
+            "; ".join(
+                f"{escape(day(date))}: {escape(what)}: {escape(value)} ({escape(basis(source))})"
+                for date, what, value, source in scenario_changes(run)
+            ),
+        ]
         for run in results.runs
-        for date, what, value, source in scenario_changes(run)
+        if scenario_changes(run)
     ]
     if not rows:
         return "<p>No scenario changes anything: today's services and capacity carry forward.</p>"
     return table(
-        "Dated changes and investment costs in each scenario",
-        ["Scenario", "From", "Change", "Source"],
+        "Dated changes and investment costs in each scenario, each with what it rests on (the "
+        "workbook's Assumptions sheet and run.json cite each source in full)",
+        ["Scenario", "Changes from their date"],
         rows,
         key="changes-table",
-        widths=(16, 14, 30, 40),
+        widths=(24, 76),
+        compact=True,
     )

@@ -141,6 +141,18 @@ def over_run(results: Results, run: RunFolder) -> dict[str, pd.Series]:
     }
 
 
+def base_mean(results: Results, name: str, measure: str) -> float:
+    """The base's mean of a comparison.csv measure over the whole run (0 if not written: a
+    count that was zero in every replication)."""
+    frame = results.comparison
+    if frame is None:
+        raise InputError(results.path, "comparison.csv", "a comparison folder")
+    rows = frame[
+        (frame["scenario"] == name) & (frame["measure"] == measure) & (frame["period"] == ALL_YEARS)
+    ]
+    return float(rows["base_mean"].iloc[0]) if len(rows) else 0.0
+
+
 def whole_run(results: Results, run: RunFolder, measure: str) -> pd.Series:
     """One measure of comparison.csv over the whole run: p05, mean, p95."""
     row = paired(results, run.name, measure).loc[ALL_YEARS]

@@ -70,3 +70,17 @@ def break_even(mean: float, earliest: float, latest: float, years: list[str]) ->
     if last is None:
         return main, f"from {first} in favourable futures; {NOT_WITHIN} in others"
     return main, between(int(earliest), int(latest), lambda i: years[int(i) - 1])
+
+
+def basis(source: str) -> str:
+    """What a figure rests on, from its source: 'assumption', 'fitted', 'published statistic',
+    'the reports' or 'the reports, partly assumed'."""
+    text = source.strip().lower()
+    for start, words in (
+        ("assumption", "assumption"),
+        ("fitted", "fitted"),
+        ("statistic", "published statistic"),
+    ):
+        if text.startswith(start):
+            return words
+    return "the reports, partly assumed" if "assumption" in text else "the reports"
