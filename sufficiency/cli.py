@@ -455,6 +455,18 @@ def fit_options(command):
 )
 @fit_options
 @whole("--reproduce-replications", 48, 2, 10_000, help="Replications for the reports' own figures.")
+@click.option(
+    "--ssda903",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Fit instead from the council's SSDA903 returns in this folder (see docs/ssda903.md).",
+)
+@click.option(
+    "--at",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    default=None,
+    help="With --ssda903: the population date; the run starts the day after.",
+)
 @executor_options
 def calibrate(
     out: Path,
@@ -462,8 +474,14 @@ def calibrate(
     fitting: Fitting,
     jobs: int,
     reproduce_replications: int,
+    ssda903: Path | None,
+    at,
 ) -> None:
-    """Fit the baseline parameter set to the council's reported figures."""
+    """Fit the baseline parameter set to the council's reported figures, or (--ssda903) to its
+    SSDA903 returns."""
+    if ssda903 is not None or at is not None:
+        calibrate_ssda903(ssda903, at, out, force)
+        return
     from .calibration.calibrate import calibrate as calibrate_baseline
     from .calibration.calibrate import check_targets
     from .calibration.calibrate import write as write_calibration
@@ -481,6 +499,21 @@ def calibrate(
     for path in write_calibration(result, out):
         click.echo(f"Written {path}")
     click.echo(f"Calibrated in {time.perf_counter() - started:.0f} s")
+
+
+def calibrate_ssda903(folder: Path | None, at, out: Path, force: bool) -> None:
+    """calibrate --ssda903 DIR --at DATE: the parameter set, its scenario and fit report."""
+    from .calibration import ssda903 as from_returns
+    from .ssda903.mapping import load_mapping
+
+    if folder is None or at is None:
+        raise click.UsageError("--ssda903 DIR and --at DATE go together")
+    from_returns.check_targets(out, force)
+    result = from_returns.calibrate(
+        from_returns.read_history(folder, load_mapping()), at.date(), folder.name
+    )
+    for path in from_returns.write(result, out):
+        click.echo(f"Written {path}")
 
 
 @cli.command()
