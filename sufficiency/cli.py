@@ -534,6 +534,13 @@ def calibrate_ssda903(folder: Path | None, at, out: Path, force: bool) -> None:
 @click.option(
     "--forecast-replications", default=200, show_default=True, type=click.IntRange(2, 100_000)
 )
+@click.option(
+    "--ssda903",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Fit on and score against the council's SSDA903 returns in this folder instead "
+    "(--train-until a 31 March).",
+)
 @executor_options
 def backtest(
     train_until,
@@ -542,9 +549,15 @@ def backtest(
     fitting: Fitting,
     jobs: int,
     forecast_replications: int,
+    ssda903: Path | None,
 ) -> None:
     """Calibrate on figures to --train-until, forecast the later years and score the forecast
-    against the reports, persistence and a linear trend."""
+    against the reports (or, with --ssda903, the returns), persistence and a linear trend."""
+    if ssda903 is not None:
+        backtest_ssda903(
+            ssda903, train_until.date(), out, force, forecast_replications, fitting.seed, jobs
+        )
+        return
     from .calibration.backtest import backtest as run_backtest
     from .calibration.backtest import check_train_until, print_backtest, write_backtest
     from .calibration.fit import FitError
@@ -562,6 +575,38 @@ def backtest(
     print_backtest(result)
     if out is not None:
         save(out, force, lambda folder: write_backtest(result, folder))
+        click.echo(f"Results written to {out}")
+
+
+def backtest_ssda903(
+    folder: Path,
+    train_until,
+    out: Path | None,
+    force: bool,
+    runs: Projection,
+    jobs: int,
+) -> None:
+    """backtest --ssda903 DIR: fit on the returns to the date, score the later years."""
+    from .calibration.ssda903 import read_history
+    from .calibration.ssda903_backtest import backtest as run_backtest
+    from .calibration.ssda903_backtest import print_backtest, write_backtest
+    from .ssda903.mapping import load_mapping
+
+    mapping = load_mapping()
+    if out is not None:
+        check_target(out, force)
+    result = run_backtest(
+        read_history(folder, mapping),
+        train_until,
+        folder.name,
+        mapping,
+        runs.replications,
+        runs.seed,
+        jobs,
+    )
+    print_backtest(result)
+    if out is not None:
+        save(out, force, lambda target: write_backtest(result, target))
         click.echo(f"Results written to {out}")
 
 

@@ -25,13 +25,19 @@ FEWEST = 10
 """A band with fewer events than this takes the shares of all bands together."""
 TREND_P = 0.05
 """An entry trend is carried to the date only if its p-value is below this."""
-AT_18 = 18 * DAYS_PER_YEAR
+AT_18_WITHIN = pd.Timedelta(days=7)
+"""An exit this close to the 18th birthday is turning 18 (some returns date it the day before)."""
 
 
 def band_of(years: pd.Series) -> pd.Series:
     """The model's age band of ages in years."""
     edges = [0, *(AGE_BAND_BOUNDS[b][1] for b in AGE_BANDS)]
     return pd.cut(years.clip(lower=0, upper=17.999), edges, right=False, labels=list(AGE_BANDS))
+
+
+def birthday(born: pd.Series, years: int) -> pd.Series:
+    """The day each child turns ``years`` (29 February births on 28 February)."""
+    return born + pd.DateOffset(years=years)
 
 
 def age_years(born: pd.Series, day: pd.Series | pd.Timestamp) -> pd.Series:
@@ -52,7 +58,7 @@ class Survival:
 def survival_data(p: pd.DataFrame, first: pd.Timestamp, last: pd.Timestamp) -> Survival:
     """Each period's time at risk: from the later of its start and ``first`` to its exit, its
     censoring, ``last`` or the 18th birthday, whichever comes first."""
-    adult = p["DOB"] + pd.to_timedelta(AT_18, unit="D")
+    adult = birthday(p["DOB"], 18) - AT_18_WITHIN
     stop = at_most(p["END"].fillna(p["CENSORED"]), last)
     event = p["END"].notna() & (p["END"] <= last) & (p["END"] < adult)
     stop = stop.where(stop < adult, adult)
@@ -138,24 +144,24 @@ def shares_by_band(
 ) -> tuple[dict[str, dict[str, float]], list[str]]:
     """Shares of ``kinds`` in each band; a band with fewer than FEWEST takes all bands'
     shares (those bands are listed)."""
-    table = pd.crosstab(bands, kinds).reindex(index=list(AGE_BANDS), columns=list(keys)).fillna(0)
-    pooled = table.sum()
+    table = pd.crosstab(bands, kinds).reindex(index=list(AGE_BANDS), columns=list(keys))
+    counts = table.fillna(0).to_numpy(float)
+    pooled = counts.sum(axis=0)
     if pooled.sum() == 0:
         raise ValueError("no rows to share out")
     out, pooled_bands = {}, []
-    for band in AGE_BANDS:
-        row = {k: float(table.loc[band, k]) for k in keys}
-        if sum(row.values()) < FEWEST:
-            row = {k: float(pooled[k]) for k in keys}
+    for band, row in zip(AGE_BANDS, counts, strict=True):
+        if row.sum() < FEWEST:
+            row = pooled
             pooled_bands.append(band)
-        out[band] = {k: row[k] / sum(row.values()) for k in keys}
+        out[band] = {k: float(n / row.sum()) for k, n in zip(keys, row, strict=True)}
     return out, pooled_bands
 
 
 def route_shares(p: pd.DataFrame, last: pd.Timestamp) -> tuple[dict, list[str], dict[str, int]]:
     """Exit routes by band at entry, exits before 18 only (the model ends care at 18 itself);
     a turned-18 code before the birthday (moved to independent living at 17) counts as other."""
-    adult = p["DOB"] + pd.to_timedelta(AT_18, unit="D")
+    adult = birthday(p["DOB"], 18) - AT_18_WITHIN
     out = p[p["END"].notna() & (p["END"] <= last) & (p["END"] < adult)]
     routes = out["ROUTE"].where(out["ROUTE"].isin(CHOSEN_ROUTES), "other")
     shares, pooled = shares_by_band(
@@ -217,18 +223,18 @@ def supported_at_16(episodes: pd.DataFrame, p: pd.DataFrame, first, last) -> tup
     """Of the children in care on their 16th birthday in the window (not already in supported
     accommodation or with parents), the share later placed in supported accommodation in the
     same period of care; and how many such children there were."""
-    sixteen = p["DOB"] + pd.to_timedelta(16 * DAYS_PER_YEAR, unit="D")
+    sixteen = birthday(p["DOB"], 16)
     ends = p["END"].fillna(p["CENSORED"])
     turning = p[(sixteen >= p["START"]) & (sixteen < ends) & (sixteen >= first) & (sixteen <= last)]
     moved, counted = 0, 0
     by_child = dict(tuple(episodes.groupby("CHILD")))
-    for child, birthday, end in zip(turning["CHILD"], sixteen[turning.index], ends[turning.index]):
+    for child, day, end in zip(turning["CHILD"], sixteen[turning.index], ends[turning.index]):
         e = by_child[child]
-        then = e[e["DECOM"] <= birthday].tail(1)
+        then = e[e["DECOM"] < day].tail(1)
         if then.empty or then["TYPE"].iloc[0] in ("supported_accommodation", "placed_with_parents"):
             continue
         counted += 1
-        later = e[(e["DECOM"] > birthday) & (e["DECOM"] < end)]
+        later = e[(e["DECOM"] >= day) & (e["DECOM"] < end)]
         moved += bool((later["TYPE"] == "supported_accommodation").any())
     return (moved / counted if counted else math.nan), counted
 
