@@ -554,9 +554,8 @@ def backtest(
     """Calibrate on figures to --train-until, forecast the later years and score the forecast
     against the reports (or, with --ssda903, the returns), persistence and a linear trend."""
     if ssda903 is not None:
-        backtest_ssda903(
-            ssda903, train_until.date(), out, force, forecast_replications, fitting.seed, jobs
-        )
+        runs = Projection(0, forecast_replications, fitting.seed)
+        backtest_ssda903(ssda903, train_until.date(), out, force, runs, jobs)
         return
     from .calibration.backtest import backtest as run_backtest
     from .calibration.backtest import check_train_until, print_backtest, write_backtest
