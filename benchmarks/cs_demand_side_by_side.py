@@ -63,7 +63,8 @@ stats = PopulationStats(data.enriched_view, config)
 predicted = ModelPredictor.from_model(stats, start, end).predict((last - end).days)
 predicted.index = pd.to_datetime(predicted.index)
 start_stock = stats.stock_at(end).reindex(predicted.columns).fillna(0)
-both = pd.concat([pd.DataFrame([start_stock.values], [pd.Timestamp(end)], predicted.columns), predicted])
+first = pd.DataFrame([start_stock.values], [pd.Timestamp(end)], predicted.columns)
+both = pd.concat([first, predicted])
 by_category = both.T.groupby(lambda c: c[1]).sum().T
 wanted = [pd.Timestamp(end)] + [pd.Timestamp(y, 3, 31) for y in range(end.year + 1, last.year + 1)]
 print(by_category.loc[wanted].to_csv())
