@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import random
 import re
 from pathlib import Path
 
@@ -23,6 +24,7 @@ from sufficiency.cli import cli
 from sufficiency.ssda903.mapping import load_mapping
 from sufficiency.ssda903.periods import periods, until
 
+from .ssda903_fuzz import corrupt_copy
 from .ssda903_world import World, in_care, simulate, write_returns
 
 WORLD = World()
@@ -219,3 +221,18 @@ def test_calibrate_on_the_peer_returns(tmp_path):
     result = calibrate(h, dt.date(2021, 3, 31), PEERS.name)
     assert result.params.population.total.value > 0
     assert all(c.count >= 5 for c in result.params.population.cells.value)
+
+
+def test_corrupted_returns_never_give_a_traceback(world, tmp_path):
+    folder, _, _ = world
+    rng = random.Random(16)
+    for copy in range(8):
+        target = tmp_path / f"copy{copy}"
+        damage = corrupt_copy(folder, target, rng)
+        out = tmp_path / f"copy{copy}.yaml"
+        args = ["calibrate", "--ssda903", str(target), "--at", "2019-03-31", "--out", str(out)]
+        result = CliRunner().invoke(cli, args)
+        assert result.exit_code in (0, 2), (damage, result.output)
+        assert result.exception is None or isinstance(result.exception, SystemExit), damage
+        if result.exit_code == 2:
+            assert result.stderr.startswith("Error: "), damage
