@@ -21,6 +21,9 @@ from sufficiency.calibration.simulate import run
 from sufficiency.calibration.ssda903 import calibrate, read_history
 from sufficiency.calibration.ssda903_cells import cells, placement_groups, runs
 from sufficiency.cli import cli
+from sufficiency.engine.population import recorded
+from sufficiency.parameters import PopulationCell
+from sufficiency.pathway import DAYS_PER_YEAR, MONTH
 from sufficiency.ssda903.mapping import load_mapping
 from sufficiency.ssda903.periods import periods, until
 
@@ -236,3 +239,19 @@ def test_corrupted_returns_never_give_a_traceback(world, tmp_path):
         assert result.exception is None or isinstance(result.exception, SystemExit), damage
         if result.exit_code == 2:
             assert result.stderr.startswith("Error: "), damage
+
+
+def test_recorded_cells_place_children_within_their_cell():
+    """Each child's time in care lies in its cell's span and below its age, its age in a band
+    the cell lists, its placement one the cell lists."""
+    cell = PopulationCell(
+        placements=["foster_ifa", "home_external"],
+        age_bands=["0-4", "5-9"],
+        months_in_care=(48.0, 216.0),
+        count=40,
+    )
+    placements, draws, ages, elapsed = recorded([cell], np.random.default_rng(1))
+    assert len(placements) == len(draws) == 40
+    assert {p.value for p in placements} <= {"foster_ifa", "home_external"}
+    assert ((elapsed >= 48 * MONTH) & (elapsed <= ages)).all()
+    assert (ages < 10 * DAYS_PER_YEAR).all()
