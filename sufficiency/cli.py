@@ -467,6 +467,18 @@ def fit_options(command):
 )
 @fit_options
 @whole("--reproduce-replications", 48, 2, 10_000, help="Replications for the reports' own figures.")
+@click.option(
+    "--ssda903",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Fit instead from the council's SSDA903 returns in this folder (see docs/ssda903.md).",
+)
+@click.option(
+    "--at",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    default=None,
+    help="With --ssda903: the population date; the run starts the day after.",
+)
 @executor_options
 def calibrate(
     out: Path,
@@ -474,8 +486,14 @@ def calibrate(
     fitting: Fitting,
     jobs: int,
     reproduce_replications: int,
+    ssda903: Path | None,
+    at,
 ) -> None:
-    """Fit the baseline parameter set to the council's reported figures."""
+    """Fit the baseline parameter set to the council's reported figures, or (--ssda903) to its
+    SSDA903 returns."""
+    if ssda903 is not None or at is not None:
+        calibrate_ssda903(ssda903, at, out, force)
+        return
     from .calibration.calibrate import calibrate as calibrate_baseline
     from .calibration.calibrate import check_targets
     from .calibration.calibrate import write as write_calibration
@@ -493,6 +511,21 @@ def calibrate(
     for path in write_calibration(result, out):
         click.echo(f"Written {path}")
     click.echo(f"Calibrated in {time.perf_counter() - started:.0f} s")
+
+
+def calibrate_ssda903(folder: Path | None, at, out: Path, force: bool) -> None:
+    """calibrate --ssda903 DIR --at DATE: the parameter set, its scenario and fit report."""
+    from .calibration import ssda903 as from_returns
+    from .ssda903.mapping import load_mapping
+
+    if folder is None or at is None:
+        raise click.UsageError("--ssda903 DIR and --at DATE go together")
+    from_returns.check_targets(out, force)
+    result = from_returns.calibrate(
+        from_returns.read_history(folder, load_mapping()), at.date(), folder.name
+    )
+    for path in from_returns.write(result, out):
+        click.echo(f"Written {path}")
 
 
 @cli.command()
@@ -513,6 +546,13 @@ def calibrate(
 @click.option(
     "--forecast-replications", default=200, show_default=True, type=click.IntRange(2, 100_000)
 )
+@click.option(
+    "--ssda903",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Fit on and score against the council's SSDA903 returns in this folder instead "
+    "(--train-until a 31 March).",
+)
 @executor_options
 def backtest(
     train_until,
@@ -521,9 +561,14 @@ def backtest(
     fitting: Fitting,
     jobs: int,
     forecast_replications: int,
+    ssda903: Path | None,
 ) -> None:
     """Calibrate on figures to --train-until, forecast the later years and score the forecast
-    against the reports, persistence and a linear trend."""
+    against the reports (or, with --ssda903, the returns), persistence and a linear trend."""
+    if ssda903 is not None:
+        runs = Projection(0, forecast_replications, fitting.seed)
+        backtest_ssda903(ssda903, train_until.date(), out, force, runs, jobs)
+        return
     from .calibration.backtest import backtest as run_backtest
     from .calibration.backtest import check_train_until, print_backtest, write_backtest
     from .calibration.fit import FitError
@@ -541,6 +586,38 @@ def backtest(
     print_backtest(result)
     if out is not None:
         save(out, force, lambda folder: write_backtest(result, folder))
+        click.echo(f"Results written to {out}")
+
+
+def backtest_ssda903(
+    folder: Path,
+    train_until,
+    out: Path | None,
+    force: bool,
+    runs: Projection,
+    jobs: int,
+) -> None:
+    """backtest --ssda903 DIR: fit on the returns to the date, score the later years."""
+    from .calibration.ssda903 import read_history
+    from .calibration.ssda903_backtest import backtest as run_backtest
+    from .calibration.ssda903_backtest import print_backtest, write_backtest
+    from .ssda903.mapping import load_mapping
+
+    mapping = load_mapping()
+    if out is not None:
+        check_target(out, force)
+    result = run_backtest(
+        read_history(folder, mapping),
+        train_until,
+        folder.name,
+        mapping,
+        runs.replications,
+        runs.seed,
+        jobs,
+    )
+    print_backtest(result)
+    if out is not None:
+        save(out, force, lambda target: write_backtest(result, target))
         click.echo(f"Results written to {out}")
 
 

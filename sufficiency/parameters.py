@@ -145,14 +145,47 @@ class AgeRange(Frozen):
         return self
 
 
+MonthsInCare = Annotated[float, Number, Field(ge=0, le=216)]
+"""Months a child has been in care (at most 18 years)."""
+
+
+class PopulationCell(Frozen):
+    """Children in care at the population date in one cell: placement types, neighbouring age
+    bands and a span of months already in care (cells may merge neighbours, so that no count
+    below 5 is written; a child's type and band are then drawn evenly among those listed)."""
+
+    placements: Annotated[list[str], Field(min_length=1)]
+    age_bands: Annotated[list[str], Field(min_length=1)]
+    months_in_care: tuple[MonthsInCare, MonthsInCare]
+    count: Children
+
+    @model_validator(mode="after")
+    def _known(self) -> PopulationCell:
+        check_keys(PLACEMENT_NAMES, self.placements, "placement types", every=False)
+        check_keys(AGE_BANDS, self.age_bands, "age bands", every=False)
+        low, high = self.months_in_care
+        if high <= low:
+            raise ValueError("months_in_care as [low, high] with high above low")
+        return self
+
+
 class Population(Frozen):
-    """Today's children in care, as the run starts."""
+    """Today's children in care, as the run starts. With ``cells`` (counts by placement type,
+    age band and time already in care, from a council's own records) the run starts from them;
+    otherwise from the shares, with time already in care drawn from the stationary law."""
 
     date: Date
     total: Sourced[Children]
     placement_shares: Sourced[PlacementShares]
     age_band_shares: Sourced[BandShares]
     need_shares: Sourced[NeedShares]
+    cells: Sourced[list[PopulationCell]] | None = None
+
+    @model_validator(mode="after")
+    def _cells_add_up(self) -> Population:
+        if self.cells is not None and sum(c.count for c in self.cells.value) != self.total.value:
+            raise ValueError("cells whose counts add up to total")
+        return self
 
 
 class ProgrammeParams(Frozen):

@@ -252,12 +252,16 @@ def test_each_rule_finds_its_problem_at_its_row(tmp_path, file, row, column, val
 
 
 def test_codes_are_checked_against_the_year_s_list(tmp_path):
-    """K3 (supported accommodation) is valid from the 2023-24 collection only."""
+    """K3 (supported accommodation) and SEX M, F, U are valid from the 2024-25 collection only,
+    and SEX 1 and 2 no longer."""
     folder = edited(write_returns(tmp_path), "2021_episodes.csv", 4, "PLACE", "K3")
-    assert any(line.rule == "code-PLACE" for line in validate(folder).lines)
+    edited(folder, "2021_header.csv", 3, "SEX", "M")
+    assert {"code-PLACE", "code-SEX"} <= {line.rule for line in validate(folder).lines}
     for path in sorted(folder.glob("*.csv"), reverse=True):
-        path.rename(folder / path.name.replace("2021", "2024").replace("2020", "2023"))
-    assert not any(line.rule == "code-PLACE" for line in validate(folder).lines)
+        path.rename(folder / path.name.replace("2021", "2025").replace("2020", "2024"))
+    lines = {line.rule: line for line in validate(folder).lines}
+    assert "code-PLACE" not in lines
+    assert lines["code-SEX"].examples == "2025_header.csv rows 2, 4"  # 1 and 2, not row 3's M
 
 
 def test_every_problem_is_reported_not_only_the_first(tmp_path):

@@ -10,12 +10,13 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from ..pathway import AGE_BAND_BOUNDS, AGE_BANDS, DAYS_PER_YEAR, PLACEMENTS
+from ..pathway import AGE_BAND_BOUNDS, AGE_BANDS, DAYS_PER_YEAR, MONTH, PLACEMENTS, State
 from .children import DRAWS, U_AGE, U_NEED, ExitLaw, age_in_band, start_care
 from .placements import seat
 from .streams import Shares
 
 if TYPE_CHECKING:
+    from ..parameters import Population, PopulationCell
     from .model import Model
 
 BAND_STARTS = np.array([AGE_BAND_BOUNDS[band][0] for band in AGE_BANDS[1:]]) * DAYS_PER_YEAR
@@ -25,19 +26,15 @@ MAX_ROUNDS = 1000
 
 
 def initial_population(model: Model) -> None:
-    """Place today's children, with time already in care drawn from the stationary law."""
+    """Place today's children: from the recorded cells if the parameter set has them, else
+    from the shares with time already in care drawn from the stationary law."""
     pop = model.params.population
     rng = model.streams["initial"].rng
-    placements = [
-        p
-        for p, n in zip(PLACEMENTS, allocate(pop.total.value, pop.placement_shares.value))
-        for _ in range(n)
-    ]
-    draws = rng.random((len(placements), DRAWS))
-    bands = pick_many(Shares(pop.age_band_shares.value), draws[:, U_AGE])
+    if pop.cells is None:
+        placements, draws, ages, elapsed = stationary(pop, model.exit_law, rng)
+    else:
+        placements, draws, ages, elapsed = recorded(pop.cells.value, rng)
     needs = pick_many(Shares(pop.need_shares.value), draws[:, U_NEED])
-    ages = ages_in_bands(bands, rng.random(len(placements)))
-    elapsed = elapsed_in_care(model.exit_law, ages, rng)
     for placement, row, need, age, already in zip(
         placements, draws.tolist(), needs, ages.tolist(), elapsed.tolist()
     ):
@@ -45,6 +42,42 @@ def initial_population(model: Model) -> None:
         child.entered = -already
         model.move(child, seat(model, placement))
         start_care(model, child, already)
+
+
+Drawn = tuple[list[State], np.ndarray, np.ndarray, np.ndarray]
+"""Each child's placement, fixed uniforms, age in days and days already in care."""
+
+
+def stationary(pop: Population, law: ExitLaw, rng: np.random.Generator) -> Drawn:
+    """Children from the shares; time already in care from the stationary law."""
+    placements = [
+        p
+        for p, n in zip(PLACEMENTS, allocate(pop.total.value, pop.placement_shares.value))
+        for _ in range(n)
+    ]
+    draws = rng.random((len(placements), DRAWS))
+    bands = pick_many(Shares(pop.age_band_shares.value), draws[:, U_AGE])
+    ages = ages_in_bands(bands, rng.random(len(placements)))
+    return placements, draws, ages, elapsed_in_care(law, ages, rng)
+
+
+def recorded(cells: list[PopulationCell], rng: np.random.Generator) -> Drawn:
+    """Children from recorded cells: type and band evenly among the cell's, time already in
+    care uniform in its span (below the band's upper age), age uniform above that time."""
+    members = [cell for cell in cells for _ in range(cell.count)]
+    draws = rng.random((len(members), DRAWS))
+    u = rng.random((len(members), 4)).tolist()
+    placements, ages, elapsed = [], [], []
+    for cell, (u_type, u_band, u_time, u_age) in zip(members, u):
+        placements.append(State(cell.placements[int(u_type * len(cell.placements))]))
+        low, high = AGE_BAND_BOUNDS[cell.age_bands[int(u_band * len(cell.age_bands))]]
+        low_days, high_days = low * DAYS_PER_YEAR, high * DAYS_PER_YEAR - 1.0
+        first, last = (min(m * MONTH, high_days) for m in cell.months_in_care)
+        already = first + u_time * (last - first)
+        youngest = max(low_days, already)
+        elapsed.append(already)
+        ages.append(youngest + u_age * (high_days - youngest))
+    return placements, draws, np.array(ages), np.array(elapsed)
 
 
 def pick_many(shares: Shares, u: np.ndarray) -> list:

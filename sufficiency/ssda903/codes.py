@@ -103,7 +103,10 @@ CODE_LISTS: dict[str, CodeList] = {
             "S1",
             "Z1",
         ),
-        added=((2024, codes("K3")),),
+        # K3 (supported accommodation registered with Ofsted) from the 2024 to 2025 collection:
+        # data-to-insight/csc-validator-be-903, lac_validator/rules/lac2024_25/rule_146.py (the
+        # DfE's rule 146 for that year; its 2023 to 2024 rules keep the earlier list).
+        added=((2025, codes("K3")),),
     ),
     "PLACE_PROVIDER": CodeList(codes("PR0", "PR1", "PR2", "PR3", "PR4", "PR5")),
     "REC": CodeList(
@@ -148,7 +151,11 @@ CODE_LISTS: dict[str, CodeList] = {
             "OTHER",
         )
     ),
-    "SEX": CodeList(codes("1", "2")),
+    # M, F and U in place of 1 and 2 from the 2024 to 2025 collection: csc-validator-be-903,
+    # lac_validator/rules/lac2024_25/rule_101.py.
+    "SEX": CodeList(
+        codes("1", "2"), added=((2025, codes("M", "F", "U")),), withdrawn=((2025, codes("1", "2")),)
+    ),
     "ETHNIC": CodeList(
         codes(
             "WBRI",
@@ -174,7 +181,10 @@ CODE_LISTS: dict[str, CodeList] = {
         )
     ),
 }
-"""The DfE code lists checked, field by field (the SSDA903 guidance for each year)."""
+"""The DfE code lists checked, field by field (the SSDA903 guidance for each year). Checked on
+2026-11-29 against the year-by-year rules of data-to-insight/csc-validator-be-903 (rules 143 RNE,
+144 LS, 146 PLACE, 149 REC, 178 PLACE_PROVIDER, 101 SEX, 103 ETHNIC in lac2022_23, lac2023_24 and
+lac2024_25): the lists agree, with K3 and the new SEX codes from the year ending 2025."""
 
 CODED: dict[str, tuple[str, ...]] = {
     EPISODES: ("RNE", "LS", "CIN", "PLACE", "PLACE_PROVIDER", "REC", "REASON_PLACE_CHANGE"),
