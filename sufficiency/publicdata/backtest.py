@@ -172,14 +172,16 @@ def describe(result: Backtest) -> str:
         f"{result.scores['authorities'].iloc[0]} authorities",
         f"{'measure':<14}{'method':<16}{'MAPE %':>8}{'in 90% interval %':>20}",
     ]
-    for row in result.scores.itertuples():
-        inside = "" if np.isnan(row.inside_90) else f"{row.inside_90:.1f}"
-        lines.append(f"{row.measure:<14}{NAMES[row.method]:<16}{row.mape:>8.2f}{inside:>20}")
-    lines.append("Missed most on children looked after (pooled model):")
-    for row in result.worst().itertuples():
+    for score in result.scores.to_dict("records"):
+        inside = "" if np.isnan(score["inside_90"]) else f"{score['inside_90']:.1f}"
         lines.append(
-            f"  {row.area:<28}{row.actual:>7.0f} against {row.pooled:.0f} "
-            f"({row.pooled_p05:.0f}-{row.pooled_p95:.0f}), {100 * row.error:.1f}% off"
+            f"{score['measure']:<14}{NAMES[score['method']]:<16}{score['mape']:>8.2f}{inside:>20}"
+        )
+    lines.append("Missed most on children looked after (pooled model):")
+    for row in result.worst().to_dict("records"):
+        lines.append(
+            f"  {row['area']:<28}{row['actual']:>7.0f} against {row['pooled']:.0f} "
+            f"({row['pooled_p05']:.0f}-{row['pooled_p95']:.0f}), {100 * row['error']:.1f}% off"
         )
     return "\n".join(lines)
 

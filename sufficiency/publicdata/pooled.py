@@ -30,7 +30,7 @@ HALF = 0.5
 
 
 def log_rate(count: pd.Series, exposure: pd.Series) -> pd.Series:
-    return np.log((count + HALF) / exposure)
+    return ((count + HALF) / exposure).apply(np.log)
 
 
 def projected_children(frame: pd.DataFrame) -> pd.Series:
@@ -127,7 +127,9 @@ class Pooled:
 
 
 def usable(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
-    return frame.dropna(subset=columns)[lambda f: (f[columns] > 0).all(axis=1)]
+    """The rows of ``frame`` with every one of ``columns`` published and above zero."""
+    known = frame.dropna(subset=columns)
+    return known.loc[(known[columns] > 0).all(axis=1)]
 
 
 def fit(history: pd.DataFrame) -> Pooled:
@@ -143,7 +145,7 @@ def fit(history: pd.DataFrame) -> Pooled:
         ),
         fit_counts(rows["next_ceased"], ceased_design(rows), rows["looked_after"]),
         fit_stock(
-            np.log(rows["next_looked_after"] / rows["looked_after"]),
+            (rows["next_looked_after"] / rows["looked_after"]).apply(np.log),
             stock_design(rows),
             rows["looked_after"],
         ),
