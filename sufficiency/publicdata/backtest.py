@@ -22,7 +22,7 @@ from ..errors import InputError
 from . import pooled
 from .forecast import Settings, forecast
 from .panel import panel
-from .tables import PublicData
+from .tables import Area, PublicData
 
 MEASURES = ("looked_after", "started", "ceased")
 WORST = 5
@@ -95,14 +95,18 @@ def backtest(
     settings: Settings | None = None,
     seed: int = 1,
     done: Callable = lambda area: None,
+    areas: list[Area] | None = None,
 ) -> Backtest:
-    """Fit on the years up to ``train_until``, forecast the next 31 March, score. With
-    ``settings`` the baselines' simulation is run and scored too."""
+    """Fit on the years up to ``train_until`` (every authority's, as the model pools them),
+    forecast the next 31 March, score: every authority published both years, or those of
+    ``areas``. With ``settings`` the baselines' simulation is run and scored too."""
     year = training_year(data, train_until)
     frame = panel(data)
     frame["projected_children"] = pooled.projected_children(frame)
     model = pooled.fit(frame[frame["year"] < year])
     latest = scored_rows(frame, year)
+    if areas is not None:
+        latest = latest[latest["la_code"].isin([area.la_code for area in areas])]
     draws = pooled.forecast(model, latest, seed)
     parts = []
     for measure in MEASURES:
