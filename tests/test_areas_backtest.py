@@ -53,9 +53,9 @@ def test_the_pooled_model_beats_persistence_and_the_trend_on_children_looked_aft
 def test_persistence_is_the_figure_carried_forward(data, national):
     rows = national.table[national.table["la_code"] == data.find("Leicester").la_code]
     carried = rows.set_index("measure")["persistence"]
-    assert carried["looked_after"] == data.number(
-        "looked_after_at_31_march", "E06000016", 2023
-    ).value
+    assert (
+        carried["looked_after"] == data.number("looked_after_at_31_march", "E06000016", 2023).value
+    )
     assert rows.set_index("measure")["actual"]["looked_after"] == 596
 
 
