@@ -27,6 +27,7 @@ from .counts import Counts, group_shares, shares, split
 from .durations import fit_level
 from .spending import Spending, compare_spending
 from .tables import Area, PublicData
+from .trend import described, trended_starts
 
 TITLE = "statistic: DfE, Children looked after in England including adoptions"
 LEICESTER = "leicester.yaml"
@@ -251,10 +252,7 @@ def entries(b: Builder, template_data: dict) -> tuple[list[dict[str, Any]], dict
     streams = {stream["name"]: stream for stream in template_data["entries"]}
     direct = {
         "name": "direct",
-        "rate_per_month": sourced(
-            (started - uasc) / 12,
-            f"{started_source}, less the unaccompanied children ({uasc_source}), over 12 months",
-        ),
+        "rate_per_month": direct_rate(b, started, started_source, uasc, uasc_source),
         "age_band_shares": sourced(
             shares(direct_ages, AGE_BANDS) or all_ages,
             (
@@ -276,6 +274,22 @@ def entries(b: Builder, template_data: dict) -> tuple[list[dict[str, Any]], dict
         ),
     }
     return [direct, unaccompanied], all_ages
+
+
+def direct_rate(b: Builder, started: float, started_source: str, uasc: float, uasc_source: str):
+    """Children entering directly a month: next year's trended starts (with their
+    uncertainty) less this year's unaccompanied children, or this year's starts where no
+    earlier year is published to fit the trend on."""
+    less = f"less the unaccompanied children ({uasc_source}), over 12 months"
+    trend = trended_starts(b.data, b.year).get(b.area.la_code)
+    if trend is None:
+        return sourced((started - uasc) / 12, f"{started_source}, {less}")
+    return {
+        "value": max(trend.mean - uasc, 0.0) / 12,
+        "source": f"fitted: {described(trend)}; {started_source.removeprefix('statistic: ')}, "
+        + less,
+        "uncertainty": {"distribution": "gamma", "sd": trend.sd / 12},
+    }
 
 
 def exits(b: Builder, template_data: dict, stock: float, entry_ages: dict[str, float]) -> dict:

@@ -77,14 +77,21 @@ class CountModel:
     params: np.ndarray
     cov: np.ndarray
 
-    def draws(
+    def rates(
         self, design: pd.DataFrame, exposure: pd.Series, rng: np.random.Generator
     ) -> np.ndarray:
-        """Outcomes (authorities x draws), with the coefficients drawn too."""
+        """Expected counts (authorities x draws): the coefficients drawn from their estimate,
+        times the gamma spread of the year's rate the dispersion implies."""
         coefs = rng.multivariate_normal(self.params, self.cov, DRAWS)
         mean = np.exp(design.to_numpy() @ coefs[:, :-1].T) * exposure.to_numpy()[:, None]
         size = 1.0 / np.clip(coefs[:, -1], 1e-4, None)
-        return rng.negative_binomial(size, size / (size + mean)).astype(float)
+        return mean * rng.gamma(size, 1.0 / size, mean.shape)
+
+    def draws(
+        self, design: pd.DataFrame, exposure: pd.Series, rng: np.random.Generator
+    ) -> np.ndarray:
+        """Outcomes (authorities x draws): Poisson around the drawn rates (negative binomial)."""
+        return rng.poisson(self.rates(design, exposure, rng)).astype(float)
 
 
 def fit_counts(outcome: pd.Series, design: pd.DataFrame, exposure: pd.Series) -> CountModel:
