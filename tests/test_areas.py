@@ -234,3 +234,26 @@ def test_forecast_writes_each_authority_and_totals_that_add_up(tmp_path):
     for measure in ("looked_after", "started", "ceased"):
         assert england[measure] == pytest.approx(by_measure[measure], rel=1e-4)
     assert (frame["p05"] <= frame["p95"]).all()
+
+
+def test_the_outturn_sets_an_authoritys_price_level_against_leicesters(data):
+    leicester = build_baseline(data, data.find("Leicester"), LATEST)
+    kent = build_baseline(data, data.find("Kent"), LATEST)
+    assert leicester.spending.levels == {"residential": 1.0, "fostering": 1.0}
+    weekly = kent.params.costs.weekly
+    level = kent.spending.levels["residential"]
+    assert level != 1.0
+    assert weekly["home_external"].value == pytest.approx(
+        leicester.params.costs.weekly["home_external"].value * level
+    )
+    assert "RO3 2024-25" in weekly["home_external"].source
+    assert (
+        weekly["supported_accommodation"]
+        == leicester.params.costs.weekly["supported_accommodation"]
+    )
+
+
+def test_a_price_level_beyond_the_limits_is_taken_at_the_limit(data):
+    city = build_baseline(data, data.find("City of London"), LATEST)
+    assert city.spending.levels["fostering"] == 0.5
+    assert "taken at the limit 0.5" in city.params.costs.weekly["foster_ifa"].source

@@ -25,7 +25,7 @@ from ..shipped import calibration_dir
 from .cells import describe
 from .counts import Counts, group_shares, shares, split
 from .durations import fit_level
-from .spending import Spending, compare_spending
+from .spending import LINES, PRICED, Spending, compare_spending, price_level
 from .tables import Area, PublicData
 from .trend import described, trended_starts
 
@@ -454,7 +454,9 @@ def build_baseline(data: PublicData, area: Area, at: dt.date) -> Baseline:
     else:
         params.pop("child_population", None)
     params["history"] = history(data, area, year)
-    spending = compare_spending(data, area, counts, base["costs"]["weekly"])
+    levels = priced(data, area, year, counts, base)
+    params["costs"] = base["costs"]
+    spending = compare_spending(data, area, counts, base["costs"]["weekly"], levels)
     params["name"] = slug(area.name)
     params["start_date"] = (dt.date(year, 3, 31) + dt.timedelta(days=1)).isoformat()
     params["description"] = (
@@ -464,6 +466,32 @@ def build_baseline(data: PublicData, area: Area, at: dt.date) -> Baseline:
     )
     validated = build_parameters(params, f"{area.name} baseline")
     return Baseline(area, year, validated, spending)
+
+
+LEICESTER_CODE = "E06000016"
+
+
+def priced(
+    data: PublicData, area: Area, year: int, counts: dict[str, float], template_data: dict
+) -> dict[str, float]:
+    """Leicester's weekly costs on the lines the outturn prices scaled to ``area``'s price
+    level (in ``template_data``); the levels by line."""
+    leicester = data.find(LEICESTER_CODE)
+    _, leicester_counts = population(Builder(data, leicester, year), template_data)
+    weekly = template_data["costs"]["weekly"]
+    levels = {}
+    for line in PRICED:
+        level = price_level(data, area, counts, (LEICESTER_CODE, leicester_counts), line)
+        levels[line] = level.level
+        for kind in LINES[line][1] or ():
+            weekly[kind] = sourced(
+                weekly[kind]["value"] * level.level,
+                (
+                    f"assumption: as Leicester (calibration/{LEICESTER}, costs.weekly.{kind}) "
+                    f"at this authority's price level; statistic: {level.note}"
+                ),
+            )
+    return levels
 
 
 def slug(name: str) -> str:
