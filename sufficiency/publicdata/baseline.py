@@ -22,6 +22,7 @@ from ..errors import InputError
 from ..parameters import CHOSEN_ROUTES, ParameterSet, build_parameters, load_parameters
 from ..pathway import AGE_BANDS, PROGRAMMES
 from ..shipped import calibration_dir
+from . import stockflow
 from .cells import describe
 from .counts import Counts, group_shares, shares, split
 from .durations import fit_level
@@ -51,6 +52,8 @@ AGE_GROUPS = {
     "10 to 15 years": "10-15",
     "16 years and over": "16-17",
 }
+MOST_MONTHS = 600.0
+"""The longest mean time in care a parameter set may hold (docs/limits.md)."""
 SUPPRESSED_AT_MOST = 0.5
 """The share of a breakdown's total its suppressed cells may hold before England's shares are
 used instead."""
@@ -322,17 +325,39 @@ def exits(b: Builder, template_data: dict, stock: float, entry_ages: dict[str, f
         ),
     )
     target = stock / started * 12
-    profile = template_data["exits"]["mean_months_by_band"]["value"]
-    level, found = fit_level(profile, entry_ages, section["shape"]["value"], target)
+    shape = section["shape"]["value"]
+    profile, profile_source = age_profile(b, template_data["exits"]["mean_months_by_band"], shape)
+    level, found = fit_level(profile, entry_ages, shape, target)
+    means = {band: months * level for band, months in profile.items()}
+    capped = [band for band, months in means.items() if months > MOST_MONTHS]
     section["mean_months_by_band"] = sourced(
-        {band: months * level for band, months in profile.items()},
+        {band: min(months, MOST_MONTHS) for band, months in means.items()},
         f"{cite(b.year, b.who, 'children looked after at 31 March')}; {started_source}: "
-        "Leicester's profile by age at entry (assumption, "
-        f"calibration/{LEICESTER}) times {level:.4g}, so that an entrant's mean time in care "
+        f"{profile_source}, times {level:.4g}, so that an entrant's mean time in care "
         f"(cut at 18) is the stock over the starts, {target:.1f} months"
-        + ("" if found else " (the nearest the search allows)"),
+        + ("" if found else " (the nearest the search allows)")
+        + (f"; {', '.join(capped)} taken at {MOST_MONTHS:g} months" if capped else ""),
     )
     return section
+
+
+def age_profile(b: Builder, leicester: dict, shape: float) -> tuple[dict[str, float], str]:
+    """Mean months by age band at entry from the authority's stocks and flows by age
+    (``stockflow.py``), or Leicester's where its breakdowns are not published."""
+    observed = stockflow.observed(b.data, b.area.la_code, b.year, AGE_GROUPS)
+    if observed is None:
+        return leicester["value"], f"Leicester's profile by age at entry (assumption, {LEICESTER})"
+    fitted = stockflow.fit_durations(leicester["value"], shape, observed)
+    bands = ", ".join(
+        f"{band} {fitted.months[band]:.0f} ({fitted.low[band]:.0f}-{fitted.high[band]:.0f})"
+        for band in AGE_BANDS
+    )
+    return fitted.months, (
+        "fitted: the profile by age at entry whose steady state best matches this authority's "
+        "children looked after by age at 31 March and ceased by age (stock-flow method, "
+        f"Poisson deviance, averaged over its years to {b.year}; Weibull shape as Leicester, "
+        f"assumption): mean months {bands} with 90% intervals"
+    )
 
 
 def route_shares(b: Builder, reasons: Counts, template_data: dict) -> dict[str, dict[str, float]]:
