@@ -33,16 +33,17 @@ class Starts:
     """The fitted weight pulling the authority's rate towards its region's."""
 
 
-CACHE: dict[tuple[int, int], dict[str, Starts]] = {}
+CACHE: dict[tuple[int, int], tuple[PublicData, dict[str, Starts]]] = {}
+"""Fits by (the data's id, year), each kept with its data so that the id stays its own."""
 
 
 def trended_starts(data: PublicData, year: int) -> dict[str, Starts]:
     """Every authority published at ``year``, by ``la_code``; empty when no pair of years comes
     before ``year`` to fit on."""
     key = (id(data), year)
-    if key not in CACHE:
-        CACHE[key] = fitted_starts(data, year)
-    return CACHE[key]
+    if key not in CACHE or CACHE[key][0] is not data:
+        CACHE[key] = (data, fitted_starts(data, year))
+    return CACHE[key][1]
 
 
 def fitted_starts(data: PublicData, year: int) -> dict[str, Starts]:
