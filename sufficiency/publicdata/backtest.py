@@ -26,6 +26,13 @@ from .tables import Area, PublicData
 
 MEASURES = ("looked_after", "started", "ceased")
 WORST = 5
+NAMES = {
+    "pooled": "pooled model",
+    "persistence": "persistence",
+    "linear_trend": "linear trend",
+    "simulation": "simulation",
+}
+"""The methods scored, as the table names them."""
 
 
 @dataclass(frozen=True)
@@ -158,14 +165,6 @@ def score(table: pd.DataFrame) -> pd.DataFrame:
                 }
             )
     return pd.DataFrame(rows)
-
-
-NAMES = {
-    "pooled": "pooled model",
-    "persistence": "persistence",
-    "linear_trend": "linear trend",
-    "simulation": "simulation",
-}
 
 
 def describe(result: Backtest) -> str:

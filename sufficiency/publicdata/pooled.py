@@ -1,9 +1,11 @@
 """Pooled one-year-ahead forecasts of every authority's children looked after, starts and
 ceased, fitted across authorities (statsmodels) on the years before the forecast.
 
-- Starts: a negative binomial regression of next year's starts, per child aged 0-17 (the
-  population projected from its own last change), on the authority's own rate and its region's:
-  the fitted weights shrink each authority's rate towards its region's (partial pooling).
+- Starts: a negative binomial regression of next year's starts, with next year's children
+  aged 0-17 (projected from their own last change) at the authority's own rate as exposure, on
+  how far its region's rate sits from its own, with no intercept: the fitted weight is the
+  share of the way each authority's rate moves towards its region's (partial pooling), with no
+  drift.
 - Ceased: the same for next year's ceased per child looked after at 31 March, with the share
   of those children aged 16 and over (who leave at 18).
 - Children looked after: the change in the log stock on how far the authority's rate per
