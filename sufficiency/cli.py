@@ -733,6 +733,53 @@ def areas_forecast(
     )
 
 
+@areas.command("backtest")
+@click.option(
+    "--train-until",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    required=True,
+    help="Fit on the figures up to the latest 31 March on or before this date.",
+)
+@click.option(
+    "--out",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Folder for area_backtest.csv and area_backtest_scores.csv.",
+)
+@click.option("--force", is_flag=True, help="Replace an existing results folder.")
+@whole(
+    "--simulate",
+    0,
+    0,
+    100_000,
+    help="Also run each authority's baseline with this many replications and score it "
+    "(0: not run).",
+)
+@whole("--seed", 1, 0, None)
+@executor_options
+def areas_backtest(
+    train_until, out: Path | None, force: bool, simulate: int, seed: int, jobs: int
+) -> None:
+    """Forecast every authority one year on from figures up to --train-until, and score the
+    forecast against what was published, persistence and a linear trend."""
+    from .publicdata.backtest import backtest as run_area_backtest
+    from .publicdata.backtest import describe, write_backtest
+    from .publicdata.forecast import Settings
+    from .publicdata.tables import load
+
+    data = load()
+    if out is not None:
+        check_target(out, force)
+    at = train_until.date()
+    settings = Settings(at, 1, simulate, seed, jobs) if simulate else None
+    with progress_bar(len(data.areas), quiet=not simulate, label="Authorities", jobs=jobs) as step:
+        result = run_area_backtest(data, at, settings, seed, lambda area: step(1))
+    click.echo(describe(result))
+    if out is not None:
+        save(out, force, lambda folder: write_backtest(result, folder))
+        click.echo(f"Results written to {out}")
+
+
 @cli.group()
 def ssda903() -> None:
     """A council's own SSDA903 returns to the DfE (episodes, header and UASC tables)."""

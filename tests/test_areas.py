@@ -18,6 +18,7 @@ from sufficiency.publicdata.baseline import build_baseline
 from sufficiency.publicdata.cells import Cell, parse_cell
 from sufficiency.publicdata.counts import split
 from sufficiency.publicdata.tables import load
+from sufficiency.publicdata.trend import trended_starts
 from sufficiency.runner import run
 from sufficiency.scenario import load_scenario
 
@@ -86,7 +87,8 @@ def test_areas_are_every_authority_matched_by_name_or_code(data):
 
 def every_source_named(params) -> bool:
     return all(
-        row["source"].startswith(("statistic:", "assumption:")) for row in provenance(params)
+        row["source"].startswith(("statistic:", "assumption:", "fitted:"))
+        for row in provenance(params)
     )
 
 
@@ -99,7 +101,14 @@ def test_leicester_baseline_is_its_dfe_figures(data):
     foster = mix["foster_inhouse"] + mix["foster_kinship"] + mix["foster_ifa"]
     assert foster == pytest.approx(426 / 596)
     direct, uasc = params.entries
-    assert (direct.rate_per_month.value + uasc.rate_per_month.value) * 12 == pytest.approx(196)
+    trend = trended_starts(data, 2024)["E06000016"]
+    assert (direct.rate_per_month.value + uasc.rate_per_month.value) * 12 == pytest.approx(
+        trend.mean
+    )
+    assert trend.low < 196 < trend.high and trend.sd > 0
+    assert direct.rate_per_month.uncertainty is not None
+    assert direct.rate_per_month.source.startswith("fitted: ")
+    assert "year ending 31 March 2024, Leicester (E06000016)" in direct.rate_per_month.source
     assert {dt.date(y, 3, 31) for y in (2021, 2022, 2023, 2024)} == set(
         params.history.cla_at_31_march
     )
@@ -121,6 +130,14 @@ def test_authorities_formed_in_the_period_have_no_earlier_baseline(data):
         build_baseline(data, data.find("Westmorland and Furness"), dt.date(2023, 6, 1))
     early = build_baseline(data, data.find("North Northamptonshire"), LATEST)
     assert dt.date(2021, 3, 31) not in early.params.history.cla_at_31_march
+
+
+def test_the_first_year_has_no_trend_to_fit_and_keeps_its_starts(data):
+    assert trended_starts(data, 2021) == {}
+    direct, uasc = build_baseline(data, data.find("Leicester"), dt.date(2021, 3, 31)).params.entries
+    total = data.number("started_during_year", "E06000016", 2021).value
+    assert (direct.rate_per_month.value + uasc.rate_per_month.value) * 12 == pytest.approx(total)
+    assert direct.rate_per_month.uncertainty is None
 
 
 def test_an_unpublished_total_gives_no_baseline(data):
@@ -217,3 +234,26 @@ def test_forecast_writes_each_authority_and_totals_that_add_up(tmp_path):
     for measure in ("looked_after", "started", "ceased"):
         assert england[measure] == pytest.approx(by_measure[measure], rel=1e-4)
     assert (frame["p05"] <= frame["p95"]).all()
+
+
+def test_the_outturn_sets_an_authoritys_price_level_against_leicesters(data):
+    leicester = build_baseline(data, data.find("Leicester"), LATEST)
+    kent = build_baseline(data, data.find("Kent"), LATEST)
+    assert leicester.spending.levels == {"residential": 1.0, "fostering": 1.0}
+    weekly = kent.params.costs.weekly
+    level = kent.spending.levels["residential"]
+    assert level != 1.0
+    assert weekly["home_external"].value == pytest.approx(
+        leicester.params.costs.weekly["home_external"].value * level
+    )
+    assert "RO3 2024-25" in weekly["home_external"].source
+    assert (
+        weekly["supported_accommodation"]
+        == leicester.params.costs.weekly["supported_accommodation"]
+    )
+
+
+def test_a_price_level_beyond_the_limits_is_taken_at_the_limit(data):
+    city = build_baseline(data, data.find("City of London"), LATEST)
+    assert city.spending.levels["fostering"] == 0.5
+    assert "taken at the limit 0.5" in city.params.costs.weekly["foster_ifa"].source

@@ -22,11 +22,13 @@ from ..errors import InputError
 from ..parameters import CHOSEN_ROUTES, ParameterSet, build_parameters, load_parameters
 from ..pathway import AGE_BANDS, PROGRAMMES
 from ..shipped import calibration_dir
+from . import stockflow
 from .cells import describe
 from .counts import Counts, group_shares, shares, split
 from .durations import fit_level
-from .spending import Spending, compare_spending
+from .spending import LINES, PRICED, Spending, compare_spending, price_level
 from .tables import Area, PublicData
+from .trend import described, trended_starts
 
 TITLE = "statistic: DfE, Children looked after in England including adoptions"
 LEICESTER = "leicester.yaml"
@@ -50,6 +52,8 @@ AGE_GROUPS = {
     "10 to 15 years": "10-15",
     "16 years and over": "16-17",
 }
+MOST_MONTHS = 600.0
+"""The longest mean time in care a parameter set may hold (docs/limits.md)."""
 SUPPRESSED_AT_MOST = 0.5
 """The share of a breakdown's total its suppressed cells may hold before England's shares are
 used instead."""
@@ -251,10 +255,7 @@ def entries(b: Builder, template_data: dict) -> tuple[list[dict[str, Any]], dict
     streams = {stream["name"]: stream for stream in template_data["entries"]}
     direct = {
         "name": "direct",
-        "rate_per_month": sourced(
-            (started - uasc) / 12,
-            f"{started_source}, less the unaccompanied children ({uasc_source}), over 12 months",
-        ),
+        "rate_per_month": direct_rate(b, started, started_source, uasc, uasc_source),
         "age_band_shares": sourced(
             shares(direct_ages, AGE_BANDS) or all_ages,
             (
@@ -276,6 +277,22 @@ def entries(b: Builder, template_data: dict) -> tuple[list[dict[str, Any]], dict
         ),
     }
     return [direct, unaccompanied], all_ages
+
+
+def direct_rate(b: Builder, started: float, started_source: str, uasc: float, uasc_source: str):
+    """Children entering directly a month: next year's trended starts (with their
+    uncertainty) less this year's unaccompanied children, or this year's starts where no
+    earlier year is published to fit the trend on."""
+    less = f"less the unaccompanied children ({uasc_source}), over 12 months"
+    trend = trended_starts(b.data, b.year).get(b.area.la_code)
+    if trend is None:
+        return sourced((started - uasc) / 12, f"{started_source}, {less}")
+    return {
+        "value": max(trend.mean - uasc, 0.0) / 12,
+        "source": f"fitted: {described(trend)}; {started_source.removeprefix('statistic: ')}, "
+        + less,
+        "uncertainty": {"distribution": "gamma", "sd": trend.sd / 12},
+    }
 
 
 def exits(b: Builder, template_data: dict, stock: float, entry_ages: dict[str, float]) -> dict:
@@ -308,17 +325,39 @@ def exits(b: Builder, template_data: dict, stock: float, entry_ages: dict[str, f
         ),
     )
     target = stock / started * 12
-    profile = template_data["exits"]["mean_months_by_band"]["value"]
-    level, found = fit_level(profile, entry_ages, section["shape"]["value"], target)
+    shape = section["shape"]["value"]
+    profile, profile_source = age_profile(b, template_data["exits"]["mean_months_by_band"], shape)
+    level, found = fit_level(profile, entry_ages, shape, target)
+    means = {band: months * level for band, months in profile.items()}
+    capped = [band for band, months in means.items() if months > MOST_MONTHS]
     section["mean_months_by_band"] = sourced(
-        {band: months * level for band, months in profile.items()},
+        {band: min(months, MOST_MONTHS) for band, months in means.items()},
         f"{cite(b.year, b.who, 'children looked after at 31 March')}; {started_source}: "
-        "Leicester's profile by age at entry (assumption, "
-        f"calibration/{LEICESTER}) times {level:.4g}, so that an entrant's mean time in care "
+        f"{profile_source}, times {level:.4g}, so that an entrant's mean time in care "
         f"(cut at 18) is the stock over the starts, {target:.1f} months"
-        + ("" if found else " (the nearest the search allows)"),
+        + ("" if found else " (the nearest the search allows)")
+        + (f"; {', '.join(capped)} taken at {MOST_MONTHS:g} months" if capped else ""),
     )
     return section
+
+
+def age_profile(b: Builder, leicester: dict, shape: float) -> tuple[dict[str, float], str]:
+    """Mean months by age band at entry from the authority's stocks and flows by age
+    (``stockflow.py``), or Leicester's where its breakdowns are not published."""
+    observed = stockflow.observed(b.data, b.area.la_code, b.year, AGE_GROUPS)
+    if observed is None:
+        return leicester["value"], f"Leicester's profile by age at entry (assumption, {LEICESTER})"
+    fitted = stockflow.fit_durations(leicester["value"], shape, observed)
+    bands = ", ".join(
+        f"{band} {fitted.months[band]:.0f} ({fitted.low[band]:.0f}-{fitted.high[band]:.0f})"
+        for band in AGE_BANDS
+    )
+    return fitted.months, (
+        "fitted: the profile by age at entry whose steady state best matches this authority's "
+        "children looked after by age at 31 March and ceased by age (stock-flow method, "
+        f"Poisson deviance, averaged over its years to {b.year}; Weibull shape as Leicester, "
+        f"assumption): mean months {bands} with 90% intervals"
+    )
 
 
 def route_shares(b: Builder, reasons: Counts, template_data: dict) -> dict[str, dict[str, float]]:
@@ -440,7 +479,9 @@ def build_baseline(data: PublicData, area: Area, at: dt.date) -> Baseline:
     else:
         params.pop("child_population", None)
     params["history"] = history(data, area, year)
-    spending = compare_spending(data, area, counts, base["costs"]["weekly"])
+    levels = priced(data, area, year, counts, base)
+    params["costs"] = base["costs"]
+    spending = compare_spending(data, area, counts, base["costs"]["weekly"], levels)
     params["name"] = slug(area.name)
     params["start_date"] = (dt.date(year, 3, 31) + dt.timedelta(days=1)).isoformat()
     params["description"] = (
@@ -450,6 +491,32 @@ def build_baseline(data: PublicData, area: Area, at: dt.date) -> Baseline:
     )
     validated = build_parameters(params, f"{area.name} baseline")
     return Baseline(area, year, validated, spending)
+
+
+LEICESTER_CODE = "E06000016"
+
+
+def priced(
+    data: PublicData, area: Area, year: int, counts: dict[str, float], template_data: dict
+) -> dict[str, float]:
+    """Leicester's weekly costs on the lines the outturn prices scaled to ``area``'s price
+    level (in ``template_data``); the levels by line."""
+    leicester = data.find(LEICESTER_CODE)
+    _, leicester_counts = population(Builder(data, leicester, year), template_data)
+    weekly = template_data["costs"]["weekly"]
+    levels = {}
+    for line in PRICED:
+        level = price_level(data, area, counts, (LEICESTER_CODE, leicester_counts), line)
+        levels[line] = level.level
+        for kind in LINES[line][1] or ():
+            weekly[kind] = sourced(
+                weekly[kind]["value"] * level.level,
+                (
+                    f"assumption: as Leicester (calibration/{LEICESTER}, costs.weekly.{kind}) "
+                    f"at this authority's price level; statistic: {level.note}"
+                ),
+            )
+    return levels
 
 
 def slug(name: str) -> str:
