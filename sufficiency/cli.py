@@ -32,7 +32,7 @@ from .report import check_reports, write_reports, write_reports_via
 from .runner import run as run_scenario
 from .scenario import Unloaded, list_scenarios, load_scenario
 from .shipped import scenarios_dir
-from .shutdown import Terminated, unwind_on_sigterm
+from .shutdown import Terminated, unwind_on_signals
 from .sweep import SCALES, sweep_effects
 from .version import __version__
 
@@ -46,7 +46,7 @@ class Group(click.Group):
     """A click group that turns a user's mistake into a message and exit status 2."""
 
     def invoke(self, ctx: click.Context):
-        unwind_on_sigterm()
+        unwind_on_signals()
         try:
             return super().invoke(ctx)
         except InputError as err:
