@@ -596,6 +596,20 @@ def areas_baseline(area: str, at, out: Path, force: bool) -> None:
     "--out", type=click.Path(path_type=Path), required=True, help="Folder for area_forecasts.csv."
 )
 @click.option("--force", is_flag=True, help="Replace an existing results folder.")
+@click.option("--region", default=None, metavar="NAME", help="Every authority of a DfE region.")
+@click.option(
+    "--areas",
+    "listing",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default=None,
+    help="A file listing authorities, one a line (name or la_code).",
+)
+@click.option(
+    "--share",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default=None,
+    help="Capacity the authorities share and its allocation rule (YAML; docs/cluster.md).",
+)
 @executor_options
 def areas_forecast(
     names: tuple[str, ...],
@@ -604,16 +618,22 @@ def areas_forecast(
     jobs: int,
     out: Path,
     force: bool,
+    region: str | None,
+    listing: Path | None,
+    share: Path | None,
 ) -> None:
-    """Forecast each AREA's baseline (default: every authority whose figures are published)
-    and write DIR/area_forecasts.csv, with regional and England totals."""
+    """Forecast each AREA's baseline (default: every authority whose figures are published;
+    or those of --region and --areas), optionally with shared capacity (--share), and write
+    DIR/area_forecasts.csv, with regional and England totals."""
     import datetime as dt
 
     from .publicdata.forecast import Settings, forecast, write_forecast
     from .publicdata.tables import load
+    from .regions import choose, load_share, shared
 
     data = load()
-    chosen = [data.find(name) for name in names] if names else list(data.areas)
+    sharing = load_share(share) if share is not None else None
+    chosen = choose(data, names, region, listing)
     date = at.date() if at else dt.date.max
     buildable = [
         area
@@ -629,6 +649,7 @@ def areas_forecast(
                 err=True,
             )
     check_target(out, force)
+    adjust, allocation = shared(data, buildable, date, sharing) if sharing else (None, None)
     started = time.perf_counter()
     with progress_bar(len(buildable), quiet=False, label="Authorities", jobs=jobs) as advance:
         frame = forecast(
@@ -636,8 +657,15 @@ def areas_forecast(
             buildable,
             Settings(date, projection.years, projection.replications, projection.seed, jobs),
             lambda area: advance(1),
+            adjust,
         )
-    save(out, force, lambda folder: write_forecast(frame, folder))
+
+    def write(folder: Path) -> None:
+        write_forecast(frame, folder)
+        if allocation is not None:
+            allocation.to_csv(folder / "shared_capacity.csv", index=False)
+
+    save(out, force, write)
     click.echo(
         f"{len(buildable)} authorities forecast in {time.perf_counter() - started:.0f} s; "
         f"written to {out / 'area_forecasts.csv'}"
