@@ -67,13 +67,14 @@ def main() -> None:
     base = load_scenario(BASELINE)
     scenario: Scenario = dataclasses.replace(base, params=scaled(base.params, args.k))
     profiler = cProfile.Profile() if args.profile else None
-    started = time.perf_counter()
+    started, cpu_started = time.perf_counter(), time.process_time()
     if profiler:
         profiler.enable()
     result = run(scenario, years=YEARS, replications=args.reps, seed=args.seed, jobs=1)
     if profiler:
         profiler.disable()
     seconds = time.perf_counter() - started
+    cpu = (time.process_time() - cpu_started) / args.reps
     if profiler:
         pstats.Stats(profiler).sort_stats("tottime").print_stats(args.profile)
     per_rep = seconds / args.reps
@@ -81,7 +82,7 @@ def main() -> None:
     years = child_years(result)
     print(
         f"child-years per replication {years:,.0f}; {per_rep / years * 1e6:.2f} us per "
-        f"child-year; peak RSS {peak_mb:.0f} MB"
+        f"child-year ({cpu / years * 1e6:.2f} us of CPU); peak RSS {peak_mb:.0f} MB"
     )
     print(f"K={args.k:g} reps={args.reps} {per_rep:.3f} s/rep")
 

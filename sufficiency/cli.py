@@ -32,7 +32,7 @@ from .report import check_reports, write_reports, write_reports_via
 from .runner import run as run_scenario
 from .scenario import Unloaded, list_scenarios, load_scenario
 from .shipped import scenarios_dir
-from .shutdown import Terminated, unwind_on_sigterm
+from .shutdown import Terminated, unwind_on_signals
 from .sweep import SCALES, sweep_effects
 from .version import __version__
 
@@ -46,7 +46,7 @@ class Group(click.Group):
     """A click group that turns a user's mistake into a message and exit status 2."""
 
     def invoke(self, ctx: click.Context):
-        unwind_on_sigterm()
+        unwind_on_signals()
         try:
             return super().invoke(ctx)
         except InputError as err:
@@ -685,6 +685,20 @@ def areas_baseline(area: str, at, out: Path, force: bool) -> None:
     "--out", type=click.Path(path_type=Path), required=True, help="Folder for area_forecasts.csv."
 )
 @click.option("--force", is_flag=True, help="Replace an existing results folder.")
+@click.option("--region", default=None, metavar="NAME", help="Every authority of a DfE region.")
+@click.option(
+    "--areas",
+    "listing",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default=None,
+    help="A file listing authorities, one a line (name or la_code).",
+)
+@click.option(
+    "--share",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default=None,
+    help="Capacity the authorities share and its allocation rule (YAML; docs/cluster.md).",
+)
 @executor_options
 def areas_forecast(
     names: tuple[str, ...],
@@ -693,16 +707,22 @@ def areas_forecast(
     jobs: int,
     out: Path,
     force: bool,
+    region: str | None,
+    listing: Path | None,
+    share: Path | None,
 ) -> None:
-    """Forecast each AREA's baseline (default: every authority whose figures are published)
-    and write DIR/area_forecasts.csv, with regional and England totals."""
+    """Forecast each AREA's baseline (default: every authority whose figures are published;
+    or those of --region and --areas), optionally with shared capacity (--share), and write
+    DIR/area_forecasts.csv, with regional and England totals."""
     import datetime as dt
 
     from .publicdata.forecast import Settings, forecast, write_forecast
     from .publicdata.tables import load
+    from .regions import choose, load_share, shared
 
     data = load()
-    chosen = [data.find(name) for name in names] if names else list(data.areas)
+    sharing = load_share(share) if share is not None else None
+    chosen = choose(data, names, region, listing)
     date = at.date() if at else dt.date.max
     buildable = [
         area
@@ -718,6 +738,7 @@ def areas_forecast(
                 err=True,
             )
     check_target(out, force)
+    adjust, allocation = shared(data, buildable, date, sharing) if sharing else (None, None)
     started = time.perf_counter()
     with progress_bar(len(buildable), quiet=False, label="Authorities", jobs=jobs) as advance:
         frame = forecast(
@@ -725,8 +746,15 @@ def areas_forecast(
             buildable,
             Settings(date, projection.years, projection.replications, projection.seed, jobs),
             lambda area: advance(1),
+            adjust,
         )
-    save(out, force, lambda folder: write_forecast(frame, folder))
+
+    def write(folder: Path) -> None:
+        write_forecast(frame, folder)
+        if allocation is not None:
+            allocation.to_csv(folder / "shared_capacity.csv", index=False)
+
+    save(out, force, write)
     click.echo(
         f"{len(buildable)} authorities forecast in {time.perf_counter() - started:.0f} s; "
         f"written to {out / 'area_forecasts.csv'}"

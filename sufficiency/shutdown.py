@@ -8,10 +8,16 @@ import contextlib
 import ctypes
 import os
 import signal
+import sys
+import threading
 from collections.abc import Iterator
+from pathlib import Path
 
 STOPS = (signal.SIGINT, signal.SIGTERM)
 PR_SET_PDEATHSIG = 1  # from <sys/prctl.h>
+SCRIPTS = ("sufficiency", "cli.py")
+"""The names of the command's main script: installed, and in a source checkout."""
+STARTING = "Interrupted by Ctrl-C (SIGINT) while 'sufficiency' was starting; nothing was written"
 
 
 class Terminated(BaseException):
@@ -22,9 +28,36 @@ def raise_terminated(signum: int, frame: object) -> None:
     raise Terminated()
 
 
-def unwind_on_sigterm() -> None:
-    """In the main process: SIGTERM raises Terminated instead of ending the process at once."""
+def unwind_on_signals() -> None:
+    """In the main process, once a command runs: Ctrl-C raises KeyboardInterrupt, and SIGTERM
+    Terminated instead of ending the process at once, so that the command unwinds."""
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     signal.signal(signal.SIGTERM, raise_terminated)
+
+
+def starting(main: str | None, spawned: str | None) -> None:
+    """At the package's first import, in the command's own processes (``main`` and ``spawned``:
+    the files of the modules ``__main__`` and ``__mp_main__``, if any).
+
+    A worker process being spawned for the command (a Dask worker re-imports the command's
+    script) ignores Ctrl-C from now on: the command stops its workers itself, and a Ctrl-C for
+    the command must not print the worker's traceback. The command's own process, while it
+    imports, answers Ctrl-C with one line and exit status 130 (``unwind_on_signals`` takes over
+    when the command runs)."""
+    if spawned is not None and Path(spawned).name in SCRIPTS:
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+    elif main is not None and Path(main).name in SCRIPTS:
+        signal.signal(signal.SIGINT, stop_starting)
+
+
+def stop_starting(signum: int, frame: object) -> None:
+    print(STARTING, file=sys.stderr)
+    raise SystemExit(130)
+
+
+def module_file(name: str) -> str | None:
+    """The file of the loaded module ``name``, if it is loaded from one."""
+    return getattr(sys.modules.get(name), "__file__", None)
 
 
 def worker_signals(parent: int) -> None:
@@ -51,12 +84,27 @@ def die_with_parent() -> None:
 
 @contextlib.contextmanager
 def deferred() -> Iterator[None]:
-    """Hold SIGINT and SIGTERM until the block is done (they are then delivered)."""
-    if not hasattr(signal, "pthread_sigmask"):  # Windows: no signal masks
+    """Hold SIGINT and SIGTERM until the block is done; then they act as they would have.
+
+    Held twice over: masked in this thread (so processes forked here start with them held),
+    and, since Python runs signal handlers in the main thread whichever thread the signal
+    reaches (Dask's threads do not mask them), noted by a stand-in handler and raised again at
+    the end."""
+    if threading.current_thread() is not threading.main_thread():
         yield
         return
-    previous = signal.pthread_sigmask(signal.SIG_BLOCK, STOPS)
+    caught: list[int] = []
+    handlers = {
+        stop: signal.signal(stop, lambda signum, _: caught.append(signum)) for stop in STOPS
+    }
+    masked = hasattr(signal, "pthread_sigmask")  # Windows: no signal masks
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, STOPS) if masked else set()
     try:
         yield
     finally:
-        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+        for stop, handler in handlers.items():
+            signal.signal(stop, handler)
+        if masked:
+            signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+        for signum in dict.fromkeys(caught):
+            signal.raise_signal(signum)

@@ -8,7 +8,6 @@ from collections.abc import Callable, Iterable
 from typing import Any, TypeVar
 
 import numpy as np
-import simpy
 
 from ..parameters import ParameterSet
 from ..pathway import IN_HOUSE, PLACEMENTS, STATE_INDEX, Programme, State, age_band
@@ -17,6 +16,7 @@ from ..timeline import Change, live_fields, views
 from . import carers, children, population, programmes, reunification
 from .carers import Carers
 from .children import DirectEntries, ExitLaw, start_care
+from .clock import Environment
 from .placements import Matcher, Places, place, step_down, vacate
 from .programmes import ProgrammeActor
 from .reunification import Reunification
@@ -68,7 +68,7 @@ class Model:
         self.streams = streams
         self.horizon = horizon_days
         self.start = params.start_date
-        self.env = simpy.Environment()
+        self.env = Environment()
         self.log = Log()
         self._record = self.log.transitions.extend
         self.live: dict[str, Any] = views(params)
@@ -202,6 +202,13 @@ class Model:
             yield self.env.timeout(max(0.0, change.day - self.env.now))
             self.apply(change)
 
+    def close(self) -> None:
+        """Let go of everything a finished replication holds (its events, actors and children
+        refer to one another in cycles), so that it is freed at once, without a walk by the
+        cyclic garbage collector."""
+        self.env.clear()
+        self.__dict__.clear()
+
     def record_capacity(self) -> None:
         for index, state in enumerate(IN_HOUSE):
             self.log.capacity.append((self.env.now, index, self.pools[state].places))
@@ -247,13 +254,18 @@ def replicate(
     """Simulate one replication and keep only ``reduce(model)``.
 
     Python's cyclic garbage collector is paused meanwhile (a replication makes objects by the
-    hundred thousand, and collections triggered by them repeatedly walked every live object)
-    and run once at the end over what the replication left, so memory does not grow.
+    hundred thousand, and collections triggered by them repeatedly walked every live object).
+    The model is closed when reduced, which frees it, and the collector then runs once over the
+    little left, so memory does not grow.
     """
     enabled = gc.isenabled()
     gc.disable()
     try:
-        return reduce(simulate(params, seed, horizon, changes))
+        model = simulate(params, seed, horizon, changes)
+        try:
+            return reduce(model)
+        finally:
+            model.close()
     finally:
         gc.collect(0)
         if enabled:

@@ -17,6 +17,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from ..parameters import ParameterSet
 from ..records import COUNTED_INDEX, Measure
 from ..results import RunResult
 from ..runner import run
@@ -75,12 +76,16 @@ def forecast(
     areas: list[Area],
     settings: Settings,
     done: Callable[[Area], None] = lambda area: None,
+    adjust: Callable[[Area, ParameterSet], ParameterSet] | None = None,
 ) -> pd.DataFrame:
-    """Every authority's forecast, then its region's and England's totals."""
+    """Every authority's forecast (from its baseline as ``adjust`` leaves it), then its
+    region's and England's totals."""
     table, regions, england = [], {}, {}  # type: ignore[var-annotated]
     place = {area.la_code: i for i, area in enumerate(data.areas)}
     for area in areas:
         params = build_baseline(data, area, settings.at).params
+        if adjust is not None:
+            params = adjust(area, params)
         scenario = Scenario(params.name, params.description, Path(f"{params.name}.yaml"), params)
         result = run(
             scenario,

@@ -1,0 +1,81 @@
+"""The simulation clock: simpy's environment with a small event heap.
+
+A replication schedules most of its events years ahead (every child's exit is fixed when the
+child comes into care), so simpy's single heap would hold every child in care and each push and
+pop would cost more as the population grows. Here only the events due before a moving edge are
+in the heap; later ones wait in buckets of ``WIDTH`` days and join the heap when the clock
+reaches their bucket. Events keep simpy's order, (time, priority, number in order of
+scheduling), so a run is the same event for event.
+"""
+
+from __future__ import annotations
+
+import math
+from heapq import heapify, heappush
+
+import simpy
+from simpy.events import NORMAL, Event, EventPriority
+
+WIDTH = 7.0
+"""Days of events held in each bucket."""
+FIRST = EventPriority(-2)
+"""The priority of moving a bucket into the heap: before any event at its edge (simpy's most
+urgent events have priority 0, and -1 when a stopped run resumes)."""
+
+
+class Environment(simpy.Environment):
+    """A simpy environment whose heap holds only the events due before ``edge``."""
+
+    def __init__(self, width: float = WIDTH) -> None:
+        super().__init__()
+        self._width = width
+        self._next = 1
+        """The bucket that next joins the heap; events due before its start are in the heap."""
+        self._edge = width
+        self._buckets: dict[int, list] = {}
+        self._moving = False
+
+    def schedule(self, event: Event, priority: EventPriority = NORMAL, delay: float = 0) -> None:
+        """Schedule ``event`` after ``delay`` days: into the heap if due before the edge,
+        otherwise into the bucket of its time (never one already moved)."""
+        at = self._now + delay
+        entry = (at, priority, next(self._eid), event)
+        if at < self._edge or at == math.inf:
+            heappush(self._queue, entry)
+            return
+        index = int(at // self._width)
+        if index * self._width > at:
+            index -= 1
+        bucket = self._buckets.get(max(index, self._next))
+        if bucket is None:
+            self._buckets[max(index, self._next)] = [entry]
+            if not self._moving:
+                self._move_at_edge()
+        else:
+            bucket.append(entry)
+
+    def _move_at_edge(self) -> None:
+        """Schedule the next bucket's move into the heap, at the edge, before all else then."""
+        mover = Event(self)
+        mover._ok = True
+        mover._value = None
+        mover.callbacks.append(self._move)
+        heappush(self._queue, (self._edge, FIRST, -1, mover))
+        self._moving = True
+
+    def _move(self, _event: Event) -> None:
+        """Move the next bucket into the heap and advance the edge past it."""
+        bucket = self._buckets.pop(self._next, None)
+        self._next += 1
+        self._edge = self._next * self._width
+        if bucket:
+            self._queue.extend(bucket)
+            heapify(self._queue)
+        self._moving = False
+        if self._buckets:
+            self._move_at_edge()
+
+    def clear(self) -> None:
+        """Drop every event still scheduled (the run is over)."""
+        self._queue.clear()
+        self._buckets.clear()
