@@ -70,3 +70,15 @@ def test_a_set_fitted_under_another_preset_is_refused(tmp_path):
     assert fitted_for(tmp_path / "mine.yaml", "trial") == tmp_path / "mine.trial.yaml"
     with pytest.raises(InputError, match="fitted under the 'trial' preset, got 'service'"):
         load_scenario(base, effect="trial")
+
+
+def test_compare_shows_how_much_of_each_saving_rests_on_the_effect():
+    args = ["compare", "baseline", "mst-full-staffing", "--replications", "4", "--years", "2"]
+    result = CliRunner().invoke(
+        cli, [*args, "--effect-dependence", "--quiet"], env={"COLUMNS": "80"}
+    )
+    assert result.exit_code == 0, result.output
+    assert "Rests on effect" in result.output and "Chance" in result.output
+    assert max(len(line) for line in result.output.splitlines()) <= 80
+    refused = CliRunner().invoke(cli, [*args, "--effect", "none", "--effect-dependence"])
+    assert refused.exit_code == 2 and "Traceback" not in refused.output
