@@ -340,9 +340,11 @@ def compare(
         ]
         result.without_effect = without[0] if without else None
         if sweep:
+            reported = (
+                loaded[0] if effect == "service" else loaded_scenarios(base, others, "service")
+            )
             result.sweep = sweep_effects(
-                first,
-                rest,
+                *reported,
                 SCALES,
                 projection.years,
                 sweep_replications,
