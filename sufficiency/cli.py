@@ -6,7 +6,7 @@ import functools
 import re
 import time
 from collections.abc import Callable
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -30,7 +30,7 @@ from .output import check_target, save, write_run
 from .paired import check_names, compare_scenarios
 from .report import check_reports, write_reports, write_reports_via
 from .runner import run as run_scenario
-from .scenario import Unloaded, list_scenarios, load_scenario
+from .scenario import Scenario, Unloaded, list_scenarios, load_scenario
 from .shipped import scenarios_dir
 from .shutdown import Terminated, unwind_on_signals
 from .sweep import SCALES, sweep_effects
@@ -306,6 +306,12 @@ def report(
     "investment stops paying for itself (sweep.csv, break_even.csv).",
 )
 @whole("--sweep-replications", 100, 1, 100_000, help="Replications at each point of the sweep.")
+@click.option(
+    "--effect-dependence",
+    is_flag=True,
+    help="Also compare under --effect none (on its own fit) and show how much of each net "
+    "saving rests on the programme effect (doubles the run time).",
+)
 @report_options
 @executor_options
 def compare(
@@ -319,35 +325,38 @@ def compare(
     effect: str,
     sweep: bool,
     sweep_replications: int,
+    effect_dependence: bool,
     xlsx: Path | None,
     html: Path | None,
     budget: Path | None,
 ) -> None:
     """Compare OTHERS against BASE (scenario YAML files or shipped scenarios' names) in paired
-    runs and rank them."""
-    first = load_scenario(scenario_path(base))
-    rest = [load_scenario(scenario_path(path)) for path in others]
+    runs and rank them, each on the parameter set fitted under --effect."""
+    if effect_dependence and effect == "none":
+        raise click.UsageError("--effect-dependence compares --effect service or trial with none")
+    worlds = [effect, "none"] if effect_dependence else [effect]
+    loaded = [loaded_scenarios(base, others, e) for e in worlds]
+    first, rest = loaded[0]
     if out is not None or xlsx is not None or html is not None:
         check_names(first, rest)
     if out is not None:
         check_target(out, force)
     check_reports(xlsx, html, force, budget)
     total = (1 + len(rest)) * (
-        projection.replications + (sweep_replications * len(SCALES) if sweep else 0)
+        projection.replications * len(worlds) + (sweep_replications * len(SCALES) if sweep else 0)
     )
     with progress_bar(total, quiet, jobs=jobs) as advance:
-        result = compare_scenarios(
-            first,
-            rest,
-            **asdict(projection),
-            jobs=jobs,
-            progress=advance,
-            effect=effect,
-        )
+        result, *without = [
+            compare_scenarios(*pair, **asdict(projection), jobs=jobs, progress=advance, effect=e)
+            for pair, e in zip(loaded, worlds, strict=True)
+        ]
+        result.without_effect = without[0] if without else None
         if sweep:
+            reported = (
+                loaded[0] if effect == "service" else loaded_scenarios(base, others, "service")
+            )
             result.sweep = sweep_effects(
-                first,
-                rest,
+                *reported,
                 SCALES,
                 projection.years,
                 sweep_replications,
@@ -363,6 +372,14 @@ def compare(
     elif xlsx is not None or html is not None:
         write_reports_via(result.write, f"{first.name}-comparison", xlsx, html, budget)
     echo_reports(xlsx, html)
+
+
+def loaded_scenarios(
+    base: Path, others: tuple[Path, ...], effect: str
+) -> tuple[Scenario, list[Scenario]]:
+    """BASE and OTHERS loaded on the parameter set fitted under ``effect``."""
+    first = load_scenario(scenario_path(base), effect=effect)
+    return first, [load_scenario(scenario_path(path), effect=effect) for path in others]
 
 
 @cli.command()
@@ -479,6 +496,14 @@ def fit_options(command):
     default=None,
     help="With --ssda903: the population date; the run starts the day after.",
 )
+@click.option(
+    "--effect",
+    type=click.Choice(EFFECTS),
+    default="service",
+    show_default=True,
+    help="The programme effects every fitted run assumes (compare --effect uses the set fitted "
+    "under its preset).",
+)
 @executor_options
 def calibrate(
     out: Path,
@@ -488,6 +513,7 @@ def calibrate(
     reproduce_replications: int,
     ssda903: Path | None,
     at,
+    effect: str,
 ) -> None:
     """Fit the baseline parameter set to the council's reported figures, or (--ssda903) to its
     SSDA903 returns."""
@@ -502,7 +528,7 @@ def calibrate(
 
     check_targets(out, force)
     started = time.perf_counter()
-    settings = fitting.settings(jobs)
+    settings = replace(fitting.settings(jobs), effect=effect)
     try:
         result = calibrate_baseline(settings, reproduce_replications)
     except FitError as err:

@@ -10,9 +10,10 @@ children who close at home, ``reentry_within_18_months`` (``care_share``).
 - ``none``: the chance with the programme equals the deflator: referral changes nothing.
 
 The presets set ``came_into_care`` to give that chance and rescale the other outcomes to fill
-the rest. The sweep instead keeps the reported split and moves the deflator: at effect scale
-``s`` it is ``care_share + s * (deflator - care_share)``, so ``s = 1`` is the service-reported
-effect and ``s = 0`` no effect at all.
+the rest; they fix the effect, so the deflators' own uncertainty is dropped (under ``service`` a
+drawn deflator moves the effect with it). The sweep instead keeps the reported split and moves
+the deflator: at effect scale ``s`` it is ``care_share + s * (deflator - care_share)``, so
+``s = 1`` is the service-reported effect and ``s = 0`` no effect at all.
 
 FFT reunification is treated alike: its ``targeting_deflator`` is the chance a selected child
 would have gone home about as soon without the service, its ``success_share`` the chance with
@@ -130,6 +131,8 @@ def with_effect(params: ParameterSet, effect: str) -> ParameterSet:
                 source=preset_source(effect, prog),
                 uncertainty=None,
             )
+            paths.sourced(data, f"programmes.{prog.value}.targeting_deflator")["uncertainty"] = None
+        paths.sourced(data, "reunification.targeting_deflator")["uncertainty"] = None
         if effect == "none":
             node = paths.sourced(data, "reunification.success_share")
             node.update(
@@ -168,6 +171,7 @@ def sweep(data: dict, prefix: str, value: float, scale: float) -> None:
     node = paths.sourced(data, f"{prefix}.targeting_deflator")
     node.update(
         value=min(1.0, max(0.0, value)),
+        uncertainty=None,
         source=f"assumption: effect sweep at {scale:g} times the service-reported effect "
         f"(deflator {node['value']:g} as reported)",
     )

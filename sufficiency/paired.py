@@ -42,6 +42,7 @@ from .savings import (
     first_difference,
 )
 from .scenario import Scenario
+from .uncertainty import chance_share
 from .version import __version__
 
 if TYPE_CHECKING:
@@ -215,6 +216,7 @@ class Comparison:
     others: dict[str, RunResult]
     effect: str = "service"
     sweep: Sweep | None = None
+    without_effect: Comparison | None = None  # the same comparison under --effect none
     _measures: dict[int, dict[str, Series]] = field(default_factory=dict, repr=False)
 
     def measures_of(self, result: RunResult) -> dict[str, Series]:
@@ -294,6 +296,23 @@ class Comparison:
         )
         return out.reset_index().rename(columns={"period": "financial_year"})
 
+    def net_savings(self, name: str) -> np.ndarray:
+        """One scenario's net saving over the run, one per replication."""
+        return paired_measures(self.base, self.others[name])["net_saving"][0][:, -1]
+
+    def chance_shares(self) -> dict[str, float]:
+        """Per scenario, the share of the variance of the net saving due to chance (the rest
+        is parameter uncertainty): see ``uncertainty.chance_share``."""
+        return {name: chance_share(self.net_savings(name)) for name in self.others}
+
+    def effect_dependence(self) -> dict[str, float]:
+        """Per scenario, the mean net saving less the mean net saving under --effect none: how
+        much of the saving rests on the programme effect (empty without that comparison)."""
+        none = self.without_effect
+        if none is None:
+            return {}
+        return {n: self.value(n, "net_saving") - none.value(n, "net_saving") for n in self.others}
+
     def pairing(self) -> dict[str, dict[str, float]]:
         """Paired over independent interval widths, for total cost and CLA at the last 31 March."""
         base = self.measures_of(self.base)
@@ -325,6 +344,8 @@ class Comparison:
             "sweep": None if self.sweep is None else self.sweep.settings(),
             "council_method": council_method(),
             "pairing_ratio": self.pairing(),
+            "chance_share_of_net_saving_variance": self.chance_shares(),
+            "net_saving_resting_on_effect": self.effect_dependence() or None,
             "intervals": "5th-95th percentiles of paired differences over replications",
         }
 

@@ -316,6 +316,31 @@ class History(Frozen):
     cla_rate_per_10000: dict[Date, Sourced[RatePer10000]] = {}
 
 
+class FittedKnob(Frozen):
+    """A quantity the calibration fitted, and the parameters it sets."""
+
+    name: str
+    estimate: Annotated[float, Number, Field(gt=0, le=100_000, allow_inf_nan=False)]
+    paths: list[str]
+
+
+class JointFit(Frozen):
+    """The fit behind a parameter set: the effect preset it assumed, and its knobs' joint
+    uncertainty (a covariance of their logs, drawn together once per replication)."""
+
+    effect: Literal["service", "trial", "none"]
+    source: str
+    knobs: list[FittedKnob]
+    log_covariance: list[list[float]]
+
+    @model_validator(mode="after")
+    def _square(self) -> JointFit:
+        n = len(self.knobs)
+        if len(self.log_covariance) != n or any(len(row) != n for row in self.log_covariance):
+            raise ValueError(f"log_covariance {n} x {n}, one row and column per knob")
+        return self
+
+
 class ParameterSet(Frozen):
     """Everything the engine needs, validated, with provenance."""
 
@@ -333,6 +358,7 @@ class ParameterSet(Frozen):
     foster_carers: FosterCarers
     homes: list[Home]
     history: History | None = None
+    fit: JointFit | None = None
 
     @field_validator("programmes")
     @classmethod

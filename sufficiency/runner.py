@@ -18,7 +18,7 @@ from .parameters import ParameterSet
 from .results import RunResult
 from .scenario import Scenario, investment_costs
 from .timeline import Change
-from .uncertainty import draw_parameters
+from .uncertainty import draw_index, draw_parameters
 
 
 @dataclass(frozen=True)
@@ -76,7 +76,9 @@ def run_one(job: Job, index: int) -> Replication:
     cal = job.calendar
     changes = list(job.timeline)
     seed = replication_seed(job.seed, index)
-    params = draw_parameters(job.params, parameter_rng(seed))
+    params = draw_parameters(
+        job.params, parameter_rng(replication_seed(job.seed, draw_index(index)))
+    )
     keep_log = index < job.event_logs
 
     def reduced(model) -> Replication:

@@ -33,6 +33,7 @@ from .parameters import (
     validate_mapping,
 )
 from .pathway import DAYS_PER_YEAR
+from .presets import check_preset, fitted_for
 from .timeline import Change, live_paths
 
 
@@ -154,13 +155,16 @@ class Foundation:
     combines: tuple[str, ...] = ()
 
 
-def load_scenario(path: Path | str, _seen: tuple[Path, ...] = ()) -> Scenario:
-    """Load a scenario file, its base and its changes, validating everything."""
+def load_scenario(
+    path: Path | str, _seen: tuple[Path, ...] = (), effect: str = "service"
+) -> Scenario:
+    """Load a scenario file, its base and its changes, validating everything; on the parameter
+    set fitted under the effect preset ``effect``."""
     path = Path(path).resolve()
     if path in _seen:
         raise InputError(path, "base", "a chain of bases without a cycle")
     spec = parse_file(path)
-    found = foundation(spec, path, (*_seen, path))
+    found = foundation(spec, path, (*_seen, path), effect)
     inherited = len(found.changes)
     changes = found.changes + resolve_adds(found.origin, found.changes, tuple(spec.changes), path)
     investments = found.investments + tuple(spec.investments)
@@ -182,21 +186,25 @@ def load_scenario(path: Path | str, _seen: tuple[Path, ...] = ()) -> Scenario:
     )
 
 
-def foundation(spec: ScenarioFile, path: Path, seen: tuple[Path, ...]) -> Foundation:
-    """The parameter file, base scenario or combined scenarios a scenario file names."""
+def foundation(spec: ScenarioFile, path: Path, seen: tuple[Path, ...], effect: str) -> Foundation:
+    """The parameter file (fitted under ``effect``), base scenario or combined scenarios a
+    scenario file names."""
     if spec.parameters is not None:
         target = path.parent / spec.parameters
         if not target.is_file():
             raise InputError(
                 path, "parameters", f"an existing parameter file, got {spec.parameters!r}"
             )
-        return Foundation(build_parameters(read_yaml(target), target), target.resolve())
+        target = fitted_for(target, effect)
+        params = build_parameters(read_yaml(target), target)
+        check_preset(params, target, effect)
+        return Foundation(params, target.resolve())
     if spec.base is not None:
-        base = load_scenario(existing(path, "base", spec.base), seen)
+        base = load_scenario(existing(path, "base", spec.base), seen, effect)
         assert base.origin is not None and base.root is not None, "set by load_scenario"
         return Foundation(base.origin, base.root, base, base.changes, base.investments)
     parts = [
-        load_scenario(existing(path, f"combine[{i}]", name), seen)
+        load_scenario(existing(path, f"combine[{i}]", name), seen, effect)
         for i, name in enumerate(spec.combine or ())
     ]
     return combine(parts, path)

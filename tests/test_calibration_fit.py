@@ -124,7 +124,11 @@ def test_fitted_parameters_carry_source_and_uncertainty(recovered) -> None:
     entry = params.entries[0].rate_per_month
     assert entry.source.startswith("fitted: least squares by simulation")
     assert "{cla_at_31_march@2021-03-31}" in entry.source
-    assert entry.uncertainty is not None and entry.uncertainty.distribution == "gamma"
+    assert entry.uncertainty is None  # drawn with the other knobs from the joint fit
+    assert params.fit is not None and params.fit.effect == "service"
+    assert [k.name for k in params.fit.knobs] == [k.name for k in result.knobs]
+    assert np.allclose(params.fit.log_covariance, result.covariance)
+    assert params.costs.inflation_per_year.uncertainty is not None  # calibration/uncertainty.yaml
     assert entry.value == pytest.approx(result.values[0], rel=1e-4)
     months = params.exits.mean_months_by_band
     assert months.source.startswith("fitted:")

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from sufficiency import paths
@@ -79,10 +80,14 @@ def test_mapping_values_are_checked_key_by_key(params, df) -> None:
     )
 
 
-def test_fitted_single_numbers_carry_an_uncertainty(params) -> None:
+def test_fitted_values_carry_their_joint_uncertainty(params) -> None:
     entry = params.entries[0].rate_per_month
-    assert entry.source.startswith("fitted:") and entry.uncertainty is not None
-    assert entry.uncertainty.sd > 0
+    assert entry.source.startswith("fitted:") and entry.uncertainty is None
+    assert params.fit is not None
+    knobs = {k.name: k for k in params.fit.knobs}
+    assert knobs["direct_entry_rate"].paths == ["entries.direct.rate_per_month"]
+    variances = np.diag(np.array(params.fit.log_covariance))
+    assert len(variances) == len(knobs) and (variances > 0).all()
 
 
 def test_evaluate_is_plain_arithmetic() -> None:

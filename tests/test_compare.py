@@ -13,7 +13,13 @@ import yaml
 from click.testing import CliRunner
 
 from sufficiency.cli import cli
-from sufficiency.effects import apply_effect, care_share, deflators_at, with_effect
+from sufficiency.effects import (
+    apply_effect,
+    apply_effect_scale,
+    care_share,
+    deflators_at,
+    with_effect,
+)
 from sufficiency.errors import InputError
 from sufficiency.output import save
 from sufficiency.paired import ALL, compare_scenarios, pairing_ratio
@@ -21,7 +27,7 @@ from sufficiency.pathway import STATE_INDEX, State
 from sufficiency.results import COMPARISON_COLUMNS as COLUMNS
 from sufficiency.savings import break_even_years, first_difference, spread
 from sufficiency.scenario import load_scenario
-from sufficiency.sweep import crossing, sweep_effects
+from sufficiency.sweep import crossing, entering, refit_factor, sweep_effects, with_direct_factor
 
 from .conftest import BASELINE_SCENARIO, ROOT
 
@@ -252,6 +258,28 @@ def test_the_sweep_finds_where_an_investment_stops_paying(baseline):
     )
     scale, note = crossing(np.array([0.0, 1.0]), np.array([1.0, 2.0]))
     assert np.isnan(scale) and "every effect scale" in note
+    assert sweep.factors[1] == 1.0 and sweep.factors[0] > 0
+    assert list(points.direct_entry_factor) == list(sweep.factors)
+
+
+def test_the_sweep_refit_moves_only_the_direct_entry_rate(baseline):
+    moved = with_direct_factor(baseline, 1.25)
+    rate = baseline.params.entries[0].rate_per_month.value
+    assert moved.params.entries[0].rate_per_month.value == pytest.approx(1.25 * rate)
+    assert moved.params.entries[0].rate_per_month.source.startswith("fitted: effect sweep refit")
+    assert moved.params.exits == baseline.params.exits
+    assert with_direct_factor(baseline, 1.0) is baseline
+
+
+def test_the_sweep_refit_brings_the_base_entries_back(baseline):
+    """One Newton step on a linear response: at effect scale 0 the refitted base projects
+    about as many entries as at scale 1."""
+    zero = apply_effect_scale(baseline, 0.0)
+    reference = entering(baseline, 2, 8, 1, 1)
+    factor = refit_factor(zero, reference, 2, 8, 1, 1)
+    before = entering(zero, 2, 8, 1, 1)
+    after = entering(with_direct_factor(zero, factor), 2, 8, 1, 1)
+    assert abs(after - reference) < abs(before - reference) or before == reference
 
 
 def test_the_comparison_folder_follows_the_contract(tmp_path, staffed):

@@ -16,9 +16,10 @@ from sufficiency.engine.model import simulate
 from sufficiency.measures import costs_array, inflation_factors, reduce
 from sufficiency.parameters import load_parameters
 from sufficiency.pathway import PLACEMENT_NAMES, STATES, State
-from sufficiency.runner import replication_seed, run
+from sufficiency.runner import parameter_rng, replication_seed, run
 from sufficiency.scenario import load_scenario
 from sufficiency.timeline import Change, live_fields, live_paths, views
+from sufficiency.uncertainty import draw_index, draw_parameters
 
 from .conftest import BASELINE_PARAMETERS, BASELINE_SCENARIO, edited
 
@@ -165,6 +166,10 @@ def test_a_scenario_adding_to_a_weekly_cost_runs_and_costs_more_from_its_date(tm
     month = result.calendar.month_starts.index(dt.date(2026, 4, 1))
     assert np.array_equal(result.costs[:, row, :month], base.costs[:, row, :month])
     rise = result.costs[:, row, month:] - base.costs[:, row, month:]
-    factor = inflation_factors(dearer.params, result.calendar)[month:]
+    drawn = [  # each replication's own drawn inflation
+        draw_parameters(dearer.params, parameter_rng(replication_seed(5, draw_index(i))))
+        for i in range(2)
+    ]
+    factor = np.array([inflation_factors(d, result.calendar)[month:] for d in drawn])
     days = result.days[:, STATES.index(State.FOSTER_IFA), month:]
     assert np.allclose(rise, days * 50 / 7 * factor) and rise.sum() > 0

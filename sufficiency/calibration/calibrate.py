@@ -19,10 +19,12 @@ from .sources import load_sources
 
 TRAIN_UNTIL = dt.date(2025, 3, 31)
 HEADER = """Leicester baseline parameter set, written by `sufficiency calibrate` ({settings}).
-Do not edit by hand: change calibration/priors.yaml or calibration/sources/*.csv and re-run.
-Every value carries its source: a seed report and its table or paragraph with a check
-[value = ...] over rows of calibration/sources, a named public statistic, a fit by simulation
-(`fitted: ...`, with its uncertainty where runs draw it), or an assumption with its reason.
+Do not edit by hand: change calibration/priors.yaml, calibration/uncertainty.yaml or
+calibration/sources/*.csv and re-run. Every value carries its source: a seed report and its
+table or paragraph with a check [value = ...] over rows of calibration/sources, a named public
+statistic, a fit by simulation (`fitted: ...`; runs draw the fitted values together from the
+covariance in `fit:` at the end), or an assumption with its reason; an `uncertainty` says how a
+value varies between runs, its reason after "uncertainty:" in the source.
 The fit report is beside this file: {report}.md and {report}.csv."""
 
 
@@ -56,8 +58,8 @@ def targets(out: Path) -> dict[Path, str]:
     stem = report_stem(out)
     return {
         out: "# " + HEADER.split(" (", 1)[0],
-        stem.with_suffix(".md"): "# Calibration of ",
-        stem.with_suffix(".csv"): "measure,period,observed,",
+        stem.with_name(f"{stem.name}.md"): "# Calibration of ",
+        stem.with_name(f"{stem.name}.csv"): "measure,period,observed,",
         out.with_name(f"{out.stem}_reproduced.csv"): "year,figure,measure,period,reported,",
     }
 
@@ -81,7 +83,8 @@ def write(calibrated: Calibrated, out: Path) -> list[Path]:
     """The parameter YAML, the fit report (Markdown and CSV) and the reproduced figures."""
     s = calibrated.fit.settings
     header = HEADER.format(
-        settings=f"{s.replications} replications per evaluation, seed {s.seed}",
+        settings=f"effect preset '{s.effect}', {s.replications} replications per evaluation, "
+        f"seed {s.seed}",
         report=report_stem(out).name,
     )
     texts = [

@@ -8,7 +8,11 @@ observation spread; a weak prior keeps each knob near its starting point (log sd
 ``scipy.optimize.least_squares`` minimises the sum of squares, with common random numbers (the
 same seeds at every evaluation) and forward differences of 0.1 on the log scale (10%) to step
 over the noise. The covariance of x is the inverse of J'J at the optimum, inflated by the
-residual variance per degree of freedom when that exceeds 1.
+residual variance per degree of freedom when that exceeds 1; runs draw the knobs together from
+it (a multivariate normal of their logs).
+
+Every simulated run applies the effect preset (``service``, ``trial`` or ``none``), so each
+preset's fit reproduces the same history under its own assumption about the programmes.
 """
 
 from __future__ import annotations
@@ -23,17 +27,19 @@ import pandas as pd
 from scipy.optimize import least_squares
 
 from ..calendar import add_years
+from ..effects import with_effect
 from ..parameters import ParameterSet, build_parameters, read_yaml
 from ..paths import sourced
 from ..shipped import calibration_dir
 from . import direct, history, trends
-from .figures import Figures
+from .figures import Figures, significant
 from .knobs import KNOBS, Knob
 from .simulate import History, run
 from .sources import until
 from .targets import Target, targets
 
 PRIORS = calibration_dir() / "priors.yaml"
+STATED = calibration_dir() / "uncertainty.yaml"
 PRIOR_SD = 0.5
 STEP = 0.1
 Z95 = 1.959964
@@ -45,13 +51,15 @@ class FitError(Exception):
 
 @dataclass(frozen=True)
 class Settings:
-    """How hard to work: replications per evaluation, seed, processes and budget."""
+    """How hard to work: replications per evaluation, seed, processes and budget; and the
+    effect preset every run assumes."""
 
     replications: int = 16
     seed: int = 1
     jobs: int = 1
     max_evaluations: int = 40
     window_years: int = 3
+    effect: str = "service"
 
 
 @dataclass
@@ -151,6 +159,7 @@ class Problem:
             self.with_knobs(x), self.fig, self.first, self.last, self.last
         )
         s = self.settings
+        params = with_effect(params, s.effect)
         return run(params, timeline, s.window_years, s.replications, s.seed, s.jobs)
 
     def evaluate(self, x: np.ndarray) -> tuple[History, np.ndarray]:
@@ -261,22 +270,40 @@ def fitted_source(fit: Fit, i: int, prior_source: str) -> str:
     low, high = fit.interval(i)
     text = (
         f"fitted: least squares by simulation ({s.replications} replications, seed {s.seed}, "
-        f"common random numbers) over {fit.first} to {fit.last}; {knob.description} "
+        f"common random numbers, effect preset '{s.effect}') over {fit.first} to {fit.last}; "
+        f"{knob.description} "
         f"{fit.values[i]:.4g} (95% interval {low:.4g} to {high:.4g}); targets "
         + ", ".join(t.key for t in fit.targets)
     )
-    return text if knob.drawn else f"{text}; applied to: {prior_source}"
+    return text if knob.absolute else f"{text}; applied to: {prior_source}"
 
 
 def fitted_data(fit: Fit) -> dict:
-    """The dumped parameters with every knob at its estimate, sourced, with its uncertainty."""
+    """The dumped parameters with every knob at its estimate, sourced, and the knobs' joint
+    uncertainty."""
     data = copy.deepcopy(fit.data)
     for i, knob in enumerate(fit.knobs):
         prior = sourced(data, knob.paths(data)[0])["source"]
-        knob.set(
-            data, float(fit.values[i]), fitted_source(fit, i, prior), float(fit.conditional_sd[i])
-        )
+        knob.set(data, float(fit.values[i]), fitted_source(fit, i, prior))
+    data["fit"] = joint(fit, data)
     return data
+
+
+def joint(fit: Fit, data: dict) -> dict:
+    """The fit block of a parameter set: preset, knobs and the covariance of their logs."""
+    s = fit.settings
+    return {
+        "effect": s.effect,
+        "source": f"fitted: least squares by simulation over {fit.first} to {fit.last} "
+        f"with effect preset '{s.effect}' ({s.replications} replications, seed {s.seed}); "
+        "covariance = inverse of J'J at the optimum, inflated by the residual variance per "
+        "degree of freedom when over 1",
+        "knobs": [
+            {"name": k.name, "estimate": float(v), "paths": list(k.paths(data))}
+            for k, v in zip(fit.knobs, fit.values, strict=True)
+        ],
+        "log_covariance": fit.covariance.tolist(),
+    }
 
 
 def parameters(fit: Fit) -> ParameterSet:
@@ -285,4 +312,15 @@ def parameters(fit: Fit) -> ParameterSet:
     params, _ = history.at(fitted_data(fit), fit.figures, start, start, fit.last)
     dumped = params.model_dump(mode="python", exclude_none=True)
     direct.unlisted_costs(dumped, fit.figures)
-    return build_parameters(dumped, "calibrated parameters")
+    stamp_uncertainty(dumped, read_yaml(STATED))
+    return with_effect(build_parameters(dumped, "calibrated parameters"), fit.settings.effect)
+
+
+def stamp_uncertainty(data: dict, stated: dict) -> None:
+    """Give each value named in ``stated`` (calibration/uncertainty.yaml) its uncertainty and
+    the reason for it."""
+    for path, spec in stated.items():
+        node = sourced(data, path)
+        sd = spec.get("sd", node["value"] * spec.get("relative_sd", 0.0))
+        node["uncertainty"] = {"distribution": spec["distribution"], "sd": significant(sd, 3)}
+        node["source"] = f"{node['source']}; uncertainty: sd {sd:.3g} ({spec['source']})"

@@ -29,20 +29,25 @@ class Knob:
     start: Callable[[dict, Figures], float]
     apply: Callable[[dict, float], None]
     paths: Callable[[dict], tuple[str, ...]]  # the values it sets
-    drawn: bool  # single numbers that carry the fitted uncertainty into runs
+    absolute: bool  # it sets values outright (else it multiplies what it acts on)
 
-    def set(self, data: dict, value: float, source: str, relative_sd: float) -> None:
-        """Apply the fitted value and stamp its source (and uncertainty) on what it sets."""
+    def set(self, data: dict, value: float, source: str) -> None:
+        """Apply the fitted value and stamp its source on what it sets."""
         self.apply(data, value)
         for path in self.paths(data):
             node = sourced(data, path)
             node["source"] = source
-            if self.drawn:
+            if isinstance(node["value"], float):
                 node["value"] = significant(node["value"])
-                node["uncertainty"] = {
-                    "distribution": "gamma",
-                    "sd": significant(node["value"] * relative_sd, 3),
-                }
+
+    def rescale(self, data: dict, ratio: float) -> None:
+        """Move what the knob sets as if its value were ``ratio`` times the fitted one."""
+        if not self.absolute:
+            self.apply(data, ratio)
+            return
+        for path in self.paths(data):
+            node = sourced(data, path)
+            node["value"] = node["value"] * ratio
 
 
 def set_value(path: str) -> Callable[[dict, float], None]:
@@ -145,6 +150,6 @@ KNOBS = {
         lambda d, f: 1.0,
         scale_referrals,
         estimated_referrals,
-        True,
+        False,
     ),
 }

@@ -38,7 +38,8 @@ def target_frame(fit: Fit) -> pd.DataFrame:
 
 
 def knob_frame(fit: Fit) -> pd.DataFrame:
-    """The fitted knobs with their 95% intervals and the spreads drawn in runs."""
+    """The fitted knobs with their 95% intervals and log standard deviations (runs draw them
+    together from the fit's covariance)."""
     rows = []
     for i, knob in enumerate(fit.knobs):
         low, high = fit.interval(i)
@@ -52,7 +53,6 @@ def knob_frame(fit: Fit) -> pd.DataFrame:
                 "high95": high,
                 "log_sd": float(fit.marginal_sd[i]),
                 "log_sd_given_others": float(fit.conditional_sd[i]),
-                "drawn_per_replication": knob.drawn,
             }
         )
     return pd.DataFrame(rows)

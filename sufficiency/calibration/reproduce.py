@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ..effects import with_effect
 from ..pathway import PROGRAMMES
 from . import history
 from .figures import Figures
@@ -150,7 +151,14 @@ def figures(fig: Figures) -> list[Figure]:
 def reproduce(fit: Fit, replications: int, seed: int, jobs: int) -> list[dict]:
     """Every reproduced figure next to the reported one (rows for the report)."""
     params, timeline = history.at(fitted_data(fit), fit.figures, fit.first, fit.last, fit.last)
-    h = run(params, timeline, fit.settings.window_years, replications, seed, jobs)
+    h = run(
+        with_effect(params, fit.settings.effect),
+        timeline,
+        fit.settings.window_years,
+        replications,
+        seed,
+        jobs,
+    )
     team = teams(fit.figures)(h)
     rows = []
     for f in figures(fit.figures):

@@ -31,6 +31,7 @@ from ..pathway import IN_HOUSE_NAMES, PROGRAMMES
 from ..results import RunResult
 from ..scenario import Scenario, Unloaded
 from ..sweep import Sweep
+from ..uncertainty import chance_share
 
 WIDE = 160
 NARROW = 80
@@ -68,7 +69,33 @@ def run_table(result: RunResult) -> Table:
 
 
 def print_run_summary(result: RunResult) -> None:
-    stdout().print(run_table(result))
+    console = stdout()
+    console.print(run_table(result))
+    console.print(spread_sources(result))
+
+
+def spread_sources(result: RunResult) -> str:
+    """In words: how much of the spread of CLA at the last 31 March and of the cost over the
+    run comes from chance, and how much from parameters."""
+    cal = result.calendar
+    parts = []
+    for what, values in (
+        (f"CLA at {cal.dates[cal.census[-1]].isoformat()}", result.cla[:, cal.census[-1]]),
+        ("the cost over the run", result.yearly_costs().sum(axis=1)),
+    ):
+        share = chance_share(values)
+        if not math.isnan(share):
+            parts.append(
+                f"{what}: {percent(share, '.0f')} chance, {percent(1 - share, '.0f')} parameters"
+            )
+    if not parts:
+        return "Too few replications to split the spread between chance and parameters."
+    return (
+        "Where the spread comes from (share of the variance between replications; pairs of "
+        "replications share one parameter draw, so the spread within pairs is chance): "
+        + "; ".join(parts)
+        + "."
+    )
 
 
 # -- a comparison ---------------------------------------------------------------------------------
@@ -219,6 +246,39 @@ def checks_table(comparison: Comparison) -> Table:
     )
 
 
+def sources_table(comparison: Comparison) -> Table:
+    """Where each net saving's spread comes from, and (when compared) how much of the saving
+    rests on the programme effect."""
+    chance = comparison.chance_shares()
+    rests = comparison.effect_dependence()
+    none = comparison.without_effect
+
+    def cells(c: Comparison, name: str) -> list[str]:
+        share = chance[name]
+        row = [
+            MISSING if math.isnan(share) else percent(share, ".0f"),
+            MISSING if math.isnan(share) else percent(1 - share, ".0f"),
+        ]
+        if none is not None:
+            row += [millions(c.value(name, "net_saving")), millions(none.value(name, "net_saving"))]
+            row.append(millions(rests[name]))
+        return row
+
+    columns: tuple[str, ...] = ("Chance", "Parameters")
+    caption = (
+        "Share of the net saving's variance between replications due to chance and to what "
+        "we do not know about parameters (replications run in pairs sharing one parameter "
+        "draw; the spread within pairs is chance)."
+    )
+    if none is not None:
+        columns += (f"Net, '{comparison.effect}'", "Net, 'none'", "Rests on effect")
+        caption += (
+            f" Rests on effect: mean net saving under '{comparison.effect}' less under "
+            "'none' (each on its own fit)."
+        )
+    return ranked(comparison, "Where the spread and the saving come from", columns, cells, caption)
+
+
 def sweep_table(sweep: Sweep, ranks: dict[str, int]) -> Table:
     """Mean net saving over the run at each effect scale, and where it stops paying."""
     table = Table(
@@ -226,7 +286,8 @@ def sweep_table(sweep: Sweep, ranks: dict[str, int]) -> Table:
         "replications a point)",
         caption="Effect scale 1 = as the service reports; "
         "0 = no effect (each programme's deflator moved to its chance of care with the "
-        "programme)",
+        "programme); at each scale the direct entry rate is refitted so the base projects as "
+        "many entries as at scale 1",
     )
     table.box = box.SIMPLE_HEAD
     table.add_column("#", justify="right")
@@ -251,6 +312,7 @@ def print_comparison(comparison: Comparison) -> None:
     console.print(buys_table(comparison))
     console.print(money_table(comparison))
     console.print(checks_table(comparison))
+    console.print(sources_table(comparison))
     console.print(key(comparison))
     if comparison.sweep is not None:
         ranks = {name: k for k, name in enumerate(ranking(comparison), 1)}
