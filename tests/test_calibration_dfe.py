@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from sufficiency.calibration import dfe_sources, history, simulate
+from sufficiency.calibration import dfe_routes, dfe_sources, history, simulate
 from sufficiency.calibration.figures import Figures
 from sufficiency.calibration.fit import PRIORS, Fit, Settings
 from sufficiency.calibration.report import twin_frame
@@ -152,3 +152,32 @@ def test_the_report_shows_both_sources_and_names_the_one_followed(df) -> None:
 def test_dfe_targets_need_dfe_rows() -> None:
     empty = pd.DataFrame([], columns=[*COLUMNS, "period_end"])
     assert dfe_targets(Figures(empty), FIRST, LAST) == []
+
+
+def test_exit_routes_are_reweighted_to_leicesters_split(df) -> None:
+    fig = Figures(until(df, LAST))
+    data = read_yaml(PRIORS)
+    before = {b: dict(v) for b, v in data["exits"]["route_shares_by_band"]["value"].items()}
+    dfe_routes.apply(data, fig)
+    entry = data["exits"]["route_shares_by_band"]
+    years = [r.end.year for r in fig.rows("dfe_ceased_reunified")[-dfe_routes.YEARS :]]
+    nation = dfe_routes.england(years)
+    area = {r: sum(x.value for x in fig.rows(f"dfe_ceased_{r}")[-2:]) for r in nation}
+    for band, shares in entry["value"].items():
+        assert sum(shares.values()) == pytest.approx(1.0, abs=1e-3)
+        # the reunified:permanence odds move by Leicester's odds over England's
+        moved = shares["reunified"] / shares["permanence"]
+        was = before[band]["reunified"] / before[band]["permanence"]
+        odds = (area["reunified"] / area["permanence"]) / (
+            nation["reunified"] / nation["permanence"]
+        )
+        assert moved / was == pytest.approx(odds, rel=2e-3)
+    assert entry["source"].startswith("statistic: DfE")
+    assert "{dfe_ceased_other@2023-24}" in entry["source"]
+
+
+def test_exit_routes_stay_without_dfe_rows() -> None:
+    data = read_yaml(PRIORS)
+    before = dict(data["exits"]["route_shares_by_band"])
+    dfe_routes.apply(data, Figures(pd.DataFrame([], columns=[*COLUMNS, "period_end"])))
+    assert data["exits"]["route_shares_by_band"] == before
