@@ -44,7 +44,9 @@ def apply(data: dict, fig: Figures) -> None:
     profile = {}
     for band, by_route in entry["value"].items():
         weighted = {r: by_route[r] * weight[r] for r in CHOSEN_ROUTES}
-        profile[band] = {r: round(v / sum(weighted.values()), 4) for r, v in weighted.items()}
+        shares = {r: round(v / sum(weighted.values()), 4) for r, v in weighted.items()}
+        shares[CHOSEN_ROUTES[-1]] = round(1 - sum(shares[r] for r in CHOSEN_ROUTES[:-1]), 4)
+        profile[band] = shares
     cited = " + ".join(row.token for found in rows.values() for row in found)
     entry["value"] = profile
     entry["source"] = (
