@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from ..paths import put
 from ..pathway import MONTH
+from . import dfe_routes
 from .figures import Figures, Row, significant
 
 OUTCOME_TABLES = (
@@ -49,6 +50,7 @@ def apply(data: dict, fig: Figures) -> None:
     outcomes(data, fig)
     family_decision_making(data, fig)
     reunification(data, fig)
+    dfe_routes.apply(data, fig)
 
 
 def costs(data: dict, fig: Figures) -> None:

@@ -12,6 +12,7 @@ from ..parameters import ParameterSet
 from .fit import Fit
 from .provenance import assumptions
 from .simulate import stock_flow
+from .targets import TWINS
 from .trends import log_trend
 
 
@@ -35,6 +36,33 @@ def target_frame(fit: Fit) -> pd.DataFrame:
             "compared_as": [t.definition for t in fit.targets],
         }
     )
+
+
+def twin_frame(fit: Fit) -> pd.DataFrame:
+    """Where the council and the DfE give the same figure: both, beside the simulated mean at
+    the council's date, and which the fit follows (the smaller spread) and why."""
+    frame = target_frame(fit)
+    rows = []
+    for measure, (twin, _, why) in TWINS.items():
+        dfe = [j for j, t in enumerate(fit.targets) if t.row.measure == twin]
+        for i, target in enumerate(fit.targets):
+            earlier = [j for j in dfe if fit.targets[j].row.end <= target.row.end]
+            if target.row.measure != measure or not earlier:
+                continue
+            council, other = frame.iloc[i], frame.iloc[earlier[-1]]
+            rows.append(
+                {
+                    "measure": measure,
+                    "council_period": council["period"],
+                    "council": council["observed"],
+                    "dfe_period": other["period"],
+                    "dfe": other["observed"],
+                    "simulated_mean": council["simulated_mean"],
+                    "follows": "council" if council["spread"] <= other["spread"] else "DfE",
+                    "why": why,
+                }
+            )
+    return pd.DataFrame(rows)
 
 
 def knob_frame(fit: Fit) -> pd.DataFrame:
@@ -89,6 +117,18 @@ def markdown_table(frame: pd.DataFrame) -> str:
     return "\n".join(lines)
 
 
+def twin_section(fit: Fit) -> list[str]:
+    twins = twin_frame(fit)
+    if twins.empty:
+        return []
+    return [
+        "## Where the council and the DfE differ",
+        "Each council figure beside the DfE's for the same or the latest earlier 31 March; the "
+        "fit follows the one with the smaller spread.",
+        markdown_table(twins),
+    ]
+
+
 def markdown(fit: Fit, params: ParameterSet, reproduced: list[dict], title: str) -> str:
     """The whole report as Markdown."""
     s = fit.settings
@@ -101,6 +141,7 @@ def markdown(fit: Fit, params: ParameterSet, reproduced: list[dict], title: str)
         "Residual = (simulated mean - observed) / spread; the spread combines the variation "
         "between replications with the observation spread.",
         markdown_table(target_frame(fit).drop(columns=["source_file", "location"])),
+        *twin_section(fit),
         "## Fitted quantities",
         markdown_table(knob_frame(fit)),
         "## Stock and flow",
@@ -149,6 +190,9 @@ def print_report(fit: Fit, reproduced: list[dict], console: Console | None = Non
         ]
     ]
     console.print(table(targets, f"Fit over {fit.first} to {fit.last}: observed against simulated"))
+    twins = twin_frame(fit)
+    if not twins.empty:
+        console.print(table(twins.drop(columns=["why"]), "Council against DfE: which is followed"))
     console.print(
         table(
             knob_frame(fit)[["knob", "estimate", "low95", "high95"]],

@@ -4,6 +4,11 @@ Each CSV in ``calibration/sources/`` holds one figure per row with the columns
 ``measure,period,value,unit,source_file,location,note``. A period is a financial
 year (``2023-24``), a quarter of one (``2024-25 Q3``) or an ISO date (``2025-03-31``).
 Errors number rows as CSV records of the file, the header being row 1.
+
+Two kinds of row: the council's figures cite a seed report (``source_file`` its file name), and
+the DfE's cite a table of the shipped DfE subset (``source_file`` one of ``DFE_TABLES``, with a
+``location`` starting ``statistic: DfE`` naming the release, table, year and authority; written
+by ``python -m sufficiency.calibration.dfe_sources``).
 """
 
 from __future__ import annotations
@@ -28,6 +33,9 @@ from ..shipped import calibration_dir
 SOURCES_DIR = calibration_dir() / "sources"
 COLUMNS = ("measure", "period", "value", "unit", "source_file", "location", "note")
 REQUIRED = ("measure", "period", "value", "unit", "source_file", "location")
+DFE_TABLES = ("numbers.csv.gz", "breakdowns.csv.gz")
+"""The shipped DfE tables (sufficiency/publicdata/data/) a DfE row may cite."""
+DFE_STATISTIC = "statistic: DfE"
 PERIOD_FORMS = "a period like '2023-24', '2024-25 Q3' or '2025-03-31'"
 
 _YEAR = re.compile(r"(\d{4})-(\d{2})")
@@ -108,6 +116,14 @@ def _parse_row(path: Path, row: int, cells: dict[str, str]) -> tuple[Figure, Per
     if not _MEASURE.fullmatch(measure):
         raise InputError(
             path, f"row {row}, column 'measure'", f"a snake_case identifier, got '{measure}'"
+        )
+    if cells["source_file"].strip() in DFE_TABLES and not cells["location"].strip().startswith(
+        DFE_STATISTIC
+    ):
+        raise InputError(
+            path,
+            f"row {row}, column 'location'",
+            f"'{DFE_STATISTIC}, ...' naming the release, table and year for a DfE table",
         )
     try:
         value = _parse_value(cells["value"].strip())

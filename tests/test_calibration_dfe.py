@@ -1,0 +1,183 @@
+"""Leicester's DfE figures as sources rows and fit targets, and the council-against-DfE table."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from sufficiency.calibration import dfe_routes, dfe_sources, history, simulate
+from sufficiency.calibration.figures import Figures
+from sufficiency.calibration.fit import PRIORS, Fit, Settings
+from sufficiency.calibration.report import twin_frame
+from sufficiency.calibration.sources import COLUMNS, load_sources, until
+from sufficiency.calibration.targets import (
+    DFE_SHARE,
+    EXIT_ROUTES,
+    WIDE_SHARE,
+    dfe_targets,
+    targets,
+    year_flow,
+)
+from sufficiency.errors import InputError
+from sufficiency.parameters import read_yaml
+from sufficiency.publicdata.tables import load
+
+FIRST, LAST = dt.date(2022, 4, 1), dt.date(2025, 3, 31)
+HEADER = ",".join(COLUMNS)
+
+
+@pytest.fixture(scope="module")
+def df() -> pd.DataFrame:
+    return load_sources()
+
+
+def test_the_shipped_dfe_file_is_a_fresh_build_of_the_subset() -> None:
+    shipped = dfe_sources.FILE.read_text(encoding="utf-8")
+    assert shipped == dfe_sources.csv_text(dfe_sources.figures())
+
+
+def test_routes_sum_to_the_published_ceased_and_shares_are_of_the_total(df) -> None:
+    fig = Figures(df)
+    data = load()
+    for row in fig.rows("dfe_ceased"):
+        routes = [fig.get(f"dfe_ceased_{r}", row.period) for r in EXIT_ROUTES]
+        assert sum(r.value for r in routes if r is not None) == row.value
+    cells = data.breakdown("cla_at_31_march", "Placement", dfe_sources.LA_CODE, 2024)
+    foster = cells["Foster placements"].value
+    total = cells["Total"].value
+    assert foster is not None and total is not None
+    assert fig.get("dfe_pct_cla_in_foster", "2024-03-31").value == round(foster / total, 4)
+    assert fig.get("dfe_cla_at_31_march", "2024-03-31").value == total
+
+
+def test_every_dfe_row_cites_a_shipped_table_and_a_statistic(df) -> None:
+    rows = df[df["measure"].str.startswith("dfe_")]
+    assert len(rows) >= 40
+    assert rows["source_file"].isin(["numbers.csv.gz", "breakdowns.csv.gz"]).all()
+    assert rows["location"].str.startswith("statistic: DfE").all()
+    assert rows["location"].str.contains("E06000016").all()
+
+
+def test_a_dfe_row_without_a_statistic_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "dfe.csv"
+    path.write_text(f"{HEADER}\ndfe_started,2023-24,196,count,numbers.csv.gz,table 1,\n")
+    with pytest.raises(InputError) as caught:
+        load_sources(tmp_path)
+    assert caught.value.field == "row 2, column 'location'"
+    assert "statistic: DfE" in caught.value.expected
+
+
+def test_dfe_targets_in_the_window_and_which_source_is_followed(df) -> None:
+    found = {t.key: t for t in targets(Figures(until(df, LAST)), FIRST, LAST)}
+    for route in EXIT_ROUTES:
+        assert f"{{dfe_ceased_{route}@2023-24}}" in found
+    assert "{dfe_started@2021-22}" not in found  # began before the run
+    assert found["{dfe_pct_cla_in_homes@2024-03-31}"].noise == DFE_SHARE
+    # the council's count is followed, the DfE's gets a wide spread
+    assert (
+        found["{cla_at_31_march@2024-03-31}"].noise
+        < found["{dfe_cla_at_31_march@2024-03-31}"].noise
+    )
+    # the DfE's census foster share is followed; the council's February 2025 figure is not
+    assert found["{pct_cla_in_foster@2025-02-28}"].noise == WIDE_SHARE
+    assert found["{pct_cla_in_foster@2023-24}"].noise < DFE_SHARE
+
+
+def test_simulated_routes_add_up_to_the_simulated_ceased() -> None:
+    start = dt.date(2022, 4, 1)
+    day = start - dt.timedelta(days=1)
+    starting = [("cla_at_31_march", 80.0), ("pct_cla_in_foster", 0.7)]
+    starting.append(("pct_cla_with_inhouse_carers", 0.6))
+    frame = pd.DataFrame(
+        [
+            {
+                "measure": measure,
+                "period": day.isoformat(),
+                "value": value,
+                "unit": "count",
+                "source_file": "999_0000000000000000.txt",
+                "location": "synthetic",
+                "note": "",
+                "period_end": pd.Timestamp(day),
+            }
+            for measure, value in starting
+        ],
+        columns=[*COLUMNS, "period_end"],
+    )
+    params, _ = history.at(read_yaml(PRIORS), Figures(frame), start, start, start)
+    h = simulate.run(params, [], 1, 2, seed=5)
+    routes = sum(year_flow(h, "exits", r, "2022-23") for r in EXIT_ROUTES)
+    assert np.array_equal(routes, year_flow(h, "exits", "all", "2022-23"))
+    assert year_flow(h, "exits", "all", "2022-23").sum() > 0
+
+
+def test_the_report_shows_both_sources_and_names_the_one_followed(df) -> None:
+    fig = Figures(until(df, LAST))
+    found = targets(fig, FIRST, LAST)
+    observed = np.array([t.row.value for t in found])
+    fit = Fit(
+        [],
+        np.zeros(0),
+        np.zeros(0),
+        np.zeros((0, 0)),
+        found,
+        None,  # type: ignore[arg-type]  # the table reads no run
+        np.column_stack([observed, observed]),
+        np.array([max(t.noise, 1e-3) for t in found]),
+        {},
+        fig,
+        FIRST,
+        LAST,
+        Settings(),
+        0,
+        0.0,
+        "",
+    )
+    table = twin_frame(fit).set_index(["measure", "council_period"])
+    cla = table.loc[("cla_at_31_march", "2024-03-31")]
+    assert (cla["council"], cla["dfe"], cla["follows"]) == (599, 596, "council")
+    foster = table.loc[("pct_cla_in_foster", "2025-02-28")]
+    assert (foster["council"], foster["dfe_period"], foster["follows"]) == (
+        0.61,
+        "2024-03-31",
+        "DfE",
+    )
+    assert table.loc[("pct_cla_in_foster", "2023-24"), "dfe_period"] == "2024-03-31"
+
+
+def test_dfe_targets_need_dfe_rows() -> None:
+    empty = pd.DataFrame([], columns=[*COLUMNS, "period_end"])
+    assert dfe_targets(Figures(empty), FIRST, LAST) == []
+
+
+def test_exit_routes_are_reweighted_to_leicesters_split(df) -> None:
+    fig = Figures(until(df, LAST))
+    data = read_yaml(PRIORS)
+    before = {b: dict(v) for b, v in data["exits"]["route_shares_by_band"]["value"].items()}
+    dfe_routes.apply(data, fig)
+    entry = data["exits"]["route_shares_by_band"]
+    years = [r.end.year for r in fig.rows("dfe_ceased_reunified")[-dfe_routes.YEARS :]]
+    nation = dfe_routes.england(years)
+    area = {r: sum(x.value for x in fig.rows(f"dfe_ceased_{r}")[-2:]) for r in nation}
+    for band, shares in entry["value"].items():
+        assert sum(shares.values()) == pytest.approx(1.0, abs=1e-3)
+        # the reunified:permanence odds move by Leicester's odds over England's
+        moved = shares["reunified"] / shares["permanence"]
+        was = before[band]["reunified"] / before[band]["permanence"]
+        odds = (area["reunified"] / area["permanence"]) / (
+            nation["reunified"] / nation["permanence"]
+        )
+        assert moved / was == pytest.approx(odds, rel=2e-3)
+    assert entry["source"].startswith("statistic: DfE")
+    assert "{dfe_ceased_other@2023-24}" in entry["source"]
+
+
+def test_exit_routes_stay_without_dfe_rows() -> None:
+    data = read_yaml(PRIORS)
+    before = dict(data["exits"]["route_shares_by_band"])
+    dfe_routes.apply(data, Figures(pd.DataFrame([], columns=[*COLUMNS, "period_end"])))
+    assert data["exits"]["route_shares_by_band"] == before
