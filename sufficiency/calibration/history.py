@@ -109,20 +109,6 @@ def households(fig: Figures, date: dt.date) -> dict[str, Any] | None:
     return fig.derived(row.token, "in-house foster care households", integer=True) if row else None
 
 
-def places_per_household(fig: Figures, date: dt.date) -> dict[str, Any] | None:
-    """Foster placements with in-house carers per household, in the year nearest the date."""
-    households = fig.nearest("foster_households", date)
-    placed = fig.get("foster_placements_inhouse", households.period) if households else None
-    if households is None or placed is None:
-        return None
-    return fig.derived(
-        f"{placed.token} / {households.token}",
-        "foster placements with "
-        "in-house carers per in-house household (the placements may include "
-        "connected carers, whom the model places without this limit)",
-    )
-
-
 def uasc_rate(fig: Figures, date: dt.date, total_expr: str) -> dict[str, Any] | None:
     row = fig.nearest("pct_cla_from_abroad_seeking_safety", date)
     if row is None:
@@ -231,7 +217,6 @@ def at(
     )
     for path, sourced in (
         ("foster_carers.households", households(fig, day)),
-        ("foster_carers.places_per_household", places_per_household(fig, day)),
         ("entries.uasc.rate_per_month", uasc_rate(fig, day, total_expr)),
     ):
         if sourced is not None:

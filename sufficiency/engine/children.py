@@ -18,7 +18,7 @@ from ..pathway import (
     State,
     age_band,
 )
-from ..records import ALL_ROUTES, Measure
+from ..records import ALL_ROUTES, Measure, MoveKind
 from ..timeline import EntryLive
 from .arrivals import arrivals, mean_wait_for
 from .streams import Shares
@@ -110,6 +110,7 @@ def turn_16(model: Model, child: Child, generation: int) -> None:
         and model.relocate(child, State.SUPPORTED_ACCOMMODATION)
     ):
         model.log.count(model.env.now, Measure.MOVES_TO_SUPPORTED, ALL_ROUTES)
+        model.log.count(model.env.now, Measure.MOVES, MoveKind.AT_16)
 
 
 def age_in_band(band: str, u: float) -> float:

@@ -43,8 +43,9 @@ def initial_population(model: Model) -> None:
     ):
         child = model.new_child(-age, need, row)
         child.entered = -already
-        model.move(child, seat(model, placement))
+        model.move(child, seat(model, child, placement))
         start_care(model, child, already)
+        model.moves.placed(child, unplanned=False)
 
 
 def pick_many(shares: Shares, u: np.ndarray) -> list:
