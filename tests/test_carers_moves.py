@@ -10,9 +10,9 @@ import pytest
 
 from sufficiency.calendar import Calendar
 from sufficiency.engine.model import build, simulate
-from sufficiency.measures import flow_array, three_or_more_placements
+from sufficiency.measures import flow_array, routes_for, three_or_more_placements
 from sufficiency.pathway import AGE_BANDS, DAYS_PER_YEAR, PLACEMENT_NAMES, STATE_INDEX, State
-from sufficiency.records import ALL_ROUTES, MOVE_KINDS, Measure, MoveKind
+from sufficiency.records import ALL_ROUTES, COUNTED_INDEX, MOVE_KINDS, Measure, MoveKind
 from sufficiency.runner import replication_seed
 
 from .builders import small_set
@@ -113,9 +113,6 @@ def test_moves_to_supported_reach_activity_under_route_all():
     model = simulate(params, replication_seed(5, 0), HORIZON)
     cal = Calendar(params.start_date, YEARS)
     flows = flow_array(model, cal)
-    from sufficiency.measures import routes_for
-    from sufficiency.records import COUNTED_INDEX
-
     counted = sum(n for _, _, n in model.log.counted(Measure.MOVES_TO_SUPPORTED))
     assert counted > 0
     row = flows[COUNTED_INDEX[Measure.MOVES_TO_SUPPORTED], routes_for(params).index(ALL_ROUTES)]
@@ -123,18 +120,14 @@ def test_moves_to_supported_reach_activity_under_route_all():
 
 
 def test_three_or_more_placements_are_counted_as_the_dfe_counts_them():
-    foster, ifa, home = (STATE_INDEX[s] for s in (State.FOSTER_INHOUSE, State.FOSTER_IFA, State.HOME_INHOUSE))
-    gone = STATE_INDEX[State.REUNIFIED]
-    log = np.array(
-        [
-            (0, 0, -1, foster), (0, 1, -1, foster), (0, 2, -1, foster), (0, 3, -1, foster),
-            (10, 0, foster, ifa), (20, 0, ifa, home),  # child 0: three in year 0, in care
-            (30, 1, foster, ifa), (40, 1, ifa, home), (50, 1, home, gone),  # child 1: left
-            (100, 3, foster, ifa),  # child 3: two in year 0
-            (400, 2, foster, foster), (500, 2, foster, foster),  # child 2: three in year 1
-            (600, 3, ifa, home),  # child 3: two in year 1 (held one as it began)
-        ],
-        dtype=float,
-    )
+    states = (State.FOSTER_INHOUSE, State.FOSTER_IFA, State.HOME_INHOUSE, State.REUNIFIED)
+    foster, ifa, home, gone = (STATE_INDEX[s] for s in states)
+    rows = [(0, child, -1, foster) for child in range(4)]
+    rows += [(10, 0, foster, ifa), (20, 0, ifa, home)]  # child 0: three in year 0, in care
+    rows += [(30, 1, foster, ifa), (40, 1, ifa, home), (50, 1, home, gone)]  # child 1: left
+    rows += [(100, 3, foster, ifa)]  # child 3: two in year 0
+    rows += [(400, 2, foster, foster), (500, 2, foster, foster)]  # child 2: three in year 1
+    rows += [(600, 3, ifa, home)]  # child 3: two in year 1 (held one as it began)
+    log = np.array(rows, dtype=float)
     log = log[np.argsort(log[:, 0], kind="stable")]
     assert three_or_more_placements(log, np.array([0.0, 365.0, 730.0])).tolist() == [1, 1]

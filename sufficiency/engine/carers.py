@@ -106,13 +106,10 @@ class Households:
         """A household that takes the child's age and has a usable place now, taken; else None.
         Before the run starts (today's children), any household with room will do."""
         found = self.open[child.band(self.model.env.now)]
-        if found:
-            household = next(iter(found.values()))
-        elif not self.settled:
+        household: Household | None = next(iter(found.values()), None)
+        if household is None and not self.settled:
             household = next((h for h in self.register.values() if h.is_open()), None)
-            if household is None:
-                return None
-        else:
+        if household is None:
             return None
         household.children += 1
         self.refresh(household)
