@@ -31,12 +31,12 @@ MIN_AGE, MAX_AGE = 21.0, 80.0
 class Household:
     """One approved fostering household, and the seat a child placed there holds."""
 
-    __slots__ = ("bands", "born", "children", "held", "id", "leaving", "places", "register", "u")
+    __slots__ = ("bands", "born", "children", "held", "id", "leaving", "places", "pool", "u")
 
     def __init__(
-        self, register: Households, hid: int, bands: tuple[str, ...], born: float, u: float
+        self, pool: Households, hid: int, bands: tuple[str, ...], born: float, u: float
     ) -> None:
-        self.register = register
+        self.pool = pool
         self.id = hid
         self.bands = bands
         self.born = born  # years: the carer's age is now / DAYS_PER_YEAR - born
@@ -52,7 +52,10 @@ class Household:
     def release(self) -> None:
         """A child placed here moves on or leaves care."""
         self.children -= 1
-        self.register.refresh(self)
+        self.pool.refresh(self)
+        if self.leaving:
+            self.pool.closing -= 1
+            self.pool.model.record_capacity()
 
 
 class Households:
@@ -76,6 +79,8 @@ class Households:
         self.k = math.log(self.params.attrition_ratio_per_decade.value) / 10.0
         self.approved = 0
         """Approved places of the households still approved."""
+        self.closing = 0
+        """Children still with households that have left (their places close as they go)."""
         self.weight = 0.0
         """The sum over approved households of exp(-k * born): their leaving rates' sum is the
         attrition rate times exp(k * (now - mean age)) times this."""
@@ -83,8 +88,9 @@ class Households:
     # -- the pool interface (as ``placements.Places``) ------------------------------------
     @property
     def places(self) -> int:
-        """Approved places of the households still approved."""
-        return self.approved
+        """Approved places of the households still approved, and the places still in use in
+        households that have left."""
+        return self.approved + self.closing
 
     @property
     def occupied(self) -> int:
@@ -146,6 +152,7 @@ class Households:
         """The household leaves: it takes no new child, and goes once its children have."""
         del self.active[h.id]
         self.approved -= h.places
+        self.closing += h.children
         self.weight -= math.exp(-self.k * h.born)
         h.leaving = True
         self.refresh(h)
