@@ -26,12 +26,32 @@ if TYPE_CHECKING:
 
 MIN_AGE, MAX_AGE = 21.0, 80.0
 """Carers' ages are drawn within these bounds (years)."""
+SPELL_DRAWS = 32
+"""Draws each household holds for its spells on hold (used again in turn once used up)."""
+
+
+def spell_draw(h: Household) -> float:
+    """The household's next own draw for its spells, cycling through them."""
+    u = h.spells.pop()
+    h.spells.insert(0, u)
+    return u
 
 
 class Household:
     """One approved fostering household, and the seat a child placed there holds."""
 
-    __slots__ = ("bands", "born", "children", "held", "id", "leaving", "places", "pool", "u")
+    __slots__ = (
+        "bands",
+        "born",
+        "children",
+        "held",
+        "id",
+        "leaving",
+        "places",
+        "pool",
+        "spells",
+        "u",
+    )
 
     def __init__(
         self, pool: Households, hid: int, bands: tuple[str, ...], born: float, u: float
@@ -41,6 +61,8 @@ class Household:
         self.bands = bands
         self.born = born  # years: the carer's age is now / DAYS_PER_YEAR - born
         self.u = u  # fixes the approved places for any mean places per household
+        self.spells: list[float] = []
+        """The household's own uniform draws for its spells on hold, used in turn."""
         self.places = 0
         self.children = 0
         self.held = False
@@ -66,7 +88,8 @@ class Households:
         self.live: CarersLive = model.live["foster_carers"]
         self.params = model.params.foster_carers
         self.stream = model.streams["carers"]
-        self.holds = model.streams["carer_holds"]
+        self.kinds = model.streams["carer_households"]
+        """The n-th household's age range, places, age and spells, alike in every scenario."""
         self.ranges = Shares({k: v for k, v in self.params.age_ranges.value.items()})
         self.active: dict[int, Household] = {}
         """Households still approved (not leaving)."""
@@ -135,10 +158,11 @@ class Households:
 
     def join(self, age: float) -> Household:
         """A household of carers aged ``age`` years is approved now."""
-        u_range, u_places = self.stream.us(2)
+        u_range, u_places = self.kinds.us(2)
         key = self.ranges.pick(u_range)
         born = self.model.env.now / DAYS_PER_YEAR - age
         h = Household(self, self._next, bands_taken(key), born, u_places)
+        h.spells = self.kinds.us(SPELL_DRAWS)[::-1]
         self._next += 1
         h.places = self.places_of(h)
         self.active[h.id] = h
@@ -170,11 +194,10 @@ class Households:
         self.model.record_capacity()
 
     def draw_age(self, mean: float) -> float:
-        sd = self.params.age_sd.value
-        z = math.sqrt(-2.0 * math.log(1.0 - self.stream.u())) * math.cos(
-            2.0 * math.pi * self.stream.u()
-        )
-        return min(MAX_AGE, max(MIN_AGE, mean + sd * z))
+        """A carer's age: normal about ``mean`` (Box-Muller), within the bounds."""
+        u, v = self.kinds.us(2)
+        z = math.sqrt(-2.0 * math.log(1.0 - u)) * math.cos(2.0 * math.pi * v)
+        return min(MAX_AGE, max(MIN_AGE, mean + self.params.age_sd.value * z))
 
     def scale(self) -> float:
         """A household's leaving rate a year is this times exp(-k * born): the attrition rate
@@ -219,7 +242,7 @@ class Households:
         self.settled = True
         unusable = 1.0 - self.params.usable_share.value
         for h in list(self.active.values()):
-            h.held = self.holds.u() < unusable
+            h.held = spell_draw(h) < unusable
             self.refresh(h)
             self.schedule_hold(h)
 
@@ -230,7 +253,7 @@ class Households:
         mean = hold if h.held else available
         if math.isinf(mean):
             return
-        at(self.model, self.holds.exp(mean), lambda _: self.switch(h))
+        at(self.model, -mean * math.log(1.0 - spell_draw(h)), lambda _: self.switch(h))
 
     def switch(self, h: Household) -> None:
         if h.leaving:

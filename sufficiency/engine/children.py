@@ -26,10 +26,12 @@ from .streams import Shares
 if TYPE_CHECKING:
     from .model import Child, Model
 
-DRAWS = 8
+U_AGE, U_NEED, U_PLACE, U_EXIT, U_ROUTE, U_MOVE16, U_OUTCOME, U_REENTRY, U_MOVES = range(9)
+MOVE_DRAWS = 9
+DRAWS = U_MOVES + MOVE_DRAWS
 """Uniform draws fixed at each child's creation: [age, need, placement, exit time, exit route,
-move at 16, counterfactual or outcome, re-entry time]."""
-U_AGE, U_NEED, U_PLACE, U_EXIT, U_ROUTE, U_MOVE16, U_OUTCOME, U_REENTRY = range(DRAWS)
+move at 16, counterfactual or outcome, re-entry time], then draws for the child's placement
+moves, used in turn (so the same child moves alike in every scenario)."""
 EXITS = {route: (EXIT_STATE[route], route.value) for route in ExitRoute}
 """Each exit route's state and name."""
 AGE_18 = 18 * DAYS_PER_YEAR

@@ -16,7 +16,7 @@ from ..records import Log, Measure
 from ..timeline import Change, live_fields, views
 from . import carers, children, population, programmes, reunification
 from .carers import Households
-from .children import DirectEntries, ExitLaw, start_care
+from .children import U_MOVES, DirectEntries, ExitLaw, start_care
 from .moves import Moves
 from .placements import Matcher, Places, Pool, Seat, place, step_down, transfer, vacate
 from .programmes import ProgrammeActor
@@ -31,6 +31,7 @@ class Child:
 
     __slots__ = (
         "birth",
+        "drawn",
         "draws",
         "entered",
         "generation",
@@ -48,6 +49,8 @@ class Child:
         self.birth = birth
         self.need = need
         self.draws = draws
+        self.drawn = U_MOVES
+        """The next of ``draws`` a placement move uses."""
         self.state: State | None = None
         self.seat: Seat | None = None
         """The in-house place the child holds (a household, or the homes' beds), if any."""

@@ -12,6 +12,7 @@ the children in care.
 
 from __future__ import annotations
 
+import math
 from typing import TYPE_CHECKING
 
 from ..pathway import DAYS_PER_YEAR, FALLBACK, MONTH, State
@@ -38,13 +39,21 @@ class Moves:
         self.bridging_days = p.bridging_months.value * MONTH
         self.stream = model.streams["moves"]
 
+    def u(self, child: Child) -> float:
+        """The child's next own draw for moves, or one from the moves stream once used up."""
+        i = child.drawn
+        if i < len(child.draws):
+            child.drawn = i + 1
+            return child.draws[i]
+        return self.stream.u()
+
     def placed(self, child: Child, unplanned: bool) -> None:
         """The child has just taken a placement; ``unplanned``: on coming into care or after
         an unplanned move, when the placement may be a short (bridging) one."""
-        model, stream = self.model, self.stream
+        model = self.model
         serial = child.serial
-        if unplanned and stream.u() < self.bridging_share:
-            delay = stream.exp(self.bridging_days)
+        if unplanned and self.u(child) < self.bridging_share:
+            delay = -self.bridging_days * math.log(1.0 - self.u(child))
             at(model, delay, lambda _: self.rematch(child, serial))
             return
         if child.state not in FOSTER:
@@ -54,8 +63,8 @@ class Moves:
         rate = self.breakdown[band] + up
         if rate <= 0:
             return
-        delay = stream.exp(DAYS_PER_YEAR / rate)
-        steps_up = stream.u() * rate < up
+        delay = -DAYS_PER_YEAR / rate * math.log(1.0 - self.u(child))
+        steps_up = self.u(child) * rate < up
         at(model, delay, lambda _: self.end(child, serial, steps_up))
 
     def rematch(self, child: Child, serial: int) -> None:
@@ -63,7 +72,7 @@ class Moves:
         if child.serial != serial:
             return
         model = self.model
-        choice = model.matcher.first_choice(child.band(model.env.now), child.need, self.stream.u())
+        choice = model.matcher.first_choice(child.band(model.env.now), child.need, self.u(child))
         if not transfer(model, child, choice):
             transfer(model, child, FALLBACK[choice])
             model.want(child, choice)
