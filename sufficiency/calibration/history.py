@@ -109,6 +109,12 @@ def households(fig: Figures, date: dt.date) -> dict[str, Any] | None:
     return fig.derived(row.token, "in-house foster care households", integer=True) if row else None
 
 
+def carers_age(fig: Figures, date: dt.date) -> dict[str, Any] | None:
+    """The in-house foster carers' average age in the year nearest the date."""
+    row = fig.nearest("foster_carer_avg_age", date)
+    return fig.derived(row.token, "average age of in-house foster carers") if row else None
+
+
 def uasc_rate(fig: Figures, date: dt.date, total_expr: str) -> dict[str, Any] | None:
     row = fig.nearest("pct_cla_from_abroad_seeking_safety", date)
     if row is None:
@@ -217,6 +223,7 @@ def at(
     )
     for path, sourced in (
         ("foster_carers.households", households(fig, day)),
+        ("foster_carers.mean_age", carers_age(fig, day)),
         ("entries.uasc.rate_per_month", uasc_rate(fig, day, total_expr)),
     ):
         if sourced is not None:
