@@ -90,6 +90,8 @@ PositiveDays = Annotated[float, Number, Field(gt=0, le=6_575, allow_inf_nan=Fals
 """A duration in days, more than none and at most a childhood (18 years)."""
 Months = Annotated[float, Number, Field(gt=0, le=600, allow_inf_nan=False)]
 """A mean time in care, in months."""
+CarerAge = Annotated[float, Number, Field(ge=18, le=100, allow_inf_nan=False)]
+"""A foster carer's age in years."""
 PlacesPerHousehold = Annotated[float, Number, Field(gt=0, le=20, allow_inf_nan=False)]
 """Children one foster-carer household can take."""
 WeeklyCost = Annotated[float, Number, Field(ge=0, lt=100_000, allow_inf_nan=False)]

@@ -17,13 +17,15 @@ from .pathway import (
     DAYS_PER_YEAR,
     IN_HOUSE_NAMES,
     PLACEMENT_NAMES,
+    PLACEMENTS,
     PROGRAMMES,
     REUNIFICATION,
+    STATE_INDEX,
     STATES,
     Programme,
     State,
 )
-from .records import ALL_ROUTES, COUNTED, EXIT_ROUTES
+from .records import ALL_ROUTES, COUNTED, COUNTED_INDEX, EXIT_ROUTES, MOVE_KINDS, Measure
 from .timeline import Change
 
 if TYPE_CHECKING:
@@ -35,7 +37,8 @@ PROGRAMME_ITEMS = tuple(p.value for p in PROGRAMMES) + (REUNIFICATION,)
 def routes_for(params: ParameterSet) -> tuple[str, ...]:
     """Every route a counted event can carry, then ``all``."""
     names = [e.name for e in params.entries] + list(PROGRAMME_ITEMS) + list(EXIT_ROUTES)
-    return tuple(dict.fromkeys(names + list(IN_HOUSE_NAMES) + [ALL_ROUTES]))
+    names += list(IN_HOUSE_NAMES) + list(MOVE_KINDS)
+    return tuple(dict.fromkeys([*names, ALL_ROUTES]))
 
 
 def cost_items() -> tuple[str, ...]:
@@ -100,7 +103,9 @@ def state_arrays(model: Model, cal: Calendar) -> tuple[np.ndarray, np.ndarray]:
 
 
 def flow_array(model: Model, cal: Calendar) -> np.ndarray:
-    """Counted events by measure, route and financial year (route ``all`` holds totals)."""
+    """Counted events by measure, route and financial year: route ``all`` holds each measure's
+    total (its own counts, for a measure counted under ``all`` only, plus the other routes'),
+    and children with three or more placements in the year."""
     routes = routes_for(model.params)
     route_index = {r: i for i, r in enumerate(routes)}
     years = len(cal.financial_years)
@@ -116,7 +121,47 @@ def flow_array(model: Model, cal: Calendar) -> np.ndarray:
             (counts[:, 1].astype(int), route[counts[:, 2].astype(int)], year),
             counts[:, 3].astype(np.int32),
         )
-    out[:, -1, :] = out[:, :-1, :].sum(axis=1)
+    out[:, -1, :] += out[:, :-1, :].sum(axis=1)
+    out[COUNTED_INDEX[Measure.THREE_OR_MORE_PLACEMENTS], -1, :] = three_or_more_placements(
+        transitions(model), cal.year_bounds
+    )
+    return out
+
+
+CLA_STATES = np.array([STATE_INDEX[p] for p in PLACEMENTS])
+
+
+def three_or_more_placements(log: np.ndarray, bounds: np.ndarray) -> np.ndarray:
+    """For each financial year, children looked after at its end who had three or more
+    placements during it, as the DfE counts them: the placement held as the year began (if
+    any) and every placement taken during the year (a move within a placement type counts).
+
+    ``log`` holds transitions (day, child, from, to) in time order; ``bounds`` the years'
+    start and end days."""
+    out = np.zeros(len(bounds) - 1, dtype=np.int32)
+    if not len(log):
+        return out
+    order = np.argsort(log[:, 1], kind="stable")
+    time, child, to = log[order, 0], log[order, 1].astype(np.int64), log[order, 3].astype(int)
+    placed = np.isin(to, CLA_STATES)
+    last = np.append(child[1:] != child[:-1], True)
+    children = int(child.max()) + 1
+
+    def held_at(day: float) -> np.ndarray:
+        """Children in a placement at the start of ``day`` (by their last move before it)."""
+        before = time < day
+        is_last = before & (last | np.append(~before[1:], True))
+        held = np.zeros(children, dtype=bool)
+        held[child[is_last & placed]] = True
+        return held
+
+    start = held_at(bounds[0])
+    for year, (a, b) in enumerate(itertools.pairwise(bounds)):
+        end = held_at(b)
+        within = placed & (time >= a) & (time < b)
+        count = np.bincount(child[within], minlength=children) + start
+        out[year] = int(np.count_nonzero(end & (count >= 3)))
+        start = end
     return out
 
 

@@ -26,6 +26,7 @@ from pydantic import (
 from .errors import InputError
 from .limits import (
     Beds,
+    CarerAge,
     Caseload,
     ChildPopulation,
     Children,
@@ -50,7 +51,7 @@ from .limits import (
 from .loading import read_yaml
 from .messages import check_keys, describe_error
 from .paths import sourced_items
-from .pathway import AGE_BANDS, NEEDS, PLACEMENT_NAMES, Programme
+from .pathway import AGE_BAND_BOUNDS, AGE_BANDS, NEEDS, PLACEMENT_NAMES, Programme
 
 T = TypeVar("T")
 
@@ -263,6 +264,20 @@ class Matching(Frozen):
         return value
 
 
+Rate = Annotated[float, Number, Field(ge=0, le=12, allow_inf_nan=False)]
+"""Events a year for one child."""
+
+
+class Moves(Frozen):
+    """Placement moves by age band: foster placements breaking down, steps up from foster care
+    to a children's home, and a short first placement for some children coming into care."""
+
+    breakdown_per_year: Sourced[Annotated[dict[str, Rate], BY_BAND]]
+    step_up_per_year: Sourced[Annotated[dict[str, Rate], BY_BAND]]
+    bridging_share: Sourced[Fraction]
+    bridging_months: Sourced[Months]
+
+
 class Exits(Frozen):
     """Time in care to exit by competing routes (Weibull), before turning 18."""
 
@@ -271,13 +286,52 @@ class Exits(Frozen):
     route_shares_by_band: Sourced[Annotated[dict[str, RouteShares], BY_BAND]]
 
 
+def _age_ranges(value: dict[str, float]) -> dict[str, float]:
+    """Shares of households by the ages they take, keyed ``low-high`` in whole years on age
+    band bounds (``0-9``: the bands 0-4 and 5-9)."""
+    for key in value:
+        bands_taken(key)
+    if any(v < 0 or not math.isfinite(v) for v in value.values()):
+        raise ValueError("shares that are finite and not negative")
+    if abs(sum(value.values()) - 1.0) > SHARE_TOLERANCE:
+        raise ValueError(f"shares that sum to 1, got {sum(value.values()):.6g}")
+    return value
+
+
+def bands_taken(key: str) -> tuple[str, ...]:
+    """The age bands of an age range ``low-high`` (whole years, on band bounds)."""
+    low, _, high = key.partition("-")
+    bands = tuple(
+        band
+        for band, (a, b) in AGE_BAND_BOUNDS.items()
+        if low.isdigit() and high.isdigit() and int(low) <= a and b - 1 <= int(high)
+    )
+    lows = {AGE_BAND_BOUNDS[b][0] for b in bands}
+    highs = {AGE_BAND_BOUNDS[b][1] - 1 for b in bands}
+    if not bands or int(low) not in lows or int(high) not in highs:
+        raise ValueError(f"{key!r}: an age range 'low-high' on the age bands' bounds, e.g. '0-9'")
+    return bands
+
+
 class FosterCarers(Frozen):
-    """In-house foster-carer households and their turnover."""
+    """In-house foster-carer households: their approved places, the ages they take, spells when
+    they take no new child, and their turnover (leaving rising with the carers' age). Only
+    mainstream households are modelled: family-and-friends (connected) carers are the kinship
+    placements, which have their own supply."""
 
     households: Sourced[Households]
+    mainstream_share: Sourced[Fraction]
+    mainstream_recruit_share: Sourced[Fraction]
     places_per_household: Sourced[PlacesPerHousehold]
+    usable_share: Sourced[Fraction]
+    hold_months: Sourced[Months]
+    age_ranges: Sourced[Annotated[dict[str, Share], AfterValidator(_age_ranges)]]
     recruitment_per_year: Sourced[PerYear]
     attrition_per_year: Sourced[Fraction]
+    mean_age: Sourced[CarerAge]
+    recruit_age: Sourced[CarerAge]
+    age_sd: Sourced[Annotated[float, Number, Field(ge=0, le=30)]]
+    attrition_ratio_per_decade: Sourced[Annotated[float, Number, Field(gt=0, le=10)]]
 
 
 class Home(Frozen):
@@ -354,6 +408,7 @@ class ParameterSet(Frozen):
     reunification: ReunificationParams
     entries: list[EntryStream]
     matching: Matching
+    moves: Moves
     exits: Exits
     foster_carers: FosterCarers
     homes: list[Home]

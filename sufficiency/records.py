@@ -33,6 +33,27 @@ class Measure:
     REUNIFICATION_RETURNS = "reunification_returns"
     REUNIFICATION_BREAKDOWNS = "reunification_breakdowns"
     REENTRIES_AFTER_PROGRAMME = "reentries_after_programme"
+    MOVES = "moves"
+    THREE_OR_MORE_PLACEMENTS = "three_or_more_placements"
+
+
+class MoveKind:
+    """The kinds of placement move (the routes of ``Measure.MOVES``)."""
+
+    BRIDGING = "bridging"  # a short first placement on coming into care ends
+    BREAKDOWN = "breakdown"  # a foster placement breaks down
+    STEP_UP = "step_up"  # from foster care to a children's home
+    STEP_DOWN = "step_down"  # from an external placement to the in-house place wanted
+    AT_16 = "at_16"  # on to supported accommodation at 16
+
+
+MOVE_KINDS: tuple[str, ...] = (
+    MoveKind.BRIDGING,
+    MoveKind.BREAKDOWN,
+    MoveKind.STEP_UP,
+    MoveKind.STEP_DOWN,
+    MoveKind.AT_16,
+)
 
 
 MEASURES: tuple[str, ...] = (
@@ -41,8 +62,11 @@ MEASURES: tuple[str, ...] = (
     Measure.PROGRAMME_STARTS,
     Measure.PROGRAMME_COMPLETIONS,
     Measure.TURNED_AWAY,
+    Measure.THREE_OR_MORE_PLACEMENTS,
 )
-"""Counted flows reported in flows.csv (children)."""
+"""Counted flows reported in flows.csv (children); ``three_or_more_placements`` is reduced
+from the transitions (children looked after at each 31 March with three or more placements
+during the year ending then), not counted as it happens."""
 ACTIVITY: tuple[str, ...] = (
     Measure.FAMILIES_STARTED,
     Measure.PLACED_EXTERNALLY,
@@ -52,6 +76,7 @@ ACTIVITY: tuple[str, ...] = (
     Measure.REUNIFICATION_RETURNS,
     Measure.REUNIFICATION_BREAKDOWNS,
     Measure.REENTRIES_AFTER_PROGRAMME,
+    Measure.MOVES,
 )
 """Further counted events reported in activity.csv."""
 

@@ -119,11 +119,25 @@ exits:
     5-9: {reunified: 0.5, permanence: 0.3, other: 0.2}
     10-15: {reunified: 0.6, permanence: 0.1, other: 0.3}
     16-17: {reunified: 0.5, other: 0.5}
+moves:
+  breakdown_per_year: {0-4: 0.2, 5-9: 0.2, 10-15: 0.15, 16-17: 0.15}
+  step_up_per_year: {0-4: 0.0, 5-9: 0.0, 10-15: 0.05, 16-17: 0.03}
+  bridging_share: 0.3
+  bridging_months: 2.0
 foster_carers:
   households: 20
+  mainstream_share: 1.0
+  mainstream_recruit_share: 1.0
   places_per_household: 1.5
+  usable_share: 0.8
+  hold_months: 3.0
+  age_ranges: {0-9: 0.4, 0-17: 0.4, 10-17: 0.2}
   recruitment_per_year: 4.0
   attrition_per_year: {value: 0.15, uncertainty: {distribution: beta, sd: 0.02}}
+  mean_age: 53.0
+  recruit_age: 45.0
+  age_sd: 9.0
+  attrition_ratio_per_decade: 1.5
 homes:
 - {name: home a, beds: 3, opens: 2015-01-01}
 - {name: home b, beds: 4, opens: 2015-01-01}

@@ -122,7 +122,6 @@ def informative(knob: Knob, found: list[Target], data: dict) -> bool:
         return False
     measures = {t.row.measure for t in found}
     needs = {
-        "inhouse_preference_weight": {"pct_cla_with_inhouse_carers"},
         "foster_preference_weight": {"pct_cla_in_foster"},
         "referral_multiplier": {"all_in_year_diversions", "all_families_started"},
     }.get(knob.name)

@@ -109,18 +109,10 @@ def households(fig: Figures, date: dt.date) -> dict[str, Any] | None:
     return fig.derived(row.token, "in-house foster care households", integer=True) if row else None
 
 
-def places_per_household(fig: Figures, date: dt.date) -> dict[str, Any] | None:
-    """Foster placements with in-house carers per household, in the year nearest the date."""
-    households = fig.nearest("foster_households", date)
-    placed = fig.get("foster_placements_inhouse", households.period) if households else None
-    if households is None or placed is None:
-        return None
-    return fig.derived(
-        f"{placed.token} / {households.token}",
-        "foster placements with "
-        "in-house carers per in-house household (the placements may include "
-        "connected carers, whom the model places without this limit)",
-    )
+def carers_age(fig: Figures, date: dt.date) -> dict[str, Any] | None:
+    """The in-house foster carers' average age in the year nearest the date."""
+    row = fig.nearest("foster_carer_avg_age", date)
+    return fig.derived(row.token, "average age of in-house foster carers") if row else None
 
 
 def uasc_rate(fig: Figures, date: dt.date, total_expr: str) -> dict[str, Any] | None:
@@ -231,7 +223,7 @@ def at(
     )
     for path, sourced in (
         ("foster_carers.households", households(fig, day)),
-        ("foster_carers.places_per_household", places_per_household(fig, day)),
+        ("foster_carers.mean_age", carers_age(fig, day)),
         ("entries.uasc.rate_per_month", uasc_rate(fig, day, total_expr)),
     ):
         if sourced is not None:

@@ -1,7 +1,9 @@
 """The quantities the reports never state, which the fit chooses by simulation.
 
 Each knob is one positive number, fitted on the log scale, that sets part of a dumped
-parameter set. Multipliers scale the prior (assumed) profile they act on.
+parameter set. Multipliers scale the prior (assumed) profile they act on. The split of fostered
+children between in-house carers and agencies is not a knob: it follows from the in-house
+households' usable places and matching (``engine/carers.py``).
 """
 
 from __future__ import annotations
@@ -14,7 +16,6 @@ from ..pathway import PLACEMENT_NAMES
 from .figures import Figures, significant
 
 FOSTER = ("foster_inhouse", "foster_kinship", "foster_ifa")
-IN_HOUSE = ("foster_inhouse", "foster_kinship")
 THERAPIES = ("mst", "mst_bsf", "fft_cw")
 
 
@@ -72,18 +73,6 @@ def weight_foster(data: dict, w: float) -> None:
             by_need[need] = {k: raw[k] / total for k in PLACEMENT_NAMES}
 
 
-def weight_inhouse(data: dict, v: float) -> None:
-    """In-house and connected carers' first-choice shares times ``v`` against IFAs, each row's
-    foster total unchanged."""
-    node = sourced(data, "matching.preferences")
-    for by_need in node["value"].values():
-        for shares in by_need.values():
-            total = sum(shares[k] for k in FOSTER)
-            raw = {k: shares[k] * (v if k in IN_HOUSE else 1.0) for k in FOSTER}
-            if total > 0:
-                shares.update({k: raw[k] * total / sum(raw.values()) for k in FOSTER})
-
-
 def estimated_referrals(data: dict) -> tuple[str, ...]:
     """The therapies' referral rates not stated as such (taken from targets or assumed)."""
     paths = (f"programmes.{p}.referrals_per_month" for p in THERAPIES)
@@ -120,16 +109,6 @@ KNOBS = {
         lambda d, f: 1.0,
         scale_exits,
         lambda d: ("exits.mean_months_by_band",),
-        False,
-    ),
-    "inhouse_preference_weight": Knob(
-        "inhouse_preference_weight",
-        "weight on in-house and connected carers against IFAs in first-choice foster placements",
-        0.05,
-        20.0,
-        lambda d, f: 1.0,
-        weight_inhouse,
-        lambda d: ("matching.preferences",),
         False,
     ),
     "foster_preference_weight": Knob(

@@ -1,63 +1,278 @@
-"""In-house capacity over time: foster-carer households and children's homes."""
+"""In-house capacity over time: foster-carer households and children's homes.
+
+Each household has approved places, the age bands it takes, spells on hold (a break, time
+between children, the carers' own circumstances) when it takes no new child, and carers whose
+age raises their chance of leaving. A household that leaves takes no new child; children
+already there stay until they move or leave care. Households that can take a child of each age
+band now are indexed by band, so matching never scans the register.
+"""
 
 from __future__ import annotations
 
+import bisect
+import itertools
 import math
 from typing import TYPE_CHECKING
 
-from ..pathway import DAYS_PER_YEAR, State
+from ..parameters import bands_taken
+from ..pathway import AGE_BANDS, DAYS_PER_YEAR, MONTH, State
 from ..timeline import CarersLive
 from .arrivals import arrivals
+from .children import at
+from .streams import Shares
 
 if TYPE_CHECKING:
-    from .model import Model
+    from .model import Child, Model
+
+MIN_AGE, MAX_AGE = 21.0, 80.0
+"""Carers' ages are drawn within these bounds (years)."""
+SPELL_DRAWS = 32
+"""Draws each household holds for its spells on hold (used again in turn once used up)."""
 
 
-class Carers:
-    """Foster-carer households joining and leaving; their places feed the in-house pool."""
+def spell_draw(h: Household) -> float:
+    """The household's next own draw for its spells, cycling through them."""
+    u = h.spells.pop()
+    h.spells.insert(0, u)
+    return u
+
+
+class Household:
+    """One approved fostering household, and the seat a child placed there holds."""
+
+    __slots__ = (
+        "bands",
+        "born",
+        "children",
+        "held",
+        "id",
+        "leaving",
+        "places",
+        "pool",
+        "spells",
+        "u",
+    )
+
+    def __init__(
+        self, pool: Households, hid: int, bands: tuple[str, ...], born: float, u: float
+    ) -> None:
+        self.pool = pool
+        self.id = hid
+        self.bands = bands
+        self.born = born  # years: the carer's age is now / DAYS_PER_YEAR - born
+        self.u = u  # fixes the approved places for any mean places per household
+        self.spells: list[float] = []
+        """The household's own uniform draws for its spells on hold, used in turn."""
+        self.places = 0
+        self.children = 0
+        self.held = False
+        self.leaving = False
+
+    def is_open(self) -> bool:
+        return not self.held and not self.leaving and self.children < self.places
+
+    def release(self) -> None:
+        """A child placed here moves on or leaves care."""
+        self.children -= 1
+        self.pool.refresh(self)
+        if self.leaving:
+            self.pool.closing -= 1
+            self.pool.model.record_capacity()
+
+
+class Households:
+    """The register of in-house fostering households: the in-house foster capacity pool."""
 
     def __init__(self, model: Model) -> None:
         self.model = model
         self.live: CarersLive = model.live["foster_carers"]
-        self.households = model.params.foster_carers.households.value
+        self.params = model.params.foster_carers
         self.stream = model.streams["carers"]
-        self.pool = model.pools[State.FOSTER_INHOUSE]
+        self.kinds = model.streams["carer_households"]
+        """The n-th household's age range, places, age and spells, alike in every scenario."""
+        self.ranges = Shares({k: v for k, v in self.params.age_ranges.value.items()})
+        self.active: dict[int, Household] = {}
+        """Households still approved (not leaving)."""
+        self.register: dict[int, Household] = {}
+        """Every household still approved or still caring for a child."""
+        self.open: dict[str, dict[int, Household]] = {band: {} for band in AGE_BANDS}
+        self.settled = False
+        self._next = 0
         self.recruit = self.total = 0.0
-        model.on_change("foster_carers.places_per_household", self.update)
-        self.update()
+        self.k = math.log(self.params.attrition_ratio_per_decade.value) / 10.0
+        self.approved = 0
+        """Approved places of the households still approved."""
+        self.closing = 0
+        """Children still with households that have left (their places close as they go)."""
+        self.weight = 0.0
+        """The sum over approved households of exp(-k * born): their leaving rates' sum is the
+        attrition rate times exp(k * (now - mean age)) times this."""
 
+    # -- the pool interface (as ``placements.Places``) ------------------------------------
+    @property
     def places(self) -> int:
-        return int(math.floor(self.households * self.live.places_per_household + 1e-9))
+        """Approved places of the households still approved, and the places still in use in
+        households that have left."""
+        return self.approved + self.closing
 
-    def update(self) -> None:
-        self.pool.resize(self.places())
+    @property
+    def occupied(self) -> int:
+        return sum(h.children for h in self.register.values())
+
+    @property
+    def capacity(self) -> int:
+        return sum(max(h.places, h.children) for h in self.register.values())
+
+    @property
+    def free(self) -> int:
+        """Places a child could take now (in households open to any of their ages)."""
+        return sum(h.places - h.children for h in self.register.values() if h.is_open())
+
+    def has_free(self) -> bool:
+        return any(self.open.values())
+
+    def admit(self, child: Child) -> Household | None:
+        """A household that takes the child's age and has a usable place now, taken; else None.
+        Before the run starts (today's children), any household with room will do."""
+        found = self.open[child.band(self.model.env.now)]
+        household: Household | None = next(iter(found.values()), None)
+        if household is None and not self.settled:
+            household = next((h for h in self.register.values() if h.is_open()), None)
+        if household is None:
+            return None
+        household.children += 1
+        self.refresh(household)
+        return household
+
+    # -- households -----------------------------------------------------------------------
+    def refresh(self, h: Household) -> None:
+        """Keep the index of open households, and drop a leaving household once empty."""
+        if h.is_open():
+            for band in h.bands:
+                self.open[band][h.id] = h
+        else:
+            for band in h.bands:
+                self.open[band].pop(h.id, None)
+        if h.leaving and not h.children:
+            self.register.pop(h.id, None)
+
+    def join(self, age: float) -> Household:
+        """A household of carers aged ``age`` years is approved now."""
+        u_range, u_places = self.kinds.us(2)
+        key = self.ranges.pick(u_range)
+        born = self.model.env.now / DAYS_PER_YEAR - age
+        h = Household(self, self._next, bands_taken(key), born, u_places)
+        h.spells = self.kinds.us(SPELL_DRAWS)[::-1]
+        self._next += 1
+        h.places = self.places_of(h)
+        self.active[h.id] = h
+        self.register[h.id] = h
+        self.approved += h.places
+        self.weight += math.exp(-self.k * born)
+        self.refresh(h)
+        return h
+
+    def leave(self, h: Household) -> None:
+        """The household leaves: it takes no new child, and goes once its children have."""
+        del self.active[h.id]
+        self.approved -= h.places
+        self.closing += h.children
+        self.weight -= math.exp(-self.k * h.born)
+        h.leaving = True
+        self.refresh(h)
+
+    def places_of(self, h: Household) -> int:
+        """Approved places: the mean rounded down or up, up with the chance of its fraction."""
+        return int(math.floor(self.live.places_per_household + h.u))
+
+    def resize(self) -> None:
+        """Mean places per household changed: every household's approved places follow."""
+        for h in self.register.values():
+            h.places = self.places_of(h)
+            self.refresh(h)
+        self.approved = sum(h.places for h in self.active.values())
         self.model.record_capacity()
 
+    def draw_age(self, mean: float) -> float:
+        """A carer's age: normal about ``mean`` (Box-Muller), within the bounds."""
+        u, v = self.kinds.us(2)
+        z = math.sqrt(-2.0 * math.log(1.0 - u)) * math.cos(2.0 * math.pi * v)
+        return min(MAX_AGE, max(MIN_AGE, mean + self.params.age_sd.value * z))
+
+    def scale(self) -> float:
+        """A household's leaving rate a year is this times exp(-k * born): the attrition rate
+        at the carers' reported mean age, rising with age."""
+        now = self.model.env.now / DAYS_PER_YEAR
+        return self.live.attrition_per_year * math.exp(self.k * (now - self.params.mean_age.value))
+
+    # -- turnover -------------------------------------------------------------------------
     def mean_wait(self) -> float | None:
-        """Mean days to the next household joining or leaving (competing Poisson clocks),
-        noting the rates for ``turnover``."""
-        self.recruit = self.live.recruitment_per_year / DAYS_PER_YEAR
-        leave = self.live.attrition_per_year * self.households / DAYS_PER_YEAR
+        """Mean days to the next mainstream household joining or leaving (competing Poisson
+        clocks), noting the rates for ``turnover``."""
+        share = self.params.mainstream_recruit_share.value
+        self.recruit = self.live.recruitment_per_year * share / DAYS_PER_YEAR
+        leave = self.scale() * max(self.weight, 0.0) / DAYS_PER_YEAR
         self.total = self.recruit + leave
         return 1.0 / self.total if self.total > 0 else None
 
     def turnover(self, mark: float) -> None:
-        """A household joins or leaves, by the rates noted when the wait began."""
-        self.households += 1 if mark * self.total < self.recruit else -1
-        self.update()
+        """A household joins, or one leaves (chosen by its leaving rate)."""
+        if mark * self.total < self.recruit:
+            self.schedule_hold(self.join(self.draw_age(self.params.recruit_age.value)))
+        elif self.active:
+            k = self.k
+            households = list(self.active.values())
+            weights = list(itertools.accumulate(math.exp(-k * h.born) for h in households))
+            pick = bisect.bisect_right(weights, self.stream.u() * weights[-1])
+            self.leave(households[min(pick, len(households) - 1)])
+        self.model.record_capacity()
+
+    # -- spells on hold -------------------------------------------------------------------
+    def hold_means(self) -> tuple[float, float]:
+        """Mean days available and on hold, so that on-hold time is the unusable share."""
+        hold = self.params.hold_months.value * MONTH
+        unusable = 1.0 - self.params.usable_share.value
+        if unusable <= 0:
+            return math.inf, hold
+        return hold * (1.0 - unusable) / unusable, hold
+
+    def settle(self) -> None:
+        """After today's children are placed: each household is on hold with the unusable
+        share's chance, and its spells run from now."""
+        self.settled = True
+        unusable = 1.0 - self.params.usable_share.value
+        for h in list(self.active.values()):
+            h.held = spell_draw(h) < unusable
+            self.refresh(h)
+            self.schedule_hold(h)
+
+    def schedule_hold(self, h: Household) -> None:
+        """The household's current spell (available or on hold) ends after an exponential
+        time; then it switches."""
+        available, hold = self.hold_means()
+        mean = hold if h.held else available
+        if math.isinf(mean):
+            return
+        at(self.model, -mean * math.log(1.0 - spell_draw(h)), lambda _: self.switch(h))
+
+    def switch(self, h: Household) -> None:
+        if h.leaving:
+            return
+        h.held = not h.held
+        self.refresh(h)
+        self.schedule_hold(h)
 
 
 def change_beds(model: Model, day: float, delta: int):
     """A home opening (more beds) or closing (fewer) on its date."""
     yield model.env.timeout(day - model.env.now)
-    pool = model.pools[State.HOME_INHOUSE]
-    pool.resize(pool.places + delta)
+    model.beds.resize(model.beds.places + delta)
     model.record_capacity()
 
 
-def start(model: Model) -> Carers:
-    """Open the homes open today (before today's children are placed); schedule the rest."""
-    pool = model.pools[State.HOME_INHOUSE]
+def open_homes(model: Model) -> None:
+    """Open the homes open today; schedule the rest."""
+    pool = model.beds
     for spec in model.params.homes:
         opens = model.day(spec.opens)
         closes = model.day(spec.closes) if spec.closes is not None else math.inf
@@ -67,7 +282,20 @@ def start(model: Model) -> Carers:
             model.env.process(change_beds(model, opens, spec.beds.value))
         if 0 < closes < math.inf:
             model.env.process(change_beds(model, closes, -spec.beds.value))
-    carers = Carers(model)
+
+
+def start(model: Model) -> Households:
+    """Open today's homes and approve today's households (before today's children are
+    placed); their spells on hold begin once the children are placed."""
+    open_homes(model)
+    carers = Households(model)
+    model.pools[State.FOSTER_INHOUSE] = carers
+    params = carers.params
+    mean = params.mean_age.value
+    for _ in range(round(params.households.value * params.mainstream_share.value)):
+        carers.join(carers.draw_age(mean))
+    model.on_change("foster_carers.places_per_household", carers.resize)
+    model.record_capacity()
     model.env.process(
         arrivals(model.env, carers.stream, carers.mean_wait, carers.turnover, marked=True)
     )

@@ -18,7 +18,7 @@ from ..pathway import (
     State,
     age_band,
 )
-from ..records import ALL_ROUTES, Measure
+from ..records import ALL_ROUTES, Measure, MoveKind
 from ..timeline import EntryLive
 from .arrivals import arrivals, mean_wait_for
 from .streams import Shares
@@ -26,10 +26,12 @@ from .streams import Shares
 if TYPE_CHECKING:
     from .model import Child, Model
 
-DRAWS = 8
+U_AGE, U_NEED, U_PLACE, U_EXIT, U_ROUTE, U_MOVE16, U_OUTCOME, U_REENTRY, U_MOVES = range(9)
+MOVE_DRAWS = 9
+DRAWS = U_MOVES + MOVE_DRAWS
 """Uniform draws fixed at each child's creation: [age, need, placement, exit time, exit route,
-move at 16, counterfactual or outcome, re-entry time]."""
-U_AGE, U_NEED, U_PLACE, U_EXIT, U_ROUTE, U_MOVE16, U_OUTCOME, U_REENTRY = range(DRAWS)
+move at 16, counterfactual or outcome, re-entry time], then draws for the child's placement
+moves, used in turn (so the same child moves alike in every scenario)."""
 EXITS = {route: (EXIT_STATE[route], route.value) for route in ExitRoute}
 """Each exit route's state and name."""
 AGE_18 = 18 * DAYS_PER_YEAR
@@ -110,6 +112,7 @@ def turn_16(model: Model, child: Child, generation: int) -> None:
         and model.relocate(child, State.SUPPORTED_ACCOMMODATION)
     ):
         model.log.count(model.env.now, Measure.MOVES_TO_SUPPORTED, ALL_ROUTES)
+        model.log.count(model.env.now, Measure.MOVES, MoveKind.AT_16)
 
 
 def age_in_band(band: str, u: float) -> float:

@@ -14,10 +14,11 @@ from ..pathway import IN_HOUSE, PLACEMENTS, STATE_INDEX, Programme, State, age_b
 from ..records import Log, Measure
 from ..timeline import Change, live_fields, views
 from . import carers, children, population, programmes, reunification
-from .carers import Carers
-from .children import DirectEntries, ExitLaw, start_care
+from .carers import Households
+from .children import U_MOVES, DirectEntries, ExitLaw, start_care
 from .clock import Environment
-from .placements import Matcher, Places, place, step_down, vacate
+from .moves import Moves
+from .placements import Matcher, Places, Pool, Seat, place, step_down, transfer, vacate
 from .programmes import ProgrammeActor
 from .reunification import Reunification
 from .streams import Streams
@@ -30,11 +31,14 @@ class Child:
 
     __slots__ = (
         "birth",
+        "drawn",
         "draws",
         "entered",
         "generation",
         "id",
         "need",
+        "seat",
+        "serial",
         "state",
         "tried_reunification",
         "wants",
@@ -45,7 +49,13 @@ class Child:
         self.birth = birth
         self.need = need
         self.draws = draws
+        self.drawn = U_MOVES
+        """The next of ``draws`` a placement move uses."""
         self.state: State | None = None
+        self.seat: Seat | None = None
+        """The in-house place the child holds (a household, or the homes' beds), if any."""
+        self.serial = 0
+        """Changes of state so far: a move scheduled from a placement checks it still holds."""
         self.wants: State | None = None
         self.entered = 0.0
         self.generation = 0
@@ -76,7 +86,10 @@ class Model:
         self._fields = {path: (view, name) for path, view, name in live_fields(self.live)}
         self.matcher = Matcher(params.matching.preferences.value)
         self.exit_law = ExitLaw(params.exits)
-        self.pools: dict[State, Places] = {p: Places() for p in IN_HOUSE}
+        self.beds = Places()
+        """In-house children's home beds."""
+        self.pools: dict[State, Pool] = {State.HOME_INHOUSE: self.beds}
+        """The in-house capacity pools: the homes' beds, and (once started) the households."""
         self.placed: dict[State, dict[int, Child]] = {p: {} for p in PLACEMENTS}
         self.wanting: dict[State, dict[int, Child]] = {p: {} for p in IN_HOUSE}
         """Children placed externally for want of an in-house place, by the type they want."""
@@ -84,7 +97,8 @@ class Model:
         self.changes = sorted(changes, key=lambda c: c.day)
         self.supported_16_peak = self.peak("matching.supported_at_16")
         self._next_id = 0
-        self.carers: Carers | None = None
+        self.carers: Households | None = None
+        self.moves = Moves(self)
         self.entries: list[DirectEntries] = []
         self.programmes: dict[Programme, ProgrammeActor] = {}
         self.reunification: Reunification | None = None
@@ -130,6 +144,7 @@ class Model:
         if to in placed:
             placed[to][child.id] = child
         child.state = to
+        child.serial += 1
         self._record(
             (self.env.now, child.id, -1 if old is None else STATE_INDEX[old], STATE_INDEX[to])
         )
@@ -149,25 +164,22 @@ class Model:
         self.move(child, placement)
         self.log.count(self.env.now, Measure.ENTRIES, route)
         start_care(self, child)
+        self.moves.placed(child, unplanned=True)
 
     def leave_care(self, child: Child, to: State, route: str) -> None:
         """A child leaves care now to ``to`` (an exit or reunification support)."""
-        vacate(self, child.state)
+        vacate(child)
         self.want(child, None)
         child.generation += 1
         self.move(child, to)
         self.log.count(self.env.now, Measure.EXITS, route)
 
     def relocate(self, child: Child, to: State) -> bool:
-        """Move a child between placements if a place is free there; True if moved."""
-        pool = self.pools.get(to)
-        if pool is not None:
-            if not pool.has_free():
-                return False
-            pool.take()
-        vacate(self, child.state)
-        self.want(child, None)
-        self.move(child, to)
+        """Move a child between placements (a planned move) if a place suits there; True if
+        moved."""
+        if not transfer(self, child, to):
+            return False
+        self.moves.placed(child, unplanned=False)
         return True
 
     # -- live parameters ----------------------------------------------------------------
@@ -224,6 +236,7 @@ def build(
     model = Model(params, Streams(seed), horizon, changes)
     model.carers = carers.start(model)
     population.initial_population(model)
+    model.carers.settle()
     model.entries = children.start(model)
     model.programmes = programmes.start(model)
     model.reunification = reunification.start(model)

@@ -5,10 +5,10 @@ from __future__ import annotations
 import math
 from collections import deque
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 from ..pathway import AGE_BANDS, FALLBACK, IN_HOUSE, MONTH, NEEDS, PLACEMENTS, State
-from ..records import Measure
+from ..records import Measure, MoveKind
 from .streams import Shares
 
 if TYPE_CHECKING:
@@ -45,6 +45,13 @@ class Places:
     def take(self) -> None:
         """Take a free place now (call only when ``has_free``)."""
         self._free -= 1
+
+    def admit(self, _child: Child) -> Places | None:
+        """Take a free place for a child, if there is one: the pool is the seat it holds."""
+        if self._free >= 1:
+            self._free -= 1
+            return self
+        return None
 
     def _put(self, n: int) -> None:
         self._free += n
@@ -116,6 +123,32 @@ class Slots(Places):
 P = TypeVar("P", bound=Places)
 
 
+class Seat(Protocol):
+    """What a child placed in-house holds: it gives the place back."""
+
+    def release(self) -> None: ...
+
+
+class Pool(Protocol):
+    """An in-house capacity pool: the homes' beds (``Places``) or the foster households."""
+
+    @property
+    def places(self) -> int: ...
+
+    @property
+    def free(self) -> int: ...
+
+    @property
+    def occupied(self) -> int: ...
+
+    @property
+    def capacity(self) -> int: ...
+
+    def has_free(self) -> bool: ...
+
+    def admit(self, child: Child) -> Seat | None: ...
+
+
 def slots(therapists: float, caseload: float) -> int:
     """Families (or children) that can be worked with at once: FTE x caseload, rounded down."""
     return int(math.floor(therapists * caseload + 1e-9))
@@ -156,34 +189,50 @@ class Matcher:
         return shares.pick(u * total)
 
 
-def seat(model: Model, choice: State) -> State:
-    """Take an in-house place of the type chosen, or give its fallback when none is free."""
+def seat(model: Model, child: Child, choice: State) -> State:
+    """Take an in-house place of the type chosen, or give its fallback when none suits."""
     pool = model.pools.get(choice)
     if pool is None:
         return choice
-    if pool.has_free():
-        pool.take()
-        return choice
-    return FALLBACK[choice]
+    held = pool.admit(child)
+    if held is None:
+        return FALLBACK[choice]
+    child.seat = held
+    return choice
 
 
 def place(model: Model, child: Child, u: float) -> State:
     """The placement a child gets now: first choice, or its fallback if in-house is full."""
     choice = model.matcher.first_choice(child.band(model.env.now), child.need, u)
-    placement = seat(model, choice)
+    placement = seat(model, child, choice)
     if placement is not choice:
         model.want(child, choice)
         model.log.count(model.env.now, Measure.PLACED_EXTERNALLY, choice.value)
     return placement
 
 
-def vacate(model: Model, state: State | None) -> None:
-    """Release the place a child held, if it was in-house."""
-    if state is None:
-        return
-    pool = model.pools.get(state)
+def vacate(child: Child) -> None:
+    """Give back the in-house place a child held, if any."""
+    if child.seat is not None:
+        child.seat.release()
+        child.seat = None
+
+
+def transfer(model: Model, child: Child, to: State) -> bool:
+    """Move a child to placement ``to`` now if a place suits there (an in-house place is
+    taken before the old one is given back, so a child never moves to the seat it leaves);
+    True if moved."""
+    held = None
+    pool = model.pools.get(to)
     if pool is not None:
-        pool.release()
+        held = pool.admit(child)
+        if held is None:
+            return False
+    vacate(child)
+    child.seat = held
+    model.want(child, None)
+    model.move(child, to)
+    return True
 
 
 def step_down(model: Model):
@@ -198,6 +247,6 @@ def step_down(model: Model):
             for child in list(model.wanting[in_house].values()):
                 if not pool.has_free():
                     break
-                if stream.u() < rate:
-                    model.relocate(child, in_house)
+                if stream.u() < rate and model.relocate(child, in_house):
                     model.log.count(model.env.now, Measure.STEP_DOWNS, in_house.value)
+                    model.log.count(model.env.now, Measure.MOVES, MoveKind.STEP_DOWN)

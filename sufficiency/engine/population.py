@@ -40,8 +40,9 @@ def initial_population(model: Model) -> None:
     ):
         child = model.new_child(-age, need, row)
         child.entered = -already
-        model.move(child, seat(model, placement))
+        model.move(child, seat(model, child, placement))
         start_care(model, child, already)
+        model.moves.placed(child, unplanned=False)
 
 
 Drawn = tuple[list[State], np.ndarray, np.ndarray, np.ndarray]
