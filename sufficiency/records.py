@@ -73,6 +73,8 @@ class Log:
     routes: dict[str, int] = field(default_factory=dict)  # route name -> id in ``counts``
     waiting: list[tuple[float, int, int]] = field(default_factory=list)
     capacity: list[tuple[float, int, int]] = field(default_factory=list)
+    occupancy: list[tuple[float, int, int]] = field(default_factory=list)  # time, home, +1/-1
+    granted: list[int] = field(default_factory=list)  # children entering by the grant's stream
 
     def rows(self) -> list[Transition]:
         """The transitions as records."""

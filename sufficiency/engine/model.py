@@ -17,6 +17,7 @@ from ..timeline import Change, live_fields, views
 from . import carers, children, population, programmes, reunification
 from .carers import Carers
 from .children import DirectEntries, ExitLaw, start_care
+from .homes import Homes
 from .placements import Matcher, Places, place, step_down, vacate
 from .programmes import ProgrammeActor
 from .reunification import Reunification
@@ -76,7 +77,12 @@ class Model:
         self._fields = {path: (view, name) for path, view, name in live_fields(self.live)}
         self.matcher = Matcher(params.matching.preferences.value)
         self.exit_law = ExitLaw(params.exits)
-        self.pools: dict[State, Places] = {p: Places() for p in IN_HOUSE}
+        self.homes = Homes(self)
+        """The in-house children's homes, the pool of ``State.HOME_INHOUSE``."""
+        self.pools: dict[State, Places] = {
+            State.FOSTER_INHOUSE: Places(),
+            State.HOME_INHOUSE: self.homes,
+        }
         self.placed: dict[State, dict[int, Child]] = {p: {} for p in PLACEMENTS}
         self.wanting: dict[State, dict[int, Child]] = {p: {} for p in IN_HOUSE}
         """Children placed externally for want of an in-house place, by the type they want."""
@@ -100,6 +106,11 @@ class Model:
         cid = self._next_id
         self._next_id += 1
         return cid
+
+    @property
+    def numbered(self) -> int:
+        """Children numbered so far."""
+        return self._next_id
 
     def new_child(self, birth: float, need: str, draws: list[float]) -> Child:
         return Child(self.new_id(), birth, need, draws)
@@ -145,6 +156,8 @@ class Model:
     def enter_care(self, child: Child, route: str, u_place: float) -> None:
         """A child comes into care now by ``route`` and is placed."""
         placement = place(self, child, u_place)
+        if route == self.params.costs.grant.entry_stream:
+            self.log.granted.append(child.id)
         child.entered = self.env.now
         self.move(child, placement)
         self.log.count(self.env.now, Measure.ENTRIES, route)
@@ -152,7 +165,7 @@ class Model:
 
     def leave_care(self, child: Child, to: State, route: str) -> None:
         """A child leaves care now to ``to`` (an exit or reunification support)."""
-        vacate(self, child.state)
+        vacate(self, child.state, child)
         self.want(child, None)
         child.generation += 1
         self.move(child, to)
@@ -162,10 +175,10 @@ class Model:
         """Move a child between placements if a place is free there; True if moved."""
         pool = self.pools.get(to)
         if pool is not None:
-            if not pool.has_free():
+            if not pool.has_free(child):
                 return False
-            pool.take()
-        vacate(self, child.state)
+            pool.take(child)
+        vacate(self, child.state, child)
         self.want(child, None)
         self.move(child, to)
         return True

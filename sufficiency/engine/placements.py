@@ -38,11 +38,11 @@ class Places:
     def occupied(self) -> int:
         return self.capacity - self.free
 
-    def has_free(self) -> bool:
-        """A place is free now and nobody is queued for one."""
+    def has_free(self, child: Child | None = None) -> bool:
+        """A place is free now and nobody is queued for one (for any child)."""
         return self._free >= 1
 
-    def take(self) -> None:
+    def take(self, child: Child | None = None) -> None:
         """Take a free place now (call only when ``has_free``)."""
         self._free -= 1
 
@@ -52,7 +52,7 @@ class Places:
     def _get(self, n: int) -> None:
         self._free -= n
 
-    def release(self) -> None:
+    def release(self, child: Child | None = None) -> None:
         """Give a place back; it closes instead if a removal is pending."""
         if self.pending:
             self.pending -= 1
@@ -156,13 +156,13 @@ class Matcher:
         return shares.pick(u * total)
 
 
-def seat(model: Model, choice: State) -> State:
+def seat(model: Model, choice: State, child: Child) -> State:
     """Take an in-house place of the type chosen, or give its fallback when none is free."""
     pool = model.pools.get(choice)
     if pool is None:
         return choice
-    if pool.has_free():
-        pool.take()
+    if pool.has_free(child):
+        pool.take(child)
         return choice
     return FALLBACK[choice]
 
@@ -170,20 +170,20 @@ def seat(model: Model, choice: State) -> State:
 def place(model: Model, child: Child, u: float) -> State:
     """The placement a child gets now: first choice, or its fallback if in-house is full."""
     choice = model.matcher.first_choice(child.band(model.env.now), child.need, u)
-    placement = seat(model, choice)
+    placement = seat(model, choice, child)
     if placement is not choice:
         model.want(child, choice)
         model.log.count(model.env.now, Measure.PLACED_EXTERNALLY, choice.value)
     return placement
 
 
-def vacate(model: Model, state: State | None) -> None:
+def vacate(model: Model, state: State | None, child: Child) -> None:
     """Release the place a child held, if it was in-house."""
     if state is None:
         return
     pool = model.pools.get(state)
     if pool is not None:
-        pool.release()
+        pool.release(child)
 
 
 def step_down(model: Model):

@@ -43,7 +43,7 @@ def initial_population(model: Model) -> None:
     ):
         child = model.new_child(-age, need, row)
         child.entered = -already
-        model.move(child, seat(model, placement))
+        model.move(child, seat(model, placement, child))
         start_care(model, child, already)
 
 
