@@ -196,8 +196,8 @@ def step_down(model: Model):
         for in_house in IN_HOUSE:
             pool = model.pools[in_house]
             for child in list(model.wanting[in_house].values()):
-                if not pool.has_free():
-                    break
+                if not pool.has_free(child):
+                    continue  # no free place suits this child (none at all: none suits any)
                 if stream.u() < rate:
                     model.relocate(child, in_house)
                     model.log.count(model.env.now, Measure.STEP_DOWNS, in_house.value)
