@@ -24,11 +24,12 @@ INVESTMENT = "investment"
 PLACEMENT_LINES: tuple[str, ...] = (*PLACEMENT_NAMES, HOMES_FIXED)
 PROGRAMME_LINES: tuple[str, ...] = (*(p.value for p in PROGRAMMES), REUNIFICATION)
 LEAVING_CARE_LINES: tuple[str, ...] = (CARE_LEAVERS, STAYING_PUT)
+OTHER_LINES: tuple[str, ...] = (*LEAVING_CARE_LINES, UASC_GRANT)
+"""Neither placements nor programmes: care leavers, staying put and grant income."""
 ENGINE_LINES: tuple[str, ...] = (
     *PLACEMENT_LINES,
     *PROGRAMME_LINES,
-    *LEAVING_CARE_LINES,
-    UASC_GRANT,
+    *OTHER_LINES,
 )
 """The lines every replication costs, in the order of ``Replication.costs``."""
 INVESTMENT_LINES: tuple[str, ...] = (*PROGRAMME_LINES, INVESTMENT)
@@ -36,7 +37,16 @@ INVESTMENT_LINES: tuple[str, ...] = (*PROGRAMME_LINES, INVESTMENT)
 SUBTOTALS: dict[str, tuple[str, ...]] = {
     "all_placements": PLACEMENT_LINES,
     "all_programmes": INVESTMENT_LINES,
-    "all_leaving_care": LEAVING_CARE_LINES,
+    "all_other": OTHER_LINES,
 }
 """Each subtotal and its lines; ``total`` is every line, grant income included."""
 TOTAL = "total"
+
+LABELS: dict[str, str] = {
+    HOMES_FIXED: "In-house children's homes (fixed)",
+    CARE_LEAVERS: "Leaving-care support",
+    STAYING_PUT: "Staying put",
+    UASC_GRANT: "Home Office grant for unaccompanied children",
+    INVESTMENT: "Investment",
+}
+"""Readable names of the lines whose key is not a placement type's or a programme's."""

@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 
 from .calendar import Calendar
-from .cost_lines import INVESTMENT_LINES, PLACEMENT_LINES
+from .cost_lines import INVESTMENT_LINES, OTHER_LINES, PLACEMENT_LINES
 from .effects import TRIAL_ODDS_RATIOS, apply_effect, trial_scales
 from .errors import InputError
 from .output import write_csv, write_run
@@ -84,6 +84,7 @@ def measures(result: RunResult) -> dict[str, Series]:
         )
     out["placement_cost"] = with_total(cost_of(result, PLACEMENT_LINES), years)
     out["investment_cost"] = with_total(cost_of(result, INVESTMENT_LINES), years)
+    out["other_cost"] = with_total(cost_of(result, OTHER_LINES), years)
     out["total_cost"] = with_total(result.yearly_costs().sum(axis=1), years)
     out["council_saving"] = with_total(council_savings(result), years)
     out.update(programme_measures(result))
