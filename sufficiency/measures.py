@@ -79,7 +79,7 @@ def reduce(model: Model, cal: Calendar, changes: list[Change]) -> Replication:
 
 def transitions(model: Model) -> np.ndarray:
     """The log's changes of state as rows of (day, child, from state, to state)."""
-    return np.array(model.log.transitions, dtype=float).reshape(-1, 4)
+    return model.log.array()
 
 
 def state_arrays(
