@@ -27,11 +27,17 @@ Bounds = list[tuple[float, float]]
 
 
 def child_draws(model: Model) -> np.ndarray:
-    """Two uniforms for every child of the run: its cost position, and (children in care at
-    the start) whether it arrived unaccompanied; rows (draw, child), the same each time a
-    model is reduced."""
-    seed = model.streams["cost_position"].rng.bit_generator.seed_seq  # the same on every call
-    return np.random.Generator(np.random.PCG64(seed)).random((2, model.numbered))
+    """Two uniforms for every child of the run, rows (draw, child): its cost position, drawn
+    when it came into care (``Model.enter_care``) or, for children in care at the start, here,
+    in the order they were numbered; and (children at the start) whether it arrived
+    unaccompanied. The same each time a model is reduced, and the same for the same child in
+    two scenarios whose care is the same."""
+    seed = model.streams["cost_position.start"].rng.bit_generator.seed_seq  # the same each call
+    out = np.random.Generator(np.random.PCG64(seed)).random((model.numbered, 2)).T.copy()
+    if model.log.positions:
+        child, u = np.array(model.log.positions).T
+        out[0, child.astype(int)] = u
+    return out
 
 
 def cost_positions(params: ParameterSet, u: np.ndarray) -> np.ndarray:

@@ -77,6 +77,7 @@ class Log:
     capacity: list[tuple[float, int, int]] = field(default_factory=list)
     occupancy: list[tuple[float, int, int]] = field(default_factory=list)  # time, home, +1/-1
     granted: list[int] = field(default_factory=list)  # children entering by the grant's stream
+    positions: list[tuple[int, float]] = field(default_factory=list)  # child, cost position
     _array: np.ndarray | None = field(default=None, repr=False)
 
     def array(self) -> np.ndarray:

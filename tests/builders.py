@@ -47,7 +47,7 @@ costs:
   homes: {fixed_share: 0.89, reported_occupancy: 0.85}
   care_leavers: {at_start: 60, support_per_week: 75.0, staying_put_share: 0.5,
                  staying_put_months: 18.0, staying_put_per_week: 250.0}
-  grant: {entry_stream: direct, share_at_start: 0.05, per_night: 114.0,
+  grant: {entry_stream: uasc, share_at_start: 0.05, per_night: 114.0,
           care_leaver_per_week: 270.0}
   inflation_per_year: 0.03
 programmes:
