@@ -158,7 +158,8 @@ class Model:
         placement = place(self, child, u_place)
         if route == self.params.costs.grant.entry_stream:
             self.log.granted.append(child.id)
-        self.log.positions.append((child.id, self.streams["cost_position"].u()))
+        if child.generation == 0:  # the first time in care: its cost position
+            self.log.positions.append((child.id, self.streams["cost_position"].u()))
         child.entered = self.env.now
         self.move(child, placement)
         self.log.count(self.env.now, Measure.ENTRIES, route)
