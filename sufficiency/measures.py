@@ -11,7 +11,9 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from . import costs
 from .calendar import Calendar
+from .cost_lines import PROGRAMME_LINES
 from .parameters import ParameterSet
 from .pathway import (
     DAYS_PER_YEAR,
@@ -31,19 +33,22 @@ from .timeline import Change
 if TYPE_CHECKING:
     from .engine.model import Model
 
-PROGRAMME_ITEMS = tuple(p.value for p in PROGRAMMES) + (REUNIFICATION,)
+HOME_MEASURES = (
+    "beds",
+    "children",
+    "bed_days",
+    "occupied_bed_days",
+    "fixed_cost",
+    "variable_cost",
+)
+"""What ``homes_array`` holds for each home: levels at each point, then monthly sums."""
 
 
 def routes_for(params: ParameterSet) -> tuple[str, ...]:
     """Every route a counted event can carry, then ``all``."""
-    names = [e.name for e in params.entries] + list(PROGRAMME_ITEMS) + list(EXIT_ROUTES)
+    names = [e.name for e in params.entries] + list(PROGRAMME_LINES) + list(EXIT_ROUTES)
     names += list(IN_HOUSE_NAMES) + list(MOVE_KINDS)
     return tuple(dict.fromkeys([*names, ALL_ROUTES]))
-
-
-def cost_items() -> tuple[str, ...]:
-    """The cost items, in the order of ``Replication.costs``."""
-    return PLACEMENT_NAMES + PROGRAMME_ITEMS
 
 
 @dataclass
@@ -56,6 +61,7 @@ class Replication:
     waiting: np.ndarray  # (programme, point)
     capacity: np.ndarray  # (pool, point)
     costs: np.ndarray  # (cost item, month)
+    homes: np.ndarray  # (home, HOME_MEASURES, point)
     events: np.ndarray | None = None  # (transition, [day, child, from, to]), only when asked
 
 
@@ -68,38 +74,53 @@ def reduce(model: Model, cal: Calendar, changes: list[Change]) -> Replication:
         flows=flow_array(model, cal),
         waiting=waiting_array(model, cal),
         capacity=capacity_array(model, cal),
-        costs=costs_array(model.params, cal, changes, days),
+        costs=costs_array(model, cal, changes, days),
+        homes=homes_array(model, cal, changes),
     )
 
 
 def transitions(model: Model) -> np.ndarray:
     """The log's changes of state as rows of (day, child, from state, to state)."""
-    return np.array(model.log.transitions, dtype=float).reshape(-1, 4)
+    return model.log.array()
 
 
-def state_arrays(model: Model, cal: Calendar) -> tuple[np.ndarray, np.ndarray]:
+def state_arrays(
+    model: Model, cal: Calendar, weight: np.ndarray | None = None
+) -> tuple[np.ndarray, np.ndarray]:
     """Stocks by state at each point, and state-days in each month.
 
     Each transition adds one to its new state and takes one from its old, from the first point
-    at or after its time on; state-days to a point are (point - time) summed the same way.
+    at or after its time on; state-days to a point are (point - time) summed the same way. With
+    ``weight`` (child, state), each child counts that much in each state instead of one.
     """
     log = transitions(model)
     times, from_state, to_state = log[:, 0], log[:, 2].astype(int), log[:, 3].astype(int)
     left = from_state >= 0
     state = np.concatenate([to_state, from_state[left]])
     sign = np.concatenate([np.ones(len(times)), -np.ones(int(left.sum()))])
+    if weight is not None:
+        child = log[:, 1].astype(int)
+        sign = sign * weight[np.concatenate([child, child[left]]), state]
     at = np.concatenate([times, times[left]])
-    points = cal.points
-    width = len(points) + 1  # a column for transitions after the last point
-    cell = state * width + np.searchsorted(points, at, side="left")
+    return stepped(state, at, sign, len(STATES), cal.points)
+
+
+def stepped(
+    series: np.ndarray, at: np.ndarray, change: np.ndarray, count: int, points: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Levels at each point and level-days in each month of ``count`` series that step by
+    ``change`` at ``at``: each step counts from the first point at or after its time on, and
+    level-days to a point are (point - time) summed the same way."""
+    width = len(points) + 1  # a column for steps after the last point
+    cell = series * width + np.searchsorted(points, at, side="left")
 
     def by_point(weights: np.ndarray) -> np.ndarray:
-        totals = np.bincount(cell, weights=weights, minlength=len(STATES) * width)
-        return totals.reshape(len(STATES), width).cumsum(axis=1)[:, :-1]
+        totals = np.bincount(cell, weights=weights, minlength=count * width)
+        return totals.reshape(count, width).cumsum(axis=1)[:, :-1]
 
-    stocks = by_point(sign)
-    integral = points * stocks - by_point(sign * at)
-    return stocks, np.diff(integral, axis=1)
+    levels = by_point(change)
+    integral = points * levels - by_point(change * at)
+    return levels, np.diff(integral, axis=1)
 
 
 def flow_array(model: Model, cal: Calendar) -> np.ndarray:
@@ -242,21 +263,66 @@ def month_bounds(cal: Calendar) -> list[tuple[float, float]]:
     return list(itertools.pairwise(edges))
 
 
-def costs_array(
-    params: ParameterSet, cal: Calendar, changes: list[Change], days: np.ndarray
-) -> np.ndarray:
-    """Pounds per cost item per month: placement-days x weekly rate / 7, and programme staff."""
+def costs_array(model: Model, cal: Calendar, changes: list[Change], days: np.ndarray) -> np.ndarray:
+    """Pounds per cost line (``cost_lines.ENGINE_LINES``) per month."""
+    params = model.params
     bounds = month_bounds(cal)
     factor = inflation_factors(params, cal)
+    draws = costs.child_draws(model)
+    weighted = state_arrays(model, cal, costs.cost_positions(params, draws[0]))[1]
     rows = []
     for name in PLACEMENT_NAMES:
-        path = f"costs.weekly.{name}"
         weekly = params.costs.weekly[name].value
-        rate = step_means(weekly, dated(changes, path, weekly), bounds)
-        rows.append(days[STATES.index(State(name))] * rate / 7.0 * factor)
-    for item in PROGRAMME_ITEMS:
+        rate = weekly_rate(params, changes, bounds, name)
+        if name == State.HOME_INHOUSE.value:
+            share = costs.variable_share(params)
+            rate, weekly = rate * share, weekly * share
+        index = STATE_INDEX[State(name)]
+        rows.append((weighted[index] * weekly + days[index] * (rate - weekly)) / 7.0 * factor)
+    home_rate = weekly_rate(params, changes, bounds, State.HOME_INHOUSE.value)
+    rows.append(costs.homes_fixed(params, bounds, home_rate).sum(axis=0) * factor)
+    for item in PROGRAMME_LINES:
         rows.append(programme_costs(params, item, changes, bounds) * factor)
+    rows.extend(costs.leaving_care(model, bounds) * factor)
+    uasc = costs.granted(model, draws[1])
+    uasc_days = state_arrays(model, cal, np.repeat(uasc[:, None], len(STATES), axis=1))[1]
+    rows.append(-costs.grant_income(model, bounds, uasc_days, uasc))
     return np.array(rows)
+
+
+def weekly_rate(
+    params: ParameterSet, changes: list[Change], bounds: list[tuple[float, float]], name: str
+) -> np.ndarray:
+    """The mean weekly cost of a placement type in force in each month."""
+    weekly = params.costs.weekly[name].value
+    return step_means(weekly, dated(changes, f"costs.weekly.{name}", weekly), bounds)
+
+
+def homes_array(model: Model, cal: Calendar, changes: list[Change]) -> np.ndarray:
+    """(home, ``HOME_MEASURES``, point): each in-house home's beds and children at each point,
+    and its occupied bed-days, fixed and variable cost in the month to each point (0 at the
+    first point)."""
+    params = model.params
+    homes, points = params.homes, cal.points
+    bounds = month_bounds(cal)
+    start = params.start_date
+    out = np.zeros((len(homes), len(HOME_MEASURES), len(points)))
+    for i, home in enumerate(homes):
+        closes = (home.closes - start).days if home.closes else np.inf
+        out[i, 0] = np.where((points >= (home.opens - start).days) & (points < closes), 1, 0)
+        out[i, 0] *= home.beds.value
+    occupancy = np.array(model.log.occupancy, dtype=float).reshape(-1, 3)
+    children, days = stepped(
+        occupancy[:, 1].astype(int), occupancy[:, 0], occupancy[:, 2], len(homes), points
+    )
+    rate = weekly_rate(params, changes, bounds, State.HOME_INHOUSE.value)
+    factor = inflation_factors(params, cal)
+    out[:, 1] = children
+    out[:, 2, 1:] = costs.bed_days(params, bounds)
+    out[:, 3, 1:] = days
+    out[:, 4, 1:] = costs.homes_fixed(params, bounds, rate) * factor
+    out[:, 5, 1:] = days * rate * costs.variable_share(params) / 7.0 * factor
+    return out
 
 
 def programme_costs(

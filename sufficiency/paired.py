@@ -20,13 +20,12 @@ import numpy as np
 import pandas as pd
 
 from .calendar import Calendar
+from .cost_lines import INVESTMENT_LINES, OTHER_LINES, PLACEMENT_LINES
 from .effects import TRIAL_ODDS_RATIOS, apply_effect, trial_scales
 from .errors import InputError
-from .measures import PROGRAMME_ITEMS
 from .output import write_csv, write_run
 from .pathway import (
     IN_HOUSE_NAMES,
-    PLACEMENT_NAMES,
     PLACEMENTS,
     PROGRAMMES,
     REUNIFICATION,
@@ -50,7 +49,6 @@ if TYPE_CHECKING:
 
 ALL = "all years"
 BREAK_EVEN_COLUMNS = ("difference_mean", "difference_p05", "difference_p95")
-INVESTMENT_ITEMS = PROGRAMME_ITEMS + ("investment",)
 Series = tuple[np.ndarray, list[str]]  # (replication, period) and the period labels
 
 
@@ -85,8 +83,9 @@ def measures(result: RunResult) -> dict[str, Series]:
         out[f"placed_externally.{pool}"] = with_total(
             counted(result, "placed_externally", pool), years
         )
-    out["placement_cost"] = with_total(cost_of(result, PLACEMENT_NAMES), years)
-    out["investment_cost"] = with_total(cost_of(result, INVESTMENT_ITEMS), years)
+    out["placement_cost"] = with_total(cost_of(result, PLACEMENT_LINES), years)
+    out["investment_cost"] = with_total(cost_of(result, INVESTMENT_LINES), years)
+    out["other_cost"] = with_total(cost_of(result, OTHER_LINES), years)
     out["total_cost"] = with_total(result.yearly_costs().sum(axis=1), years)
     out["council_saving"] = with_total(council_savings(result), years)
     out.update(programme_measures(result))
@@ -121,8 +120,8 @@ def paired_measures(base: RunResult, other: RunResult) -> dict[str, Series]:
     """Measures that exist only as a pair: net saving, cumulative net saving, return per pound."""
     years = base.calendar.financial_years
     saving = base.yearly_costs().sum(axis=1) - other.yearly_costs().sum(axis=1)
-    gained = (cost_of(base, PLACEMENT_NAMES) - cost_of(other, PLACEMENT_NAMES)).sum(axis=1)
-    invested = (cost_of(other, INVESTMENT_ITEMS) - cost_of(base, INVESTMENT_ITEMS)).sum(axis=1)
+    gained = (cost_of(base, PLACEMENT_LINES) - cost_of(other, PLACEMENT_LINES)).sum(axis=1)
+    invested = (cost_of(other, INVESTMENT_LINES) - cost_of(base, INVESTMENT_LINES)).sum(axis=1)
     ratio = np.full_like(gained, np.nan)
     if (invested > 0).all():
         ratio = gained / invested

@@ -104,6 +104,17 @@ OutcomeShares = Annotated[dict[str, Share], _shares(OUTCOMES)]
 RouteShares = Annotated[dict[str, Share], _shares(CHOSEN_ROUTES)]
 
 
+def _every_type(value: dict[str, float]) -> dict[str, float]:
+    check_keys(PLACEMENT_NAMES, value, "placement types")
+    return value
+
+
+PlacementSpread = Annotated[
+    dict[str, Annotated[float, Number, Field(ge=0, le=3)]], AfterValidator(_every_type)
+]
+"""The coefficient of variation of weekly cost between children within each placement type."""
+
+
 class Frozen(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -335,12 +346,14 @@ class FosterCarers(Frozen):
 
 
 class Home(Frozen):
-    """An in-house children's home."""
+    """An in-house children's home: its beds, open from ``opens`` to ``closes``, for children
+    of ``ages`` (any age in care when not given)."""
 
     name: str
     beds: Sourced[Beds]
     opens: Date
     closes: Date | None = None
+    ages: Sourced[AgeRange] | None = None
 
     @model_validator(mode="after")
     def _dates(self) -> Home:
@@ -349,10 +362,45 @@ class Home(Frozen):
         return self
 
 
+class HomeCosts(Frozen):
+    """How an in-house home's cost splits: a fixed running cost for each day it is open, and a
+    variable cost per occupied bed-day, both from the reported weekly cost per child
+    (``costs.weekly.home_inhouse``) at the occupancy it was measured at."""
+
+    fixed_share: Sourced[Fraction]
+    reported_occupancy: Sourced[Annotated[float, Number, Field(gt=0, le=1)]]
+
+
+class CareLeavers(Frozen):
+    """Young people who turned 18 in care, supported until 21: leaving-care support for each,
+    and staying put with former foster carers for some."""
+
+    at_start: Sourced[ReportedChildren]
+    support_per_week: Sourced[WeeklyCost]
+    staying_put_share: Sourced[Fraction]
+    staying_put_months: Sourced[Annotated[float, Number, Field(ge=0, le=36)]]
+    staying_put_per_week: Sourced[WeeklyCost]
+
+
+class Grant(Frozen):
+    """The Home Office grant for unaccompanied children seeking asylum (income): a rate per
+    night in care, and a weekly rate for former unaccompanied children who left care at 18."""
+
+    entry_stream: str
+    share_at_start: Sourced[Fraction]
+    per_night: Sourced[WeeklyCost]
+    care_leaver_per_week: Sourced[WeeklyCost]
+
+
 class Costs(Frozen):
-    """Weekly unit cost per placement type, and annual inflation."""
+    """Weekly unit cost per placement type and its spread between children, in-house homes'
+    fixed and variable costs, care leavers, grant income, and annual inflation."""
 
     weekly: dict[str, Sourced[WeeklyCost]]
+    spread: Sourced[PlacementSpread]
+    homes: HomeCosts
+    care_leavers: CareLeavers
+    grant: Grant
     inflation_per_year: Sourced[Annotated[float, Number, Field(ge=-0.5, le=1)]]
 
     @field_validator("weekly")

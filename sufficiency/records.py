@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
+import numpy as np
+
 from .pathway import ExitRoute
 
 
@@ -98,6 +100,17 @@ class Log:
     routes: dict[str, int] = field(default_factory=dict)  # route name -> id in ``counts``
     waiting: list[tuple[float, int, int]] = field(default_factory=list)
     capacity: list[tuple[float, int, int]] = field(default_factory=list)
+    occupancy: list[tuple[float, int, int]] = field(default_factory=list)  # time, home, +1/-1
+    granted: list[int] = field(default_factory=list)  # children entering by the grant's stream
+    positions: list[tuple[int, float]] = field(default_factory=list)  # child, cost position
+    _array: np.ndarray | None = field(default=None, repr=False)
+
+    def array(self) -> np.ndarray:
+        """The transitions as rows of (day, child, from state, to state), converted once for
+        each length of the log (reductions read them several times)."""
+        if self._array is None or len(self._array) * 4 != len(self.transitions):
+            self._array = np.array(self.transitions, dtype=float).reshape(-1, 4)
+        return self._array
 
     def rows(self) -> list[Transition]:
         """The transitions as records."""

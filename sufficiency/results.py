@@ -10,11 +10,11 @@ import numpy as np
 import pandas as pd
 
 from .calendar import Calendar
+from .cost_lines import SUBTOTALS, TOTAL
 from .measures import Replication
 from .parameters import provenance
 from .pathway import (
     IN_HOUSE_NAMES,
-    PLACEMENT_NAMES,
     PLACEMENTS,
     PROGRAMMES,
     STATE_INDEX,
@@ -65,6 +65,7 @@ class RunResult:
     waiting: np.ndarray  # (rep, programme, point)
     capacity: np.ndarray  # (rep, pool, point)
     costs: np.ndarray  # (rep, item, month)
+    homes: np.ndarray  # (rep, home, HOME_MEASURES, point)
     seconds: float = 0.0
     jobs: int = 1
     extra: dict[str, Any] = field(default_factory=dict)
@@ -82,6 +83,7 @@ class RunResult:
             waiting=stack("waiting"),
             capacity=stack("capacity"),
             costs=stack("costs"),
+            homes=stack("homes"),
             events=[r.events for r in replications if r.events is not None],
             **kw,
         )
@@ -188,15 +190,14 @@ class RunResult:
         return self.year_sum(self.costs)
 
     def costs_frame(self) -> pd.DataFrame:
-        """Cost per financial year by item, for all placements, all programmes and in total,
-        in pounds (the subtotals' percentiles are of the sums, not sums of percentiles)."""
+        """Cost per financial year by line (``cost_lines``), each subtotal and the total, in
+        pounds (the subtotals' percentiles are of the sums, not sums of percentiles)."""
         cal = self.calendar
         yearly = self.yearly_costs()
-        placement = np.isin(self.items, PLACEMENT_NAMES)
         series = dict(zip(self.items, yearly.transpose(1, 0, 2)))
-        series["all_placements"] = yearly[:, placement, :].sum(axis=1)
-        series["all_programmes"] = yearly[:, ~placement, :].sum(axis=1)
-        series["total"] = yearly.sum(axis=1)
+        for name, lines in SUBTOTALS.items():
+            series[name] = yearly[:, np.isin(self.items, lines), :].sum(axis=1)
+        series[TOTAL] = yearly.sum(axis=1)
         return long_frame(series, "item", {"financial_year": cal.financial_years})
 
     def placement_days_frame(self) -> pd.DataFrame:
@@ -218,7 +219,30 @@ class RunResult:
         series = {f"{pool}_places": self.capacity[:, i, :] for i, pool in enumerate(IN_HOUSE_NAMES)}
         for pool in IN_HOUSE_NAMES:
             series[f"{pool}_children"] = self.stocks[:, STATE_INDEX[State(pool)], :]
-        return long_frame(series, "measure", {"date": cal.dates})
+        for i, home in enumerate(self.scenario.params.homes):
+            beds, children = self.homes[:, i, 0, :], self.homes[:, i, 1, :]
+            series[f"home.{home.name}.beds"] = beds
+            series[f"home.{home.name}.children"] = children
+        monthly = long_frame(series, "measure", {"date": cal.dates})
+        both = pd.concat([monthly, self.homes_yearly()], ignore_index=True)
+        return order(both, ["date", "measure"])
+
+    def homes_yearly(self) -> pd.DataFrame:
+        """Each in-house home's occupancy (occupied bed-days over bed-days open), fixed and
+        variable cost over each financial year, dated at the 31 March that ends it."""
+        cal = self.calendar
+        ends = [cal.dates[i] for i in cal.census if i > 0]
+        years = len(ends)  # financial years that end within the run
+        series = {}
+        for i, home in enumerate(self.scenario.params.homes):
+            open_days, occupied, fixed, variable = (
+                self.year_sum(self.homes[:, i, m, 1:])[:, :years] for m in range(2, 6)
+            )
+            with np.errstate(invalid="ignore", divide="ignore"):
+                series[f"home.{home.name}.occupancy"] = occupied / open_days
+            series[f"home.{home.name}.fixed_cost"] = fixed
+            series[f"home.{home.name}.variable_cost"] = variable
+        return long_frame(series, "measure", {"date": ends})
 
     def events_frame(self) -> pd.DataFrame:
         """Every change of state in the replications whose logs were kept. ``child`` numbers

@@ -10,10 +10,11 @@ import numpy as np
 
 from . import executor
 from .calendar import Calendar
+from .cost_lines import ENGINE_LINES, INVESTMENT
 from .engine.model import replicate
 from .engine.streams import Streams
 from .executor import Progress
-from .measures import Replication, cost_items, reduce, routes_for, transitions
+from .measures import Replication, reduce, routes_for, transitions
 from .parameters import ParameterSet
 from .results import RunResult
 from .scenario import Scenario, investment_costs
@@ -115,10 +116,10 @@ def run(
         seed=seed,
         replications=reps,
         routes=routes_for(scenario.params),
-        items=cost_items(),
+        items=ENGINE_LINES,
         seconds=time.perf_counter() - started,
         jobs=jobs,
     )
     if scenario.investments:
-        result.add_cost_item("investment", investment_costs(scenario, result.calendar))
+        result.add_cost_item(INVESTMENT, investment_costs(scenario, result.calendar))
     return result

@@ -41,6 +41,14 @@ costs:
   weekly: {foster_inhouse: 300, foster_kinship: 250, foster_ifa: 900, home_inhouse: 4000,
            home_external: 5000, residential_specialist: 7000, supported_accommodation: 700,
            placed_with_parents: 50, other_placement: 600}
+  spread: {foster_inhouse: 0.3, foster_kinship: 0.3, foster_ifa: 0.4, home_inhouse: 0.0,
+           home_external: 0.5, residential_specialist: 0.5, supported_accommodation: 0.6,
+           placed_with_parents: 0.5, other_placement: 0.8}
+  homes: {fixed_share: 0.89, reported_occupancy: 0.85}
+  care_leavers: {at_start: 60, support_per_week: 75.0, staying_put_share: 0.5,
+                 staying_put_months: 18.0, staying_put_per_week: 250.0}
+  grant: {entry_stream: uasc, share_at_start: 0.05, per_night: 114.0,
+          care_leaver_per_week: 270.0}
   inflation_per_year: 0.03
 programmes:
   mst: &programme

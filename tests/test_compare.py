@@ -185,13 +185,12 @@ def test_council_counting_on_known_series():
     ]
 
 
-def test_net_saving_is_placement_saving_less_investment(staffed):
+def test_net_saving_is_placement_saving_less_investment_and_other_costs(staffed):
     for name in staffed.others:
         net = staffed.value(name, "net_saving")
+        parts = ("placement_cost", "investment_cost", "other_cost")
         assert net == pytest.approx(
-            -staffed.value(name, "placement_cost") - staffed.value(name, "investment_cost"),
-            rel=1e-9,
-            abs=1e-3,
+            -sum(staffed.value(name, part) for part in parts), rel=1e-9, abs=1e-3
         )
     hillview = staffed.others["hillview-home-6-beds"]
     assert "investment" in hillview.items and "investment" not in staffed.base.items

@@ -144,16 +144,21 @@ def test_capacities_are_never_exceeded():
 
 
 def test_costs_equal_days_times_rates():
-    scenario = scenario_of(small_set())
+    """With no spread between children, a type's cost is its days x its weekly rate (for
+    in-house homes, the variable part of it)."""
+    spread = dict.fromkeys(PLACEMENT_NAMES, 0.0)
+    scenario = scenario_of(small_set(costs={"spread": spread}))
     result = run(scenario, years=2, replications=2, seed=3)
     weekly = scenario.params.costs.weekly
     rate = scenario.params.costs.inflation_per_year.value
     years = result.calendar.financial_years
     factor = np.array([(1 + rate) ** (1 + years.index(fy)) for fy in result.calendar.month_years])
+    variable = 1 - scenario.params.costs.homes.fixed_share.value
     for name in PLACEMENT_NAMES:
         days = result.days[:, STATES.index(State(name)), :]
         assert days.sum() > 0, name
-        expected = days * weekly[name].value / 7.0 * factor
+        share = variable if name == State.HOME_INHOUSE.value else 1.0
+        expected = days * weekly[name].value * share / 7.0 * factor
         assert np.allclose(result.costs[:, result.items.index(name), :], expected), name
 
 

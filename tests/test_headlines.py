@@ -13,6 +13,7 @@ import pytest
 from click.testing import CliRunner
 
 from sufficiency.cli import cli
+from sufficiency.cost_lines import PLACEMENT_LINES
 from sufficiency.formatting import count, millions, money, percent
 from sufficiency.pathway import PLACEMENT_NAMES
 from sufficiency.report.words import label
@@ -69,15 +70,15 @@ def test_every_workbook_total_is_the_sum_of_its_lines(folders):
         summary = [r for r in rows(book, "Summary") if isinstance(r[1], str) and r[1][:2] == "20"]
         assert summary
         for r in summary:
-            # CLA, placements, programmes, total: 5th pct, mean, 95th pct each, after 3 keys
-            assert r[13] == pytest.approx(r[7] + r[10], abs=1e-6)
+            # CLA, placements, programmes, other, total: 5th pct, mean, 95th pct each, after 3 keys
+            assert r[16] == pytest.approx(r[7] + r[10] + r[13], abs=1e-6)
         lines = [r for r in rows(book, "By placement type")[3:] if r[0]]
         totals = [r for r in lines if r[2] == "All placements"]
         assert totals
         for total in totals:
             parts = [r for r in lines if r[:2] == total[:2] and r[2] != "All placements"]
-            assert len(parts) == len(PLACEMENT_NAMES)
-            assert total[3] == pytest.approx(sum(r[3] for r in parts), abs=1e-6)
+            assert len(parts) == len(PLACEMENT_LINES)
+            assert total[3] == pytest.approx(sum(r[3] or 0 for r in parts), abs=1e-6)
             assert total[7] == pytest.approx(sum(r[7] for r in parts), abs=1e-6)
             placement_cost = [r[7] for r in summary if r[:2] == total[:2]]
             assert placement_cost == [pytest.approx(total[7], abs=1.0)]
@@ -99,8 +100,8 @@ def test_terminal_csv_workbook_and_html_show_the_same_headlines(folders):
     summary = {r[1]: r for r in rows(folder / "book.xlsx", "Summary") if r[0] == "baseline"}
     for year, value in total.items():
         assert millions(value) in screen
-        assert millions(summary[year][13]) == millions(value)
-        assert money(summary[year][13]) in html
+        assert millions(summary[year][16]) == millions(value)
+        assert money(summary[year][16]) in html
     for value in cla:
         assert count(value) in screen and count(value) in html
 

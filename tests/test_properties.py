@@ -21,6 +21,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from sufficiency.calendar import Calendar
+from sufficiency.cost_lines import UASC_GRANT
 from sufficiency.engine.model import Model, simulate
 from sufficiency.parameters import ProgrammeParams, ReunificationParams
 from sufficiency.pathway import (
@@ -192,6 +193,8 @@ def scenarios(draw) -> tuple[Scenario, int, int]:
         costs={
             "weekly": {name: draw(amount(0, 10_000)) for name in PLACEMENT_NAMES},
             "inflation_per_year": draw(amount(-0.2, 0.3)),
+            "spread": dict.fromkeys(PLACEMENT_NAMES, 0.0),  # days x rates, as check_costs reads
+            "homes": {"fixed_share": 0.0, "reported_occupancy": 0.85},
         },
     )
     horizon = int(Calendar(params.start_date, years).horizon)
@@ -452,8 +455,10 @@ def test_random_scenarios_give_non_negative_results_and_costs_of_days_times_rate
     result = run(scenario, years=years, replications=1, seed=seed, event_logs=1)
     for name in ("stocks", "flows", "waiting", "capacity"):
         assert np.all(getattr(result, name) >= 0), name
+    grant = result.items.index(UASC_GRANT)  # income: the one line below zero
+    assert np.all(result.costs[:, grant] <= 0)
     for name in ("days", "costs"):  # sums of floats: rounding may leave -1e-12 for a zero
-        values = getattr(result, name)
+        values = np.delete(result.costs, grant, axis=1) if name == "costs" else result.days
         assert np.all(np.isfinite(values)) and np.all(values >= -ROUNDING), name
     assert result.cla[0, 0] == scenario.params.population.total.value
     check_costs(result)

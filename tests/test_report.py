@@ -18,6 +18,7 @@ from click.testing import CliRunner
 
 from sufficiency.calendar import financial_year
 from sufficiency.cli import cli
+from sufficiency.cost_lines import HOMES_FIXED
 from sufficiency.documents import cited
 from sufficiency.formatting import count, money
 from sufficiency.output import save, write_run
@@ -25,7 +26,7 @@ from sufficiency.paired import compare_scenarios
 from sufficiency.report import html as html_report
 from sufficiency.report import read_results, write_reports
 from sufficiency.report.files import replacing
-from sufficiency.report.words import between
+from sufficiency.report.words import between, label
 from sufficiency.runner import run
 from sufficiency.scenario import load_scenario
 
@@ -185,10 +186,11 @@ def test_workbook_has_the_sheets_frozen_headers_and_no_formulas(run_reports):
         "Mean",
         "95th pct",
     ]
-    assert [summary.cell(2, c).value for c in (4, 7, 10, 13)] == [
+    assert [summary.cell(2, c).value for c in (4, 7, 10, 13, 16)] == [
         "CLA at 31 March",
         "Placement cost",
         "Programme and investment cost",
+        "Care leavers and grant income",
         "Total cost",
     ]
     assert [c.value for c in book["Assumptions"][2]] == [
@@ -230,7 +232,7 @@ def test_workbook_formats_money_and_shares_and_fits_columns(run_reports):
 def test_workbook_numbers_match_the_csv_files(run_dir, run_reports):
     book, _, _ = run_reports
     cla = cla_at(run_dir)
-    parts = [costs(run_dir, i) for i in ("all_placements", "all_programmes", "total")]
+    parts = [costs(run_dir, i) for i in ("all_placements", "all_programmes", "all_other", "total")]
     summary = rows(book["Summary"])
     assert [r[1] for r in summary] == list(parts[2].index)
     for r in summary:
@@ -238,10 +240,13 @@ def test_workbook_numbers_match_the_csv_files(run_dir, run_reports):
         assert r[2].date() == cla.loc[year, "date"].date()
         expected = [cla.loc[year, q] for q in ("p05", "mean", "p95")]
         expected += [part.loc[year, q] for part in parts for q in ("p05", "mean", "p95")]
-        assert list(r[3:15]) == pytest.approx(expected, rel=1e-10)
+        assert list(r[3:18]) == pytest.approx(expected, rel=1e-10)
     days = pd.read_csv(run_dir / "placement_days.csv")
-    by_type = [r for r in rows(book["By placement type"]) if r[2] != "All placements"]
-    assert len(by_type) == len(days)
+    lines = [r for r in rows(book["By placement type"]) if r[2] != "All placements"]
+    fixed = [r for r in lines if r[2] == label(HOMES_FIXED)]
+    by_type = [r for r in lines if r[2] != label(HOMES_FIXED)]
+    assert len(by_type) == len(days) and len(fixed) == len(parts[0])
+    assert all(r[3] is None and r[7] > 0 for r in fixed)  # a cost with no placement-days
     assert [r[3] for r in by_type] == pytest.approx(list(days["mean"]), rel=1e-12)
     stocks = pd.read_csv(run_dir / "stocks.csv")
     total = stocks[stocks["state"] == "cla_total"]
@@ -281,7 +286,7 @@ def test_comparison_workbook_has_a_block_per_scenario_and_the_paired_difference(
         for name in ("baseline", "hillview-home-6-beds", "hillview-home-6-beds minus baseline")
     }
     hillview_total = costs(comparison_dir / "hillview-home-6-beds", "total")
-    assert [r[12] for r in blocks["hillview-home-6-beds"]] == pytest.approx(
+    assert [r[15] for r in blocks["hillview-home-6-beds"]] == pytest.approx(
         list(hillview_total["p05"]), rel=1e-12
     )
     difference = blocks["hillview-home-6-beds minus baseline"]
@@ -290,11 +295,14 @@ def test_comparison_workbook_has_a_block_per_scenario_and_the_paired_difference(
     placement = paired(comparison_dir, "hillview-home-6-beds", "placement_cost")
     cla = paired(comparison_dir, "hillview-home-6-beds", "cla")
     for r in difference:
-        assert r[12:15] == pytest.approx(
-            tuple(total.loc[r[1], ["difference_p05", "difference_mean", "difference_p95"]]),
+        assert r[15:18] == pytest.approx(
+            tuple(
+                float(x)  # the column also holds the break-even year, so it reads as text
+                for x in total.loc[r[1], ["difference_p05", "difference_mean", "difference_p95"]]
+            ),
             rel=1e-12,
         )
-        assert r[6] == pytest.approx(placement.loc[r[1], "difference_p05"], rel=1e-12)
+        assert r[6] == pytest.approx(float(placement.loc[r[1], "difference_p05"]), rel=1e-12)
         assert r[4] == pytest.approx(cla.loc[r[2].date().isoformat(), "difference_mean"], abs=1e-12)
     over = [r for r in rows(book["Summary"]) if r[0] == "hillview-home-6-beds" and r[1] is None]
     saving = paired(comparison_dir, "hillview-home-6-beds", "net_saving").loc["all years"]
@@ -340,7 +348,7 @@ def test_html_run_headline_agrees_with_the_workbook_and_the_csv(run_dir, run_rep
             f"{between(total.loc[year, 'p05'], total.loc[year, 'p95'], money)}"
         )
         assert cells[1].split(" | ")[0] == count(summary[year][4])
-        assert cells[3].split(" | ")[0] == money(summary[year][13])
+        assert cells[3].split(" | ")[0] == money(summary[year][16])
     start = table[0]
     assert start[1] == "597 | in every future"
 

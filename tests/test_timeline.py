@@ -132,9 +132,7 @@ def test_a_unit_cost_change_during_the_run_acts_from_its_date(busy_params, uncha
     simulate(busy_params, replication_seed(4, 0), cal.horizon, [change])  # the engine takes it
     days = reduce(unchanged, cal, []).days
     row = list(PLACEMENT_NAMES).index(name)
-    base, changed = (
-        costs_array(busy_params, cal, changes, days)[row] for changes in ([], [change])
-    )
+    base, changed = (costs_array(unchanged, cal, changes, days)[row] for changes in ([], [change]))
     starts = np.searchsorted(cal.points, DAY, side="right") - 1
     assert np.array_equal(base[:starts], changed[:starts])
     held = days[STATES.index(State(name)), starts + 1 :] > 0

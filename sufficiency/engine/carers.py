@@ -263,25 +263,24 @@ class Households:
         self.schedule_hold(h)
 
 
-def change_beds(model: Model, day: float, delta: int):
+def change_beds(model: Model, day: float, index: int, delta: int):
     """A home opening (more beds) or closing (fewer) on its date."""
     yield model.env.timeout(day - model.env.now)
-    model.beds.resize(model.beds.places + delta)
+    model.homes.resize_home(index, delta)
     model.record_capacity()
 
 
 def open_homes(model: Model) -> None:
     """Open the homes open today; schedule the rest."""
-    pool = model.beds
-    for spec in model.params.homes:
+    for index, spec in enumerate(model.params.homes):
         opens = model.day(spec.opens)
         closes = model.day(spec.closes) if spec.closes is not None else math.inf
         if opens <= 0 < closes:
-            pool.resize(pool.places + spec.beds.value)
+            model.homes.resize_home(index, spec.beds.value)
         if opens > 0:
-            model.env.process(change_beds(model, opens, spec.beds.value))
+            model.env.process(change_beds(model, opens, index, spec.beds.value))
         if 0 < closes < math.inf:
-            model.env.process(change_beds(model, closes, -spec.beds.value))
+            model.env.process(change_beds(model, closes, index, -spec.beds.value))
 
 
 def start(model: Model) -> Households:

@@ -17,8 +17,9 @@ from . import carers, children, population, programmes, reunification
 from .carers import Households
 from .children import U_MOVES, DirectEntries, ExitLaw, start_care
 from .clock import Environment
+from .homes import Homes
 from .moves import Moves
-from .placements import Matcher, Places, Pool, Seat, place, step_down, transfer, vacate
+from .placements import Matcher, Pool, Seat, place, step_down, transfer, vacate
 from .programmes import ProgrammeActor
 from .reunification import Reunification
 from .streams import Streams
@@ -86,9 +87,9 @@ class Model:
         self._fields = {path: (view, name) for path, view, name in live_fields(self.live)}
         self.matcher = Matcher(params.matching.preferences.value)
         self.exit_law = ExitLaw(params.exits)
-        self.beds = Places()
-        """In-house children's home beds."""
-        self.pools: dict[State, Pool] = {State.HOME_INHOUSE: self.beds}
+        self.homes = Homes(self)
+        """The in-house children's homes, the pool of ``State.HOME_INHOUSE``."""
+        self.pools: dict[State, Pool] = {State.HOME_INHOUSE: self.homes}
         """The in-house capacity pools: the homes' beds, and (once started) the households."""
         self.placed: dict[State, dict[int, Child]] = {p: {} for p in PLACEMENTS}
         self.wanting: dict[State, dict[int, Child]] = {p: {} for p in IN_HOUSE}
@@ -114,6 +115,11 @@ class Model:
         cid = self._next_id
         self._next_id += 1
         return cid
+
+    @property
+    def numbered(self) -> int:
+        """Children numbered so far."""
+        return self._next_id
 
     def new_child(self, birth: float, need: str, draws: list[float]) -> Child:
         return Child(self.new_id(), birth, need, draws)
@@ -160,6 +166,10 @@ class Model:
     def enter_care(self, child: Child, route: str, u_place: float) -> None:
         """A child comes into care now by ``route`` and is placed."""
         placement = place(self, child, u_place)
+        if route == self.params.costs.grant.entry_stream:
+            self.log.granted.append(child.id)
+        if child.generation == 0:  # the first time in care: its cost position
+            self.log.positions.append((child.id, self.streams["cost_position"].u()))
         child.entered = self.env.now
         self.move(child, placement)
         self.log.count(self.env.now, Measure.ENTRIES, route)

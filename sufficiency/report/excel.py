@@ -43,6 +43,7 @@ SUMMARY_PARTS = {
     "cla": ("CLA at 31 March", COUNT),
     "placements": ("Placement cost", MONEY),
     "programmes": ("Programme and investment cost", MONEY),
+    "other": ("Care leavers and grant income", MONEY),
     "total": ("Total cost", MONEY),
 }
 

@@ -15,6 +15,7 @@ from typing import Any
 import pandas as pd
 
 from .. import manifest
+from ..cost_lines import SUBTOTALS, TOTAL
 from ..errors import InputError
 from ..results import COMPARISON_COLUMNS, QUANTILES
 from .units import change_text, investment_text
@@ -198,11 +199,11 @@ def read_run(folder: Folder, prefix: str = "") -> RunFolder:
             )
     frames = {name: folder.csv(f"{prefix}{name}.csv", name) for name in RUN_FILES}
     costs = set(frames["costs"]["item"])
-    if not {"all_placements", "all_programmes", "total"} <= costs:
+    if not {*SUBTOTALS, TOTAL} <= costs:
         raise InputError(
             folder.path / f"{prefix}costs.csv",
             "item",
-            "rows for all_placements, all_programmes and total "
+            f"rows for {', '.join(SUBTOTALS)} and {TOTAL} "
             "(results from an older version: run again)",
         )
     return RunFolder(path=folder.path / prefix, meta=meta, **frames)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from ..calendar import financial_year
+from ..cost_lines import PLACEMENT_LINES
 from ..errors import InputError
 from ..pathway import PLACEMENT_NAMES
 from .folder import Results, RunFolder
@@ -13,10 +14,16 @@ HEADLINE = "mean"
 """The one statistic every headline shows, for money and counts alike: means add up across
 items, years and placement types, so every total is the sum of its lines."""
 BANDS = ("p05", HEADLINE, "p95")
-COST_PARTS = {"placements": "all_placements", "programmes": "all_programmes", "total": "total"}
+COST_PARTS = {
+    "placements": "all_placements",
+    "programmes": "all_programmes",
+    "other": "all_other",
+    "total": "total",
+}
 DIFFERENCES = {
     "placements": "placement_cost",
     "programmes": "investment_cost",
+    "other": "other_cost",
     "total": "total_cost",
 }
 PAIRED = {"p05": "difference_p05", "mean": "difference_mean", "p95": "difference_p95"}
@@ -48,20 +55,21 @@ def yearly(run: RunFolder) -> pd.DataFrame:
 
 
 def summed(frame: pd.DataFrame) -> pd.DataFrame:
-    """The total cost's mean as the sum of the placement and programme means (equal to the
-    mean of the totals, but without rounding apart)."""
-    frame["total_mean"] = frame["placements_mean"] + frame["programmes_mean"]
+    """The total cost's mean as the sum of the parts' means (equal to the mean of the totals,
+    but without rounding apart)."""
+    frame["total_mean"] = sum(frame[f"{part}_mean"] for part in COST_PARTS if part != "total")
     return frame
 
 
 def by_placement(run: RunFolder) -> pd.DataFrame:
-    """Placement-days and cost per financial year and placement type."""
+    """Placement-days and cost per financial year and placement cost line (in-house homes'
+    fixed cost a line with no days)."""
     days = run.placement_days.rename(columns={"placement": "item"})
-    costs = run.costs[run.costs["item"].isin(PLACEMENT_NAMES)]
+    costs = run.costs[run.costs["item"].isin(PLACEMENT_LINES)]
     keys = ["financial_year", "item"]
     quantiles = ["mean", "p05", "p50", "p95"]
-    merged = days[keys + quantiles].merge(
-        costs[keys + quantiles], on=keys, suffixes=("_days", "_cost"), how="left"
+    merged = costs[keys + quantiles].merge(
+        days[keys + quantiles], on=keys, suffixes=("_cost", "_days"), how="left"
     )
     return merged.rename(columns={"item": "placement"})
 

@@ -12,6 +12,15 @@ from .words import LABELS, label
 # kind: "money", "fraction" (shown as %), or "number".
 UNITS: tuple[tuple[str, str, str], ...] = (
     (r"^costs\.weekly\.", "£ per week", "money"),
+    (r"^costs\.spread$", "ratio (sd / mean)", "number"),
+    (r"^costs\.homes\.fixed_share$", "% of the weekly cost", "fraction"),
+    (r"^costs\.homes\.reported_occupancy$", "% of beds", "fraction"),
+    (r"^costs\.care_leavers\.at_start$", "young people", "number"),
+    (r"_per_week$", "£ per week", "money"),
+    (r"^costs\.grant\.per_night$", "£ per night", "money"),
+    (r"staying_put_months$", "months", "number"),
+    (r"ages$", "years of age", "number"),
+    (r"share_at_start$", "% of children in care", "fraction"),
     (r"inflation_per_year$", "% per year", "fraction"),
     (r"cost_per_therapist_per_year$", "£ per FTE per year", "money"),
     (r"cost_per_year$", "£ per year", "money"),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from .. import cost_lines
 from ..formatting import NOT_WITHIN, count, money, year_label, year_of
 
 Format = Callable[[float], str]
@@ -24,6 +25,7 @@ LABELS = {
     "fdm": "Family Decision Making",
     "fft_reunification": "FFT reunification",
     "cla_total": "All children looked after",
+    **cost_lines.LABELS,
 }
 
 
