@@ -67,6 +67,20 @@ def costs(data: dict, fig: Figures) -> None:
                 f"costs.weekly.{name}",
                 fig.derived(row.token, f"average weekly cost £{row.value:.0f}"),
             )
+    leavers = fig.latest("care_leavers_18_21")
+    if leavers is not None:
+        put(
+            data,
+            "costs.care_leavers.at_start",
+            fig.derived(leavers.token, "care leavers aged 18-21, latest count", integer=True),
+        )
+    cite_latest(
+        data,
+        fig,
+        "pct_cla_from_abroad_seeking_safety",
+        "costs.grant.share_at_start",
+        "share of children looked after who came from abroad seeking safety, latest year",
+    )
     row = fig.latest("weekly_cost_foster_inhouse")
     if row is not None:
         put(
