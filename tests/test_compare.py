@@ -116,12 +116,15 @@ def test_adding_only_in_house_capacity_moves_children_in_house_and_lowers_cost(t
 
     moved = days(after, State.HOME_INHOUSE) - days(before, State.HOME_INHOUSE)
     assert (moved > 0).all()
+    # external-home days fall by about the days moved in-house: not exactly, as a child's
+    # later moves (a step-up, a breakdown) depend on where it was placed
     assert days(after, State.HOME_EXTERNAL) == pytest.approx(
-        days(before, State.HOME_EXTERNAL) - moved
+        days(before, State.HOME_EXTERNAL) - moved, rel=0.02
     )
     assert (after.cla == before.cla).all()
+    # lower on average: the home's fixed running cost can outweigh a replication's saving
     placement = comparison.measures_of(before)["placement_cost"][0][:, -1]
-    assert (comparison.measures_of(after)["placement_cost"][0][:, -1] < placement).all()
+    assert comparison.measures_of(after)["placement_cost"][0][:, -1].mean() < placement.mean()
     assert comparison.value("extra-home", "placed_externally.home_inhouse") < 0
 
 

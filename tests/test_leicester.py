@@ -47,7 +47,7 @@ def test_most_children_are_fostered(baseline_run):
 
 
 def test_placement_costs_are_tens_of_millions_a_year(baseline_run):
-    items = [baseline_run.items.index(name) for name in PLACEMENT_NAMES]
+    items = [baseline_run.items.index(name) for name in (*PLACEMENT_NAMES, "home_inhouse_fixed")]
     first_year = np.array(baseline_run.calendar.month_years) == "2025-26"
     yearly = baseline_run.costs[:, items][:, :, first_year].sum(axis=(1, 2))
     assert np.all((yearly > 40e6) & (yearly < 60e6)), yearly

@@ -58,7 +58,6 @@ EXIT_ROUTE: dict[State, str] = {
 }
 """The route an exit from care to each state is counted under."""
 LEFT = frozenset(STATES.index(s) for s in EXIT_ROUTE)
-IN_HOUSE = {STATES.index(State.FOSTER_INHOUSE): 0, STATES.index(State.HOME_INHOUSE): 1}
 """In-house placement states and their pool numbers in the capacity log."""
 START = dt.date(2025, 4, 1)
 ROUNDING = 1e-6
@@ -286,18 +285,17 @@ def check_exits(model: Model, rows: list[Transition]) -> None:
     assert sum(n for _, _, n in model.log.counted("entries")) == entries
 
 
-def check_in_house_places(model: Model, rows: list[Transition]) -> None:
-    """A child moves into an in-house placement only while a place is free."""
-    places: dict[int, list[tuple[float, float]]] = {0: [], 1: []}
-    for time, pool, n in model.log.capacity:
-        places[pool].append((time, n))
-    occupied = {state: 0 for state in IN_HOUSE}
-    for t in rows:
-        if t.from_state in occupied:
-            occupied[t.from_state] -= 1
-        if t.to_state in occupied:
-            assert occupied[t.to_state] < in_force(places[IN_HOUSE[t.to_state]], t.time)[1], t
-            occupied[t.to_state] += 1
+def check_home_beds(model: Model) -> None:
+    """Each home takes a child only while it is open and has a bed free."""
+    specs = model.params.homes
+    occupied = [0] * len(specs)
+    for time, index, change in model.log.occupancy:
+        spec = specs[index]
+        closes = model.day(spec.closes) if spec.closes is not None else math.inf
+        if change > 0:
+            beds = spec.beds.value if model.day(spec.opens) <= time < closes else 0
+            assert occupied[index] < beds, (time, spec.name)
+        occupied[index] += change
 
 
 def stepped(initial: float, changes: list[Change], path: str) -> list[tuple[float, float]]:
@@ -386,7 +384,7 @@ def test_random_scenarios_keep_every_invariant_in_the_event_log(case):
     rows = model.log.rows()
     check_states(model, rows)
     check_exits(model, rows)
-    check_in_house_places(model, rows)
+    check_home_beds(model)
     check_programme_slots(model, changes)
     check_reunification_slots(model, rows, changes)
     check_waiting_lists(model, rows)

@@ -247,12 +247,12 @@ def test_workbook_numbers_match_the_csv_files(run_dir, run_reports):
     by_type = [r for r in lines if r[2] != label(HOMES_FIXED)]
     assert len(by_type) == len(days) and len(fixed) == len(parts[0])
     assert all(r[3] is None and r[7] > 0 for r in fixed)  # a cost with no placement-days
-    assert [r[3] for r in by_type] == pytest.approx(list(days["mean"]), rel=1e-12)
+    assert [r[3] for r in by_type] == pytest.approx(list(days["mean"]), rel=1e-9)
     stocks = pd.read_csv(run_dir / "stocks.csv")
     total = stocks[stocks["state"] == "cla_total"]
     monthly = rows(book["Monthly"])
     assert [r[-3] for r in monthly] == pytest.approx(list(total["mean"]), rel=1e-10)
-    assert [r[-2] for r in monthly] == pytest.approx(list(total["p05"]), rel=1e-12)
+    assert [r[-2] for r in monthly] == pytest.approx(list(total["p05"]), rel=1e-9)
 
 
 def test_assumptions_sheet_lists_every_parameter_the_changes_and_the_settings(
@@ -287,7 +287,7 @@ def test_comparison_workbook_has_a_block_per_scenario_and_the_paired_difference(
     }
     hillview_total = costs(comparison_dir / "hillview-home-6-beds", "total")
     assert [r[15] for r in blocks["hillview-home-6-beds"]] == pytest.approx(
-        list(hillview_total["p05"]), rel=1e-12
+        list(hillview_total["p05"]), rel=1e-9
     )
     difference = blocks["hillview-home-6-beds minus baseline"]
     assert len(difference) == YEARS
@@ -300,13 +300,13 @@ def test_comparison_workbook_has_a_block_per_scenario_and_the_paired_difference(
                 float(x)  # the column also holds the break-even year, so it reads as text
                 for x in total.loc[r[1], ["difference_p05", "difference_mean", "difference_p95"]]
             ),
-            rel=1e-12,
+            rel=1e-9,
         )
-        assert r[6] == pytest.approx(float(placement.loc[r[1], "difference_p05"]), rel=1e-12)
+        assert r[6] == pytest.approx(float(placement.loc[r[1], "difference_p05"]), rel=1e-9)
         assert r[4] == pytest.approx(cla.loc[r[2].date().isoformat(), "difference_mean"], abs=1e-12)
     over = [r for r in rows(book["Summary"]) if r[0] == "hillview-home-6-beds" and r[1] is None]
     saving = paired(comparison_dir, "hillview-home-6-beds", "net_saving").loc["all years"]
-    assert over[0][7] == pytest.approx(saving["difference_mean"], rel=1e-12)
+    assert over[0][7] == pytest.approx(saving["difference_mean"], rel=1e-9)
 
 
 # -- the scrutiny report ---------------------------------------------------------------------

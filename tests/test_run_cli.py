@@ -52,6 +52,7 @@ def test_run_prints_a_projection_and_writes_every_file(tmp_path):
         "programme_completions",
         "turned_away",
         "waiting_at_year_end",
+        "three_or_more_placements",
     } == set(flows["measure"])
     assert {"direct", "all"} <= set(flows[flows.measure == "entries"]["route"])
     costs = pd.read_csv(out / "costs.csv")

@@ -100,7 +100,7 @@ def test_fixing_one_value_leaves_every_other_draw_as_it_was():
     assert b.entries[0].rate_per_month.value == 5.0
 
 
-@pytest.mark.parametrize("name", ["foster_preference_weight", "inhouse_preference_weight"])
+@pytest.mark.parametrize("name", ["foster_preference_weight"])
 def test_rescaling_a_weight_composes_with_the_fitted_weight(name):
     data = small_set().model_dump(mode="python")
     once = small_set().model_dump(mode="python")

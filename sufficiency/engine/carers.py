@@ -128,8 +128,11 @@ class Households:
         """Places a child could take now (in households open to any of their ages)."""
         return sum(h.places - h.children for h in self.register.values() if h.is_open())
 
-    def has_free(self) -> bool:
-        return any(self.open.values())
+    def has_free(self, child: Child | None = None) -> bool:
+        """A usable place is free now (in a household that takes ``child``'s age, if given)."""
+        if child is None:
+            return any(self.open.values())
+        return bool(self.open[child.band(self.model.env.now)])
 
     def admit(self, child: Child) -> Household | None:
         """A household that takes the child's age and has a usable place now, taken; else None.

@@ -38,8 +38,8 @@ class Places:
     def occupied(self) -> int:
         return self.capacity - self.free
 
-    def has_free(self) -> bool:
-        """A place is free now and nobody is queued for one."""
+    def has_free(self, _child: Child | None = None) -> bool:
+        """A place is free now and nobody is queued for one (any place suits any child)."""
         return self._free >= 1
 
     def take(self) -> None:
@@ -144,7 +144,7 @@ class Pool(Protocol):
     @property
     def capacity(self) -> int: ...
 
-    def has_free(self) -> bool: ...
+    def has_free(self, child: Child | None = None) -> bool: ...
 
     def admit(self, child: Child) -> Seat | None: ...
 
@@ -247,6 +247,8 @@ def step_down(model: Model):
             for child in list(model.wanting[in_house].values()):
                 if not pool.has_free():
                     break
+                if not pool.has_free(child):
+                    continue  # no free place suits this child: no draw, as if none were free
                 if stream.u() < rate and model.relocate(child, in_house):
                     model.log.count(model.env.now, Measure.STEP_DOWNS, in_house.value)
                     model.log.count(model.env.now, Measure.MOVES, MoveKind.STEP_DOWN)

@@ -9,9 +9,9 @@ from typing import Any
 import pandas as pd
 from openpyxl.worksheet.worksheet import Worksheet
 
+from .. import cost_lines
 from ..calendar import financial_year
 from ..documents import cited
-from ..pathway import PLACEMENT_NAMES
 from .budget import variance
 from .folder import Results, RunFolder
 from .sheets import BANDS, COUNT, DATE, MONEY, PERCENT, Cell, groups, header, note, write_row
@@ -19,10 +19,10 @@ from .units import describe, unit, with_unit
 from .words import basis, label
 
 SUBTOTALS = {
-    "all_placements": "every placement line",
-    "all_programmes": "every line that is not a placement",
-    "total": "all_placements + all_programmes",
+    **{name: "the sum of " + ", ".join(lines) for name, lines in cost_lines.SUBTOTALS.items()},
+    cost_lines.TOTAL: "every line, grant income included",
 }
+"""Each subtotal of costs.csv and what it adds up (from ``cost_lines``, never listed here)."""
 QUANTILES = ("mean", "p05", "p50", "p95")
 INFLATION = "costs.inflation_per_year"
 STAFF = "therapists"
@@ -37,7 +37,7 @@ def lines_of(run: RunFolder) -> list[str]:
 def kind(line: str) -> str:
     if line in SUBTOTALS:
         return "subtotal"
-    return "placement" if line in PLACEMENT_NAMES else "programme, home or other"
+    return "placement" if line in cost_lines.PLACEMENT_LINES else "programme, home or other"
 
 
 def lines_sheet(sheet: Worksheet, results: Results) -> None:
@@ -154,11 +154,9 @@ def trace_sheet(sheet: Worksheet, results: Results) -> None:
 def parts(line: str, lines: list[str]) -> list[str]:
     """The lines a subtotal adds up."""
     plain = [x for x in lines if x not in SUBTOTALS]
-    if line == "all_placements":
-        return [x for x in plain if x in PLACEMENT_NAMES]
-    if line == "all_programmes":
-        return [x for x in plain if x not in PLACEMENT_NAMES]
-    return ["all_placements", "all_programmes"]
+    if line == cost_lines.TOTAL:
+        return plain
+    return [x for x in plain if x in cost_lines.SUBTOTALS[line]]
 
 
 def sums_table(sheet: Worksheet, row: int, results: Results) -> int:
