@@ -250,7 +250,7 @@ def test_without_an_effect_more_mst_buys_nothing_the_council_way_still_claims(ba
 
 def test_the_sweep_finds_where_an_investment_stops_paying(baseline):
     mst = load_scenario(LIBRARY / "mst-full-staffing.yaml")
-    sweep = sweep_effects(baseline, [mst], scales=(0.0, 1.0), years=3, replications=2, seed=1)
+    sweep = sweep_effects(baseline, [mst], scales=(0.0, 1.0), years=5, replications=8, seed=1)
     points = sweep.points.set_index("effect_scale")
     assert points.loc[0.0, "net_saving_mean"] < 0 < points.loc[1.0, "net_saving_mean"]
     ends = sweep.break_even().iloc[0]
