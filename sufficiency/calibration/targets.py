@@ -14,7 +14,7 @@ why; the fit report shows both).
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import partial
 from operator import methodcaller
@@ -164,10 +164,7 @@ def dfe_targets(fig: Figures, first: dt.date, last: dt.date) -> list[Target]:
         (f"dfe_ceased_{r}", "exits", r, f"children ceasing, exit route {r}") for r in EXIT_ROUTES
     ]
     for measure, counted, route, text in flows:
-        for row in fig.rows(measure):
-            span = flow_period(row)
-            if span is None or span[0] < first or span[1] > last:
-                continue
+        for row, _ in flows_within(fig, measure, first, last):
             out.append(
                 Target(
                     row,
@@ -208,6 +205,16 @@ def flow_period(row: Row) -> tuple[dt.date, dt.date] | None:
     return financial_year_start(row.end), row.end
 
 
+def flows_within(
+    fig: Figures, measure: str, first: dt.date, last: dt.date
+) -> Iterator[tuple[Row, tuple[dt.date, dt.date]]]:
+    """The figures of ``measure`` whose period (``flow_period``) lies within first to last."""
+    for row in fig.rows(measure):
+        span = flow_period(row)
+        if span is not None and first <= span[0] and span[1] <= last:
+            yield row, span
+
+
 def teams(fig: Figures) -> Callable[[History], Teams]:
     """The teams counted in edge-of-care figures for a run (FDM from the date it joined)."""
     joined = fig.latest(FDM_JOINED)
@@ -230,10 +237,7 @@ def flow_targets(fig: Figures, first: dt.date, last: dt.date) -> list[Target]:
         ),
         ("all_families_started", "families_started", "families starting with the teams"),
     ):
-        for row in fig.rows(measure):
-            span = flow_period(row)
-            if span is None or span[0] < first or span[1] > last:
-                continue
+        for row, span in flows_within(fig, measure, first, last):
             out.append(
                 Target(
                     row,
