@@ -18,12 +18,11 @@ from typing import Any
 
 import pandas as pd
 
-from .. import paths
 from ..errors import InputError
-from ..parameters import ParameterSet, build_parameters, load_parameters
+from ..parameters import ParameterSet, build_parameters
 from ..pathway import AGE_BANDS, MONTH, NEEDS, PLACEMENT_NAMES, PROGRAMMES
+from ..publicdata.baseline import template
 from ..publicdata.files import check_outputs, dump, scenario_path
-from ..shipped import calibration_dir
 from ..ssda903.mapping import Mapping, load_mapping
 from ..ssda903.periods import History, history, in_care_on, periods, until
 from ..ssda903.read import read_returns
@@ -34,7 +33,6 @@ from .ssda903_cells import spread
 
 UNUSABLE_AT_MOST = 0.05
 """Calibration stops if more of the episodes than this cannot be used."""
-LEICESTER = "leicester.yaml"
 HEADER = """# {name}: a parameter set from SSDA903 returns (`sufficiency calibrate --ssda903`).
 # Every value carries its source: fitted from the returns ('fitted: ...') or, where the returns
 # hold nothing, Leicester's calibrated value ('assumption: ...'). Counts below 5 are never written.
@@ -62,18 +60,6 @@ def read_history(folder: Path, mapping: Mapping) -> History:
             f"{h.rows} are ({rules})",
         )
     return h
-
-
-def template() -> dict[str, Any]:
-    """Leicester's parameter set, dumped, every source replaced by an assumption naming it."""
-    data = load_parameters(calibration_dir() / LEICESTER).model_dump(mode="json", exclude_none=True)
-    for path, node in paths.sourced_items(data):
-        node.pop("uncertainty", None)
-        node["source"] = (
-            f"assumption: as Leicester (calibration/{LEICESTER}, {path}); SSDA903 returns do "
-            "not record it"
-        )
-    return data
 
 
 @dataclass
@@ -331,7 +317,7 @@ def shown(count: int) -> str:
 def calibrate(h: History, at: dt.date, label: str, mapping: Mapping | None = None) -> Calibration:
     """The parameter set whose run starts the day after ``at``, from the returns known then."""
     f = Fitter(h, at, label, mapping or load_mapping())
-    base = copy.deepcopy(template())
+    base = copy.deepcopy(template("SSDA903 returns do not record it"))
     params = {k: v for k, v in base.items() if k not in ("history", "child_population")}
     params["name"] = slug(label)
     params["description"] = f"From the SSDA903 returns {label}, children in care on {at}."

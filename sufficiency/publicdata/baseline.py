@@ -103,15 +103,13 @@ def sourced(value: Any, source: str) -> dict[str, Any]:
 
 
 @cache
-def template() -> dict[str, Any]:
-    """Leicester's parameter set, dumped, every source replaced by an assumption naming it."""
+def template(missing: str = "the public tables hold no figure for it") -> dict[str, Any]:
+    """Leicester's parameter set, dumped, every source replaced by an assumption naming it and
+    saying why the data at hand cannot give it (``missing``); copy before changing it."""
     data = load_parameters(calibration_dir() / LEICESTER).model_dump(mode="json", exclude_none=True)
     for path, node in paths.sourced_items(data):
         node.pop("uncertainty", None)
-        node["source"] = (
-            f"assumption: as Leicester (calibration/{LEICESTER}, {path}); the "
-            "public tables hold no figure for it"
-        )
+        node["source"] = f"assumption: as Leicester (calibration/{LEICESTER}, {path}); {missing}"
     return data
 
 
