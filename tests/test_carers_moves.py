@@ -3,12 +3,17 @@ count."""
 
 from __future__ import annotations
 
+import bisect
+import itertools
 import math
 
 import numpy as np
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from sufficiency.calendar import Calendar
+from sufficiency.engine.carers import LeavingWeights
 from sufficiency.engine.model import build, simulate
 from sufficiency.measures import flow_array, routes_for, three_or_more_placements
 from sufficiency.pathway import AGE_BANDS, DAYS_PER_YEAR, PLACEMENT_NAMES, STATE_INDEX, State
@@ -131,3 +136,25 @@ def test_three_or_more_placements_are_counted_as_the_dfe_counts_them():
     log = np.array(rows, dtype=float)
     log = log[np.argsort(log[:, 0], kind="stable")]
     assert three_or_more_placements(log, np.array([0.0, 365.0, 730.0])).tolist() == [1, 1]
+
+
+@given(
+    weights=st.lists(st.floats(0.01, 50.0), min_size=1, max_size=60),
+    gone=st.sets(st.integers(0, 59)),
+    u=st.floats(0.0, 0.999999),
+)
+def test_the_leaving_draw_picks_as_a_running_sum_over_the_households_still_there(weights, gone, u):
+    """The numpy draw of which household leaves picks the one a running sum in Python over
+    the households still approved would (households that left never)."""
+    table = LeavingWeights()
+    for hid, weight in enumerate(weights):
+        table.set(hid, weight)
+    staying = [hid for hid in range(len(weights)) if hid not in gone]
+    for hid in gone & set(range(len(weights))):
+        table.set(hid, 0.0)
+    if not staying:
+        return
+    running = list(itertools.accumulate(weights[hid] for hid in staying))
+    expected = staying[min(bisect.bisect_right(running, u * running[-1]), len(staying) - 1)]
+    pick = table.pick(u)
+    assert (pick if pick is not None else staying[-1]) == expected

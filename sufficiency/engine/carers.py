@@ -9,15 +9,15 @@ band now are indexed by band, so matching never scans the register.
 
 from __future__ import annotations
 
-import bisect
-import itertools
 import math
 from typing import TYPE_CHECKING
+
+import numpy as np
 
 from ..parameters import bands_taken
 from ..pathway import AGE_BANDS, DAYS_PER_YEAR, MONTH, State
 from ..timeline import CarersLive
-from .arrivals import arrivals
+from .arrivals import Arrivals
 from .children import at
 from .streams import Shares
 
@@ -80,6 +80,29 @@ class Household:
             self.pool.model.record_capacity()
 
 
+class LeavingWeights:
+    """Each household's weight in the draw of which leaves, by household number (0 once it
+    has left), so that a draw in proportion to them runs in numpy, not a loop over the
+    register. The running sums are taken in household order, as a sum in Python would."""
+
+    def __init__(self) -> None:
+        self.values = np.zeros(256)
+        self.count = 0
+
+    def set(self, hid: int, weight: float) -> None:
+        if hid >= len(self.values):
+            self.values = np.concatenate([self.values, np.zeros(len(self.values))])
+        self.values[hid] = weight
+        self.count = max(self.count, hid + 1)
+
+    def pick(self, u: float) -> int | None:
+        """The household whose running sum first exceeds ``u`` times the total (None if none
+        does, as rounding may leave for ``u`` near 1)."""
+        running = np.cumsum(self.values[: self.count])
+        index = int(np.searchsorted(running, u * running[-1], side="right"))
+        return index if index < self.count else None
+
+
 class Households:
     """The register of in-house fostering households: the in-house foster capacity pool."""
 
@@ -107,6 +130,7 @@ class Households:
         self.weight = 0.0
         """The sum over approved households of exp(-k * born): their leaving rates' sum is the
         attrition rate times exp(k * (now - mean age)) times this."""
+        self.weights = LeavingWeights()
 
     # -- the pool interface (as ``placements.Places``) ------------------------------------
     @property
@@ -171,7 +195,9 @@ class Households:
         self.active[h.id] = h
         self.register[h.id] = h
         self.approved += h.places
-        self.weight += math.exp(-self.k * born)
+        weight = math.exp(-self.k * born)
+        self.weight += weight
+        self.weights.set(h.id, weight)
         self.refresh(h)
         return h
 
@@ -181,6 +207,7 @@ class Households:
         self.approved -= h.places
         self.closing += h.children
         self.weight -= math.exp(-self.k * h.born)
+        self.weights.set(h.id, 0.0)
         h.leaving = True
         self.refresh(h)
 
@@ -223,11 +250,10 @@ class Households:
         if mark * self.total < self.recruit:
             self.schedule_hold(self.join(self.draw_age(self.params.recruit_age.value)))
         elif self.active:
-            k = self.k
-            households = list(self.active.values())
-            weights = list(itertools.accumulate(math.exp(-k * h.born) for h in households))
-            pick = bisect.bisect_right(weights, self.stream.u() * weights[-1])
-            self.leave(households[min(pick, len(households) - 1)])
+            pick = self.weights.pick(self.stream.u())
+            self.leave(
+                self.active[pick] if pick is not None else next(reversed(self.active.values()))
+            )
         self.model.record_capacity()
 
     # -- spells on hold -------------------------------------------------------------------
@@ -298,7 +324,5 @@ def start(model: Model) -> Households:
         carers.join(carers.draw_age(mean))
     model.on_change("foster_carers.places_per_household", carers.resize)
     model.record_capacity()
-    model.env.process(
-        arrivals(model.env, carers.stream, carers.mean_wait, carers.turnover, marked=True)
-    )
+    Arrivals(model, carers.stream, carers.mean_wait, carers.turnover, marked=True)
     return carers

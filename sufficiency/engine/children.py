@@ -6,7 +6,7 @@ import math
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from simpy.events import Timeout
+from simpy.events import NORMAL
 
 from ..pathway import (
     AGE_BAND_BOUNDS,
@@ -20,7 +20,8 @@ from ..pathway import (
 )
 from ..records import ALL_ROUTES, Measure, MoveKind
 from ..timeline import EntryLive
-from .arrivals import arrivals, mean_wait_for
+from .arrivals import Arrivals, mean_wait_for
+from .clock import Call
 from .streams import Shares
 
 if TYPE_CHECKING:
@@ -71,11 +72,11 @@ class ExitLaw:
 
 
 def at(model: Model, delay: float, action: Callable[[Any], None]) -> None:
-    """Call ``action(event)`` after ``delay`` days, through a simpy timeout; nothing is scheduled
-    for the horizon or later, since the run stops first."""
+    """Call ``action(event)`` after ``delay`` days; nothing is scheduled for the horizon or
+    later, since the run stops first."""
     env = model.env
-    if env.now + delay < model.horizon:
-        Timeout(env, delay if delay > 0 else 0.0).callbacks.append(action)
+    if env._now + delay < model.horizon:
+        env.schedule(Call(action), NORMAL, delay if delay > 0 else 0.0)  # type: ignore[arg-type]
 
 
 def start_care(model: Model, child: Child, elapsed: float = 0.0) -> None:
@@ -89,6 +90,7 @@ def start_care(model: Model, child: Child, elapsed: float = 0.0) -> None:
     turns_18 = child.birth + AGE_18
     if turns_18 <= exit_at:
         exit_at, route = turns_18, EXITS[ExitRoute.TURNED_18]
+    child.exit_at = exit_at
     generation = child.generation
     turns_16 = child.birth + AGE_16
     if now < turns_16 < exit_at and draws[U_MOVE16] < model.supported_16_peak:
@@ -164,6 +166,6 @@ def start(model: Model) -> list[DirectEntries]:
             Shares(entry.age_band_shares.value),
             {band: Shares(shares) for band, shares in entry.need_shares.value.items()},
         )
-        model.env.process(arrivals(model.env, actor.stream, actor.mean_wait, actor.arrive))
+        Arrivals(model, actor.stream, actor.mean_wait, actor.arrive)
         actors.append(actor)
     return actors

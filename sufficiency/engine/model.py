@@ -35,6 +35,7 @@ class Child:
         "drawn",
         "draws",
         "entered",
+        "exit_at",
         "generation",
         "id",
         "need",
@@ -59,6 +60,8 @@ class Child:
         """Changes of state so far: a move scheduled from a placement checks it still holds."""
         self.wants: State | None = None
         self.entered = 0.0
+        self.exit_at = 0.0
+        """The day the child's drawn exit from its current time in care comes due."""
         self.generation = 0
         self.tried_reunification = False
 

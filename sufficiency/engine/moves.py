@@ -5,9 +5,10 @@ A placement taken on coming into care, or after one of these unplanned moves, is
 with a set chance, so moves come in runs as they do for the children the DfE counts with three
 or more placements in a year.
 
-Each move is scheduled when a child takes a placement (one exponential time at the rate for
-its age band then), and happens only if the child still holds that placement; so nothing scans
-the children in care.
+Each move is drawn when a child takes a placement (one exponential time at the rate for its
+age band then), and happens only if the child still holds that placement; so nothing scans
+the children in care. A move drawn for on or after the child's exit is not scheduled (the
+exit comes first and ends the placement).
 """
 
 from __future__ import annotations
@@ -54,7 +55,8 @@ class Moves:
         serial = child.serial
         if unplanned and self.u(child) < self.bridging_share:
             delay = -self.bridging_days * math.log(1.0 - self.u(child))
-            at(model, delay, lambda _: self.rematch(child, serial))
+            if model.env._now + delay < child.exit_at:
+                at(model, delay, lambda _: self.rematch(child, serial))
             return
         if child.state not in FOSTER:
             return
@@ -65,7 +67,8 @@ class Moves:
             return
         delay = -DAYS_PER_YEAR / rate * math.log(1.0 - self.u(child))
         steps_up = self.u(child) * rate < up
-        at(model, delay, lambda _: self.end(child, serial, steps_up))
+        if model.env._now + delay < child.exit_at:
+            at(model, delay, lambda _: self.end(child, serial, steps_up))
 
     def rematch(self, child: Child, serial: int) -> None:
         """A short first placement ends: the child moves to a placement chosen afresh."""

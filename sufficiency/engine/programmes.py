@@ -10,7 +10,7 @@ from ..parameters import care_share
 from ..pathway import DAYS_PER_YEAR, PROGRAMME_STATE, PROGRAMMES, Programme, State
 from ..records import Measure
 from ..timeline import ProgrammeLive
-from .arrivals import arrivals, mean_wait_for
+from .arrivals import Arrivals, mean_wait_for
 from .children import AGE_18, DRAWS, U_AGE, U_NEED, U_PLACE, U_REENTRY, at
 from .placements import Slots, staffed
 from .streams import Shares
@@ -94,6 +94,7 @@ class ProgrammeActor:
         self.ages = (p.age_range.value.low, p.age_range.value.high + 1 - p.age_range.value.low)
         self.needs = Shares(p.need_shares.value)
         self.cv = p.duration_cv.value
+        self.most_chance = self.highest_chance()
 
     def mean_wait(self) -> float | None:
         return mean_wait_for(self.live.referrals_per_month)
@@ -101,8 +102,32 @@ class ProgrammeActor:
     def referred(self, _mark: float) -> None:
         """A family is referred now; the day its risk would turn into care is fixed now."""
         family, delay = self.refer()
-        at(self.model, delay, lambda _: self.due(family))
+        if family.u_outcome < self.most_chance:
+            at(self.model, delay, lambda _: self.due(family))
         self.arrive(family)
+
+    def highest_chance(self) -> float:
+        """The highest chance of care a referred family can meet in the run (without help or
+        with it, today and after each dated change): a family whose outcome draw is at or
+        above it never comes into care, so its day need not be scheduled."""
+        live = self.live
+        values = {
+            "targeting_deflator": live.targeting_deflator,
+            "outcome_split": live.outcome_split,
+            "reentry_within_18_months": live.reentry_within_18_months,
+        }
+        highest = 0.0
+        for change in [None, *self.model.changes]:
+            if change is not None:
+                name = change.path.removeprefix(f"programmes.{self.name}.")
+                if name not in values:
+                    continue
+                values[name] = change.after(values[name])
+            helped = care_share(
+                values["outcome_split"]["came_into_care"], values["reentry_within_18_months"]
+            )
+            highest = max(highest, values["targeting_deflator"], helped)
+        return highest
 
     def refer(self) -> tuple[Family, float]:
         """Draw a family (children, ages, needs, duration, outcome draw) and the days from now
@@ -239,5 +264,5 @@ def start(model: Model) -> dict[Programme, ProgrammeActor]:
     """Create every programme and start its referral stream."""
     actors = {prog: ProgrammeActor(model, prog) for prog in PROGRAMMES}
     for actor in actors.values():
-        model.env.process(arrivals(model.env, actor.stream, actor.mean_wait, actor.referred))
+        Arrivals(model, actor.stream, actor.mean_wait, actor.referred)
     return actors
