@@ -1,7 +1,7 @@
 """Replications on a Dask cluster: one that is already running (its scheduler's address), or a
 local one started for the run on this machine's loopback interface.
 
-Chunks are submitted a few at a time (``WINDOW`` per worker), so the client holds only the
+Chunks are submitted a few at a time (``WINDOW`` per worker thread), so the client holds only the
 chunks in flight and the reduced results, however many replications there are. Each chunk
 seeds its own replications, so results are identical to local processes. If a worker dies,
 the scheduler runs its chunks again on another worker (up to its ``allowed-failures``), with
@@ -14,18 +14,16 @@ import contextlib
 import logging
 import os
 import signal
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from .errors import InputError
-from .executor import Executor, Progress, T, Task, WorkersLost, using
+from .executor import WINDOW, Executor, Finished, Stream, T, WorkersLost, using
 from .shutdown import STOPS, deferred, worker_signals
 
 if TYPE_CHECKING:
     from distributed import Client, Future
 
-WINDOW = 2
-"""Chunks in flight per worker thread: enough to keep workers busy between results."""
 CONNECT_SECONDS = 10
 """How long to try a scheduler's address before giving up."""
 EXECUTORS = ("local", "dask")
@@ -38,39 +36,35 @@ class Dask(Executor):
         self.client = client
         self.workers = max(1, sum(client.nthreads().values()))
 
-    def map(
-        self, task: Task[T], parts: Sequence[list[int]], done: Progress | None = None
-    ) -> list[list[T]]:
+    def run(self, stream: Stream[T], finished: Finished | None = None) -> list[list[T]]:
         from distributed import as_completed
         from distributed.scheduler import KilledWorker
 
-        results: dict[int, list[T]] = {}
         pending: dict[Future, int] = {}
-        waiting = iter(range(len(parts)))
         flying = as_completed()
 
-        def submit_next() -> None:
-            i = next(waiting, None)
-            if i is not None:
-                future: Future = self.client.submit(task, parts[i], pure=False)
-                pending[future] = i
+        def submit() -> None:
+            item = stream.next()
+            if item is not None:
+                future: Future = self.client.submit(item[1], pure=False)
+                pending[future] = item[0]
                 flying.add(future)
 
         try:
             for _ in range(WINDOW * self.workers):
-                submit_next()
+                submit()
             for future in flying:
                 i = pending.pop(future)
-                results[i] = future.result()
+                stream.finish(i, future.result())
                 future.release()
-                if done:
-                    done(len(parts[i]))
-                submit_next()
+                if finished:
+                    finished(i)
+                submit()
         except KilledWorker as err:
             raise WorkersLost(f"Dask workers died while running a chunk ({err})") from None
         finally:
             self.client.cancel(list(flying.futures), force=True)
-        return [results[i] for i in range(len(parts))]
+        return stream.ordered()
 
 
 def check_choice(executor: str, scheduler: str | None, workers: int | None) -> None:
