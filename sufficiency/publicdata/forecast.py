@@ -20,17 +20,14 @@ import pandas as pd
 
 from ..calendar import Calendar
 from ..executor import Task, gather_each
-from ..measures import Replication, routes_for
 from ..parameters import ParameterSet
-from ..records import ALL_ROUTES, COUNTED_INDEX, Measure
-from ..results import CLA_INDEX
-from ..runner import Job, run_one
+from ..runner import Job
 from ..scenario import Scenario
 from .baseline import build_baseline
 from .tables import Area, PublicData
+from .values import forecast_chunk, keys
 
 COLUMNS = ("la_code", "area", "region", "date", "measure", "mean", "p05", "p50", "p95")
-FLOWS = {"started": Measure.ENTRIES, "ceased": Measure.EXITS}
 
 Draws = dict[tuple[str, dt.date], np.ndarray]
 """Replications of each (measure, date)."""
@@ -45,28 +42,6 @@ class Settings:
     replications: int
     seed: int
     jobs: int
-
-
-def keys(cal: Calendar) -> list[tuple[str, dt.date]]:
-    """What each replication gives: children looked after at each 31 March after the start,
-    then starts and ceased in each year to 31 March (dated on that 31 March)."""
-    marches = [dt.date(int(year[:4]) + 1, 3, 31) for year in cal.financial_years]
-    out = [("looked_after", cal.dates[i]) for i in cal.census[1:]]
-    return out + [(name, march) for name in FLOWS for march in marches]
-
-
-def measured(rep: Replication, cal: Calendar, everything: int) -> np.ndarray:
-    """One replication's values, in the order of ``keys`` (``everything``: the route ``all``)."""
-    looked_after = rep.stocks[CLA_INDEX, :].sum(axis=0)[cal.census[1:]]
-    flows = [rep.flows[COUNTED_INDEX[measure], everything, :] for measure in FLOWS.values()]
-    return np.concatenate([looked_after, *flows]).astype(float)
-
-
-def forecast_chunk(job: Job, indices: list[int]) -> list[np.ndarray]:
-    """Run in a worker: replications ``indices`` of ``job``, each reduced to its values."""
-    cal = job.calendar
-    everything = routes_for(job.params).index(ALL_ROUTES)
-    return [measured(run_one(job, i), cal, everything) for i in indices]
 
 
 def draws(cal: Calendar, reps: list[np.ndarray]) -> Draws:
