@@ -15,6 +15,7 @@ import logging
 import os
 import signal
 from collections.abc import Iterator
+from multiprocessing import resource_tracker
 from typing import TYPE_CHECKING
 
 from .errors import InputError
@@ -95,7 +96,13 @@ def chosen(
 @contextlib.contextmanager
 def dask_client(scheduler: str | None, workers: int | None) -> Iterator[Client]:
     """A client of the cluster at ``scheduler``, or of ``workers`` local single-threaded worker
-    processes listening on 127.0.0.1 only (no dashboard), shut down when the block ends."""
+    processes listening on 127.0.0.1 only (no dashboard), shut down when the block ends.
+
+    The cluster's threads are started with SIGINT and SIGTERM held (``deferred``), and the
+    worker processes they spawn inherit the mask, so a Ctrl-C for the command that reaches a
+    worker while its Python is still starting waits until the worker ignores it (``starting``,
+    ``dask_setup``). Python's multiprocessing unblocks both signals in whichever thread first
+    starts its resource tracker, so the tracker is started beforehand, in this thread."""
     if scheduler is not None:
         with connected(scheduler) as client:
             yield client
@@ -104,6 +111,7 @@ def dask_client(scheduler: str | None, workers: int | None) -> Iterator[Client]:
 
     cluster: LocalCluster | None = None
     local: Client | None = None
+    resource_tracker.ensure_running()  # here, not in Dask's thread (see above)
     try:
         with deferred():  # Ctrl-C while the cluster starts waits until it can be stopped whole
             cluster = LocalCluster(
