@@ -6,14 +6,18 @@ Run from the repository root:  python benchmarks/national.py [--areas N] [--repl
 [--years Y] [--rounds K]
 
 With --areas N only the first N authorities (alphabetical) are forecast, to time a subset on a
-busy machine; the full run is 153 authorities (--areas 0), 100 replications, 5 years. Prints
-figures only; the output CSVs of the two ways must be identical, and are compared.
+busy machine; the full run is 153 authorities (--areas 0), 100 replications, 5 years. The two
+ways alternate, round by round, and the medians are printed: wall time, CPU time (the command
+and its workers: steadier than wall time on a shared machine) and the client's peak memory.
+Prints figures only; the output CSVs of the two ways must be identical, and are compared.
 """
 
 from __future__ import annotations
 
 import argparse
 import filecmp
+import os
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -35,18 +39,22 @@ def peak_kib(pid: int) -> int:
     return next((int(line.split()[1]) for line in lines if line.startswith("VmHWM")), 0)
 
 
-def timed(args: list[str]) -> tuple[float, float]:
-    """Wall seconds and the command process's peak memory (MB)."""
+def timed(args: list[str]) -> tuple[float, float, float]:
+    """Wall seconds, CPU seconds (the command and every process it waited for: its workers)
+    and the command process's peak memory (MB)."""
     started = time.perf_counter()
     proc = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     peak = 0
-    while proc.poll() is None:
+    while True:
+        pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
+        if pid:
+            break
         peak = max(peak, peak_kib(proc.pid))
         time.sleep(0.2)
     seconds = time.perf_counter() - started
-    if proc.returncode != 0:
+    if os.waitstatus_to_exitcode(status) != 0:
         sys.exit(f"{' '.join(args)} failed: {proc.stderr.read() if proc.stderr else ''}")
-    return seconds, peak / 1024
+    return seconds, usage.ru_utime + usage.ru_stime, peak / 1024
 
 
 def main() -> None:
@@ -61,19 +69,29 @@ def main() -> None:
     base += ["--years", str(args.years), "--seed", "1", "--force"]
     reps = len(names) * args.replications
     print(f"{len(names)} authorities x {args.replications} replications x {args.years} years")
+    figures: dict[str, list[tuple[float, float, float]]] = {way: [] for way in WAYS}
     with tempfile.TemporaryDirectory() as work:
         outs = {}
         for round_ in range(args.rounds):
             for way, options in WAYS.items():
                 out = Path(work) / way.replace(" ", "_")
-                seconds, peak = timed([*base, "--out", str(out), *options])
+                seconds, cpu, peak = timed([*base, "--out", str(out), *options])
+                figures[way].append((seconds, cpu, peak))
                 outs[way] = out / "area_forecasts.csv"
                 print(
                     f"round {round_ + 1} {way}: {seconds:.1f} s, {seconds / reps * 1000:.1f} ms "
-                    f"per replication, client peak {peak:.0f} MB"
+                    f"per replication, {cpu:.1f} s CPU, client peak {peak:.0f} MB",
+                    flush=True,
                 )
-        same = filecmp.cmp(*outs.values(), shallow=False)
-        print(f"area_forecasts.csv identical: {same}")
+        same = filecmp.cmp(outs["--jobs 2"], outs["dask, 2 workers"], shallow=False)
+    medians = {
+        way: [statistics.median(column) for column in zip(*rows)] for way, rows in figures.items()
+    }
+    for way, (seconds, cpu, peak) in medians.items():
+        print(f"median {way}: {seconds:.1f} s wall, {cpu:.1f} s CPU, client peak {peak:.0f} MB")
+    local, dask = medians.values()
+    print(f"dask / local: {dask[0] / local[0]:.3f} wall, {dask[1] / local[1]:.3f} CPU")
+    print(f"area_forecasts.csv identical: {same}")
 
 
 if __name__ == "__main__":

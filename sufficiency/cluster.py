@@ -1,7 +1,7 @@
 """Replications on a Dask cluster: one that is already running (its scheduler's address), or a
 local one started for the run on this machine's loopback interface.
 
-Chunks are submitted a few at a time (``WINDOW`` per worker), so the client holds only the
+Chunks are submitted a few at a time (``WINDOW`` per worker thread), so the client holds only the
 chunks in flight and the reduced results, however many replications there are. Each chunk
 seeds its own replications, so results are identical to local processes. If a worker dies,
 the scheduler runs its chunks again on another worker (up to its ``allowed-failures``), with
@@ -14,19 +14,29 @@ import contextlib
 import logging
 import os
 import signal
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
+from multiprocessing import resource_tracker
 from typing import TYPE_CHECKING
 
 from .errors import InputError
-from .executor import Executor, Progress, T, Task, WorkersLost, using
+from .executor import WINDOW, Executor, Finished, Stream, T, WorkersLost, using
 from .shutdown import STOPS, deferred, worker_signals
 
 if TYPE_CHECKING:
     from distributed import Client, Future
 
-WINDOW = 2
-"""Chunks in flight per worker thread: enough to keep workers busy between results."""
 CONNECT_SECONDS = 10
+QUIET = {
+    "distributed.admin.tick.interval": "1s",
+    "distributed.admin.system-monitor.interval": "5s",
+    "distributed.worker.profile.enabled": False,
+    "distributed.worker.memory.monitor-interval": "2s",
+    "distributed.scheduler.work-stealing": False,
+}
+"""Dask's monitoring, slowed or off for a local cluster started for one command: by default
+it polls (ticks every 20 ms, samples the running task's stack every 10 ms for the dashboard's
+profile) and took about 0.15 of a core while idle, a tenth of two cores' work; with these,
+0.02. No chunk waits in a worker's queue to be stolen (``WINDOW``), so nothing is stolen."""
 """How long to try a scheduler's address before giving up."""
 EXECUTORS = ("local", "dask")
 
@@ -38,39 +48,35 @@ class Dask(Executor):
         self.client = client
         self.workers = max(1, sum(client.nthreads().values()))
 
-    def map(
-        self, task: Task[T], parts: Sequence[list[int]], done: Progress | None = None
-    ) -> list[list[T]]:
+    def run(self, stream: Stream[T], finished: Finished | None = None) -> list[list[T]]:
         from distributed import as_completed
         from distributed.scheduler import KilledWorker
 
-        results: dict[int, list[T]] = {}
         pending: dict[Future, int] = {}
-        waiting = iter(range(len(parts)))
         flying = as_completed()
 
-        def submit_next() -> None:
-            i = next(waiting, None)
-            if i is not None:
-                future: Future = self.client.submit(task, parts[i], pure=False)
-                pending[future] = i
+        def submit() -> None:
+            item = stream.next()
+            if item is not None:
+                future: Future = self.client.submit(item[1], pure=False)
+                pending[future] = item[0]
                 flying.add(future)
 
         try:
             for _ in range(WINDOW * self.workers):
-                submit_next()
+                submit()
             for future in flying:
                 i = pending.pop(future)
-                results[i] = future.result()
+                stream.finish(i, future.result())
                 future.release()
-                if done:
-                    done(len(parts[i]))
-                submit_next()
+                if finished:
+                    finished(i)
+                submit()
         except KilledWorker as err:
             raise WorkersLost(f"Dask workers died while running a chunk ({err})") from None
         finally:
             self.client.cancel(list(flying.futures), force=True)
-        return [results[i] for i in range(len(parts))]
+        return stream.ordered()
 
 
 def check_choice(executor: str, scheduler: str | None, workers: int | None) -> None:
@@ -101,17 +107,27 @@ def chosen(
 @contextlib.contextmanager
 def dask_client(scheduler: str | None, workers: int | None) -> Iterator[Client]:
     """A client of the cluster at ``scheduler``, or of ``workers`` local single-threaded worker
-    processes listening on 127.0.0.1 only (no dashboard), shut down when the block ends."""
+    processes listening on 127.0.0.1 only (no dashboard), shut down when the block ends.
+
+    The cluster's threads are started with SIGINT and SIGTERM held (``deferred``), and the
+    worker processes they spawn inherit the mask, so a Ctrl-C for the command that reaches a
+    worker while its Python is still starting waits until the worker ignores it (``starting``,
+    ``dask_setup``). Python's multiprocessing unblocks both signals in whichever thread first
+    starts its resource tracker, so the tracker is started beforehand, in this thread."""
     if scheduler is not None:
         with connected(scheduler) as client:
             yield client
         return
+    import dask
     from distributed import Client, LocalCluster
 
     cluster: LocalCluster | None = None
     local: Client | None = None
+    resource_tracker.ensure_running()  # here, not in Dask's thread (see above)
     try:
-        with deferred():  # Ctrl-C while the cluster starts waits until it can be stopped whole
+        # Ctrl-C while the cluster starts waits until it can be stopped whole; the workers
+        # take the QUIET settings as they start
+        with deferred(), dask.config.set(QUIET):
             cluster = LocalCluster(
                 n_workers=workers,
                 threads_per_worker=1,

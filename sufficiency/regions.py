@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -29,6 +28,7 @@ from .errors import InputError
 from .loading import read_text, read_yaml
 from .parameters import ParameterSet, revised
 from .publicdata.baseline import build_baseline
+from .publicdata.forecast import Adjust
 from .publicdata.tables import Area, PublicData
 
 RULES = ("proportional",)
@@ -188,9 +188,6 @@ def choose(
     if listing is not None:
         picked += listed_areas(data, listing)
     return list(dict.fromkeys(picked)) if picked else list(data.areas)
-
-
-Adjust = Callable[[Area, ParameterSet], ParameterSet]
 
 
 def shared(

@@ -18,7 +18,9 @@ result's variance due to chance (the law of total variance).
 
 from __future__ import annotations
 
+import threading
 import zlib
+from dataclasses import dataclass
 from functools import partial
 from typing import Any
 
@@ -39,17 +41,48 @@ def draw_index(index: int) -> int:
     return index // SHARING
 
 
+@dataclass
+class Recent:
+    """The parameter set last drawn from, whether it holds uncertain values, and its last
+    draw: the replications sharing a draw run one after the other in a worker, so the second
+    takes the first's (parameter sets are never changed in place)."""
+
+    params: ParameterSet
+    uncertain: bool
+    root: int = -1
+    drawn: ParameterSet | None = None
+
+
+local = threading.local()
+"""Each thread's ``Recent`` (a Dask worker may run chunks on several threads)."""
+
+
 def draw_parameters(params: ParameterSet, rng: np.random.Generator) -> ParameterSet:
     """A parameter set with every uncertain value drawn once; the others as they are.
 
     A draw that breaks validation (a share over 1, say) is drawn again.
     """
-    uncertain = params.fit is not None or any(
-        node.get("uncertainty") for _, node in sourced_items(params.model_dump(mode="python"))
-    )
-    if not uncertain:
+    recent: Recent | None = getattr(local, "recent", None)
+    if recent is None or recent.params is not params:
+        recent = local.recent = Recent(params, is_uncertain(params))
+    if not recent.uncertain:
         return params
     root = int(rng.integers(2**63))
+    if recent.root != root or recent.drawn is None:
+        recent.root, recent.drawn = root, fresh_draw(params, root)
+    return recent.drawn
+
+
+def is_uncertain(params: ParameterSet) -> bool:
+    """Whether anything in ``params`` is drawn: the fit's knobs, or a value's uncertainty."""
+    return params.fit is not None or any(
+        node.get("uncertainty") for _, node in sourced_items(params.model_dump(mode="python"))
+    )
+
+
+def fresh_draw(params: ParameterSet, root: int) -> ParameterSet:
+    """The draw of every uncertain value from ``root``'s streams (``params`` if every attempt
+    breaks validation)."""
     for attempt in range(ATTEMPTS):
         try:
             return revised(params, partial(draw_all, fit=params.fit, root=root, attempt=attempt))

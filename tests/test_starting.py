@@ -56,20 +56,7 @@ def group(pgid: int) -> list[tuple[int, str]]:
 
 
 @pytest.mark.skipif(not COMMAND.is_file(), reason="needs the installed command")
-@pytest.mark.parametrize(
-    "moment",
-    [
-        "importing",
-        pytest.param(
-            "workers starting",
-            marks=pytest.mark.xfail(
-                reason="known gap (docs/cluster.md): a Ctrl-C that reaches a worker while its "
-                "own Python is starting prints 'Fatal Python error: init_import_site'",
-                strict=False,
-            ),
-        ),
-    ],
-)
+@pytest.mark.parametrize("moment", ["importing", "workers starting"])
 def test_ctrl_c_while_starting_is_one_line_and_status_130(tmp_path, moment):
     pytest.importorskip("distributed")
     out = tmp_path / "results"

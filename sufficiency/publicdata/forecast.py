@@ -10,26 +10,29 @@ come from adding the authorities' replications one by one.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
+from ..calendar import Calendar
+from ..executor import Task, gather_each
 from ..parameters import ParameterSet
-from ..records import COUNTED_INDEX, Measure
-from ..results import RunResult
-from ..runner import run
+from ..runner import Job
 from ..scenario import Scenario
 from .baseline import build_baseline
 from .tables import Area, PublicData
+from .values import forecast_chunk, keys
 
 COLUMNS = ("la_code", "area", "region", "date", "measure", "mean", "p05", "p50", "p95")
-FLOWS = {"started": Measure.ENTRIES, "ceased": Measure.EXITS}
 
 Draws = dict[tuple[str, dt.date], np.ndarray]
 """Replications of each (measure, date)."""
+Adjust = Callable[[Area, ParameterSet], ParameterSet]
+"""What changes an authority's baseline before it runs (its part of shared capacity)."""
 
 
 @dataclass(frozen=True)
@@ -41,21 +44,10 @@ class Settings:
     jobs: int
 
 
-def draws(result: RunResult) -> Draws:
-    """Children looked after at each 31 March after the start, and starts and ceased in each
-    year to 31 March (dated on that 31 March)."""
-    cal = result.calendar
-    out: Draws = {}
-    for i in cal.census[1:]:
-        out[("looked_after", cal.dates[i])] = result.cla[:, i].astype(float)
-    everything = result.routes.index("all")
-    for name, measure in FLOWS.items():
-        for k, year in enumerate(cal.financial_years):
-            march = dt.date(int(year[:4]) + 1, 3, 31)
-            out[(name, march)] = result.flows[:, COUNTED_INDEX[measure], everything, k].astype(
-                float
-            )
-    return out
+def draws(cal: Calendar, reps: list[np.ndarray]) -> Draws:
+    """The replications' values by (measure, date), each in replication order."""
+    columns = np.array(reps).T.copy()
+    return dict(zip(keys(cal), columns, strict=True))
 
 
 def rows(la_code: str, name: str, region: str, values: Draws) -> list[tuple]:
@@ -71,34 +63,44 @@ def add(total: Draws, values: Draws) -> None:
         total[key] = total[key] + sample if key in total else sample.copy()
 
 
+def job_for(
+    data: PublicData, area: Area, place: int, settings: Settings, adjust: Adjust | None
+) -> Job:
+    """The replications of one authority's baseline (as ``adjust`` leaves it), seeded by its
+    ``place`` in the list of all authorities."""
+    params = build_baseline(data, area, settings.at).params
+    if adjust is not None:
+        params = adjust(area, params)
+    scenario = Scenario(params.name, params.description, Path(f"{params.name}.yaml"), params)
+    scenario.check_horizon(Calendar(params.start_date, settings.years))
+    return Job.of(scenario, settings.years, settings.seed + place, settings.replications)
+
+
 def forecast(
     data: PublicData,
     areas: list[Area],
     settings: Settings,
     done: Callable[[Area], None] = lambda area: None,
-    adjust: Callable[[Area, ParameterSet], ParameterSet] | None = None,
+    adjust: Adjust | None = None,
 ) -> pd.DataFrame:
     """Every authority's forecast (from its baseline as ``adjust`` leaves it), then its
-    region's and England's totals."""
-    table, regions, england = [], {}, {}  # type: ignore[var-annotated]
+    region's and England's totals. The authorities' replications run as one stream of chunks,
+    each baseline built when its chunks are next due, so workers never wait between them."""
     place = {area.la_code: i for i, area in enumerate(data.areas)}
-    for area in areas:
-        params = build_baseline(data, area, settings.at).params
-        if adjust is not None:
-            params = adjust(area, params)
-        scenario = Scenario(params.name, params.description, Path(f"{params.name}.yaml"), params)
-        result = run(
-            scenario,
-            settings.years,
-            settings.replications,
-            settings.seed + place[area.la_code],
-            settings.jobs,
-        )
-        values = draws(result)
+    made: list[Job] = []
+
+    def tasks() -> Iterator[tuple[Task[np.ndarray], int]]:
+        for area in areas:
+            made.append(job_for(data, area, place[area.la_code], settings, adjust))
+            yield partial(forecast_chunk, made[-1]), settings.replications
+
+    per_area = gather_each(tasks(), settings.jobs, lambda k: done(areas[k]))
+    table, regions, england = [], {}, {}  # type: ignore[var-annotated]
+    for area, job, reps in zip(areas, made, per_area, strict=True):
+        values = draws(job.calendar, reps)
         table += rows(area.la_code, area.name, area.region, values)
         add(regions.setdefault(area.region, {}), values)
         add(england, values)
-        done(area)
     for region, values in sorted(regions.items()):
         table += rows("", region, region, values)
     table += rows("", "England", "", england)
