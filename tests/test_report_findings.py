@@ -12,7 +12,7 @@ from sufficiency.formatting import money
 from sufficiency.output import save
 from sufficiency.paired import compare_scenarios
 from sufficiency.report import read_results
-from sufficiency.report.findings import effect_unmeasured, findings, parts_of
+from sufficiency.report.findings import chance_shares, effect_unmeasured, findings, parts_of
 from sufficiency.scenario import load_scenario
 
 from .conftest import ROOT
@@ -103,4 +103,4 @@ def test_programme_scenarios_say_how_much_rests_on_the_effect(results):
     }
     (found,) = findings(dataclasses.replace(touched, settings=settings))
     assert any(f"{money(123_000)} of the saving" in w for w in found.warnings)
-    assert "25% is chance" in " ".join(found.buys)
+    assert f"{HOME} 25%" in chance_shares(dataclasses.replace(touched, settings=settings))

@@ -20,7 +20,13 @@ from ..version import __version__
 from . import tables
 from .charts import POOL_NAMES, Chart, all_charts, placed_externally
 from .files import HTML_META, replacing
-from .findings import effect_unmeasured, findings, touches_programmes
+from .findings import (
+    chance_shares,
+    effect_unmeasured,
+    findings,
+    parts_of,
+    touches_programmes,
+)
 from .folder import Results, RunFolder, scenario_changes
 from .units import describe, with_unit
 from .words import Format, basis, between, break_even, kept_out_range, label, saving_range
@@ -238,9 +244,12 @@ def buys_list(results: Results) -> str:
         + "</li>"
         for found in findings(results)
     )
-    unmeasured = effect_unmeasured(results)
-    note = f'<p class="warning">{prose(unmeasured)}</p>' if unmeasured else ""
-    return f'<ul class="findings">{items}</ul>{note}'
+    notes = "".join(
+        f'<p class="warning">{prose(note)}</p>'
+        for note in (chance_shares(results), effect_unmeasured(results))
+        if note
+    )
+    return f'<ul class="findings">{items}</ul>{notes}'
 
 
 def projection_table(run: RunFolder) -> str:
@@ -318,21 +327,17 @@ def overview_table(results: Results) -> str:
 
 
 def yearly_table(results: Results) -> str:
-    """The net saving per financial year: one row per scenario, compact."""
+    """The mean net saving per financial year: one row per scenario, compact (the chart of
+    differences shows the spread, the workbook each year's range)."""
     rows, years = [], []
-    for run in results.runs[1:]:
+    for run in tables.differing(results):
         frame = tables.paired(results, run.name, "net_saving").drop(tables.ALL_YEARS)
         years = [str(p) for p in frame.index]
-        rows.append(
-            [escape(run.name)]
-            + [
-                ranged_words(money(r["mean"]), span(r["p05"], r["p95"], money, money(r["mean"])))
-                for r in frame.to_dict("records")
-            ]
-        )
+        rows.append([escape(run.name)] + [escape(money(mean)) for mean in frame["mean"]])
     return table(
         "Net saving in each financial year (base cost minus scenario cost; extra cost if "
-        "negative): mean paired difference and 90% range",
+        "negative): mean paired difference (the 90% ranges are in the workbook's Summary sheet "
+        f"and, added up over the years, in the chart of differences){tables.left_out(results)}",
         ["Scenario", *years],
         rows,
         key="yearly-saving",
@@ -361,7 +366,7 @@ def mix_table(results: Results) -> str:
         return rows[rows["date"] == rows["date"].max()].set_index("state")["mean"]
 
     base = last(results.base)
-    changes = {run.name: last(run) - base for run in results.runs[1:]}
+    changes = {run.name: last(run) - base for run in tables.differing(results)}
     types = [p for p in PLACEMENT_NAMES if any(abs(c[p]) >= 0.5 for c in changes.values())]
     if not types:
         return "<p>No scenario changes the mix of placements by half a child or more.</p>"
@@ -372,7 +377,8 @@ def mix_table(results: Results) -> str:
     ]
     return table(
         f"Change in the mix: children in each placement type on {day(when)}, scenario minus "
-        f"{results.base.name} (means; types no scenario changes are left out)",
+        f"{results.base.name} (means; types no scenario changes are left out)"
+        f"{tables.left_out(results)}",
         ["Scenario", *(label(p) for p in types)],
         rows,
         key="mix-table",
@@ -418,7 +424,7 @@ def externally_compared(results: Results) -> str:
             for p in IN_HOUSE_NAMES
         ]
     ]
-    for run in results.runs[1:]:
+    for run in tables.differing(results):
         cells = []
         for pool in IN_HOUSE_NAMES:
             measure = f"placed_externally.{pool}"
@@ -437,7 +443,8 @@ def externally_compared(results: Results) -> str:
         rows.append([escape(run.name), *cells])
     return table(
         "Children placed externally over the run because in-house places were full: mean (in "
-        "brackets the paired difference from the base and its 90% range)",
+        "brackets the paired difference from the base and its 90% range)"
+        + tables.left_out(results),
         ["Scenario", *(f"{POOL_NAMES[p]} full" for p in IN_HOUSE_NAMES)],
         rows,
         key="externally-table",
@@ -503,10 +510,10 @@ def savings(results: Results) -> str:
     frame = results.extras.get("savings")
     if frame is None:
         return ""
-    runs = {run.name: run for run in results.runs}
+    runs = {run.name: run for run in tables.differing(results) if touches_programmes(run)}
     rows = []
     for name, part in frame.groupby("scenario", sort=False):
-        if not touches_programmes(runs[str(name)]):
+        if str(name) not in runs:
             continue
         placement = tables.whole_run(results, runs[str(name)], "placement_cost")
         rows.append(
@@ -526,8 +533,8 @@ def savings(results: Results) -> str:
         "programme diverts as a year or two of placement cost avoided, times the targeting "
         "deflator. The counterfactual way compares the scenario with the base in paired "
         "futures, so it counts only what the model's programme effect actually changes. "
-        "Scenarios that change no programme are left out: the council's way counts nothing "
-        "for them. savings.csv gives both per financial year.</p>"
+        "Scenarios that change no programme, or make no difference, are left out: the "
+        "council's way counts nothing for them. savings.csv gives both per financial year.</p>"
         + table(
             "Placement cost saved over the run: the council's way (mean) and the "
             "counterfactual way (mean paired difference and 90% range)",
@@ -569,17 +576,11 @@ def sweep(results: Results) -> str:
 
 def changes(results: Results) -> str:
     """One row per scenario: its dated changes and investment costs, each with what it rests
-    on."""
+    on (a portfolio's row names its parts rather than repeat their rows)."""
     rows = [
-        [
-            escape(run.name),
-            "; ".join(
-                f"{escape(day(date))}: {escape(what)}: {escape(value)} ({escape(basis(source))})"
-                for date, what, value, source in scenario_changes(run)
-            ),
-        ]
+        [escape(run.name), changes_of(results, run)]
         for run in results.runs
-        if scenario_changes(run)
+        if run.meta.get("changes") or run.meta.get("investments")
     ]
     if not rows:
         return "<p>No scenario changes anything: today's services and capacity carry forward.</p>"
@@ -591,4 +592,14 @@ def changes(results: Results) -> str:
         key="changes-table",
         widths=(24, 76),
         compact=True,
+    )
+
+
+def changes_of(results: Results, run: RunFolder) -> str:
+    parts = parts_of(results, run)
+    if parts:
+        return escape(f"Those of {' and '.join(p.name for p in parts)} together.")
+    return "; ".join(
+        f"{escape(day(date))}: {escape(what)}: {escape(value)} ({escape(basis(source))})"
+        for date, what, value, source in scenario_changes(run)
     )
