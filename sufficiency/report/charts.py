@@ -174,7 +174,7 @@ def cla_chart(results: Results) -> Chart:
     people = f"{population:,.0f}" if population else "not given"
     lines = (
         " The other scenarios are drawn by their means only; the chart of differences above "
-        f"gives each one's range against the base{tables.left_out(results)}."
+        f"gives each one's range against the base.{tables.left_out(results)}"
         if results.is_comparison
         else ""
     )
@@ -248,7 +248,7 @@ def cost_chart(results: Results) -> Chart:
         f"Total cost of placements and programmes per financial year in {base.name}, in pounds "
         "at each year's prices, on an axis from zero: mean, 50% and 90% bands"
         + (
-            f"; the other scenarios by their means{tables.left_out(results)}."
+            f"; the other scenarios by their means.{tables.left_out(results)}"
             if results.is_comparison
             else "."
         )
@@ -294,7 +294,7 @@ def difference_chart(results: Results) -> Chart:
         "scenario: first the children looked after at each 31 March, then the cost added up "
         "from the start of the run to each 31 March. Below the zero line the scenario has "
         "fewer children in care or has cost less so far; the band holds 90% of the futures. "
-        f"Each panel has its own scale: read the figures on its axis{tables.left_out(results)}."
+        f"Each panel has its own scale: read the figures on its axis.{tables.left_out(results)}"
     )
     return Chart("difference", "Each scenario against the base", caption, " ".join(alt), png(fig))
 

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from ..formatting import count, money, percent, year_of
+from ..formatting import count, money, percent
 from ..pathway import IN_HOUSE_NAMES, PROGRAMMES, REUNIFICATION
 from . import tables
 from .charts import POOL_NAMES, changes_places
@@ -59,23 +59,21 @@ def chance(share: float) -> str:
 
 
 def buys(results: Results, run: RunFolder) -> list[str]:
-    """What the scenario buys against the base over the run, in two sentences."""
+    """What the scenario buys against the base over the run, in two sentences (the table below
+    them gives each saving's range and break-even year)."""
     if tables.no_difference(results, run):
         return [
             "It makes no difference to children or cost in any simulated future: what it "
             "changes is already so in the base, or never comes into play."
         ]
     over = tables.over_run(results, run)
-    years = list(tables.yearly(run)["financial_year"])
     saving, kept = over["saving"], over["kept"]
     spent = tables.whole_run(results, run, "investment_cost")["mean"]
     placements = tables.whole_run(results, run, "placement_cost")["mean"]
     avoided = -tables.whole_run(results, run, "placement_days.all")["mean"] / DAYS_PER_YEAR
-    median = year_of(over["break_even"]["mean"], years)
-    when = f", breaking even in {median} in the median future" if median else ""
     return [
         f"It {chance(over['payback']['mean'])}: {net(saving['mean'])} over the run on "
-        f"average ({saving_range(saving['p05'], saving['p95'])}){when}.",
+        f"average{at_risk(saving)}.",
         f"{children(kept['mean'])}, with {placement_years(avoided)}; it spends "
         f"{spending(spent, 'programmes and investment')} and "
         f"{spending(placements, 'placements')}.",
@@ -103,6 +101,17 @@ def chance_shares(results: Results) -> str:
     )
 
 
+def at_risk(saving: pd.Series) -> str:
+    """When the net saving's 90% range holds both a saving and an extra cost: that range."""
+    low, high = saving["p05"], saving["p95"]
+    if not low < 0 < high or money(0) in (money(-low), money(high)):
+        return ""
+    return (
+        ", but it may cost more than it saves: 90% of futures lie "
+        f"{saving_range(saving['p05'], saving['p95'])}"
+    )
+
+
 def net(saving: float) -> str:
     return f"it saves {money(saving)}" if saving >= 0 else f"it costs {money(-saving)} more"
 
@@ -110,9 +119,10 @@ def net(saving: float) -> str:
 def children(kept: float) -> str:
     return either(
         kept,
+        ("child", "children"),
         "It changes how many children come into care by less than one",
-        "It keeps {} children out of care",
-        "It brings {} more children into care",
+        "It keeps {n} {noun} out of care",
+        "It brings {n} more {noun} into care",
     )
 
 
@@ -126,18 +136,21 @@ def spending(pounds: float, what: str) -> str:
 def placement_years(avoided: float) -> str:
     return either(
         avoided,
+        ("child-year", "child-years"),
         "about as many child-years in placements as the base",
-        "{} fewer child-years in placements",
-        "{} more child-years in placements",
+        "{n} fewer {noun} in placements",
+        "{n} more {noun} in placements",
     )
 
 
-def either(value: float, same: str, up: str, down: str) -> str:
-    """``same`` if ``value`` rounds to nobody, else ``up`` or ``down`` with the count in it."""
+def either(value: float, nouns: tuple[str, str], same: str, up: str, down: str) -> str:
+    """``same`` if ``value`` rounds to nobody, else ``up`` or ``down`` with the count and the
+    noun (singular for one) in it: 'It keeps 1 child out of care'."""
     shown = count(abs(value))
     if shown == count(0):
         return same
-    return (up if value > 0 else down).format(shown)
+    noun = nouns[0] if shown == "1" else nouns[1]
+    return (up if value > 0 else down).format(n=shown, noun=noun)
 
 
 def warnings(results: Results, run: RunFolder) -> list[str]:

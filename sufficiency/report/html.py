@@ -321,7 +321,7 @@ def overview_table(results: Results) -> str:
         ],
         rows,
         key="overview-table",
-        widths=(19, 15, 18, 17, 11, 20),
+        widths=(19, 14, 19, 22, 9, 17),
         compact=True,
     )
 
@@ -337,7 +337,7 @@ def yearly_table(results: Results) -> str:
     return table(
         "Net saving in each financial year (base cost minus scenario cost; extra cost if "
         "negative): mean paired difference (the 90% ranges are in the workbook's Summary sheet "
-        f"and, added up over the years, in the chart of differences){tables.left_out(results)}",
+        f"and, added up over the years, in the chart of differences).{tables.left_out(results)}",
         ["Scenario", *years],
         rows,
         key="yearly-saving",
@@ -377,7 +377,7 @@ def mix_table(results: Results) -> str:
     ]
     return table(
         f"Change in the mix: children in each placement type on {day(when)}, scenario minus "
-        f"{results.base.name} (means; types no scenario changes are left out)"
+        f"{results.base.name} (means; types no scenario changes are left out)."
         f"{tables.left_out(results)}",
         ["Scenario", *(label(p) for p in types)],
         rows,
@@ -443,7 +443,7 @@ def externally_compared(results: Results) -> str:
         rows.append([escape(run.name), *cells])
     return table(
         "Children placed externally over the run because in-house places were full: mean (in "
-        "brackets the paired difference from the base and its 90% range)"
+        "brackets the paired difference from the base and its 90% range)."
         + tables.left_out(results),
         ["Scenario", *(f"{POOL_NAMES[p]} full" for p in IN_HOUSE_NAMES)],
         rows,
@@ -505,27 +505,24 @@ def effect_note(results: Results) -> str:
 
 def savings(results: Results) -> str:
     """The council's way of counting savings beside the paired (counterfactual) difference,
-    over the run, for the scenarios that change a programme (the council's way counts only
-    children a programme diverts)."""
+    over the run (savings.csv's 'all years' rows), for the scenarios that change a programme
+    (the council's way counts only children a programme diverts)."""
     frame = results.extras.get("savings")
     if frame is None:
         return ""
-    runs = {run.name: run for run in tables.differing(results) if touches_programmes(run)}
-    rows = []
-    for name, part in frame.groupby("scenario", sort=False):
-        if str(name) not in runs:
-            continue
-        placement = tables.whole_run(results, runs[str(name)], "placement_cost")
-        rows.append(
-            [
-                escape(str(name)),
-                escape(money(part["council_mean"].sum())),
-                ranged_words(
-                    money(part["counterfactual_mean"].sum()),
-                    saving_range(-placement["p95"], -placement["p05"]),
-                ),
-            ]
-        )
+    names = {run.name for run in tables.differing(results) if touches_programmes(run)}
+    whole = frame[frame["scenario"].isin(names) & (frame["financial_year"] == tables.ALL_YEARS)]
+    rows = [
+        [
+            escape(str(row["scenario"])),
+            escape(money(row["council_mean"])),
+            ranged_words(
+                money(row["counterfactual_mean"]),
+                saving_range(row["counterfactual_p05"], row["counterfactual_p95"]),
+            ),
+        ]
+        for row in whole.to_dict("records")
+    ]
     if not rows:
         return ""
     return (

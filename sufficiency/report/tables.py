@@ -184,10 +184,13 @@ def differing(results: Results) -> list[RunFolder]:
 
 
 def left_out(results: Results) -> str:
-    """' (X, which makes no difference to the base, is left out)', or ''."""
+    """' X makes no difference to the base and is left out.', or ''."""
     same = [run.name for run in results.runs[1:] if no_difference(results, run)]
     if not same:
         return ""
-    which = "which make" if len(same) > 1 else "which makes"
-    verb = "are" if len(same) > 1 else "is"
-    return f" ({', '.join(same)}, {which} no difference to the base, {verb} left out)"
+    verbs = (
+        "make no difference to the base and are"
+        if len(same) > 1
+        else "makes no difference to the base and is"
+    )
+    return f" {' and '.join(same)} {verbs} left out."
