@@ -42,6 +42,7 @@ SHEETS = [
     "Assumptions",
     "Cost lines",
     "Monthly costs",
+    "Homes",
     "Trace",
 ]
 SECTIONS = [
