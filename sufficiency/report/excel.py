@@ -1,4 +1,5 @@
 """The finance workbook: Summary, By placement type, Monthly and Assumptions sheets, then the
+cost sheets (``finance``) and the Homes sheet (``homes``).
 
 Values only (no formulas), money as £ with thousands separators, shares as %, frozen header
 rows and column widths that fit.
