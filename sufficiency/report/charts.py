@@ -399,8 +399,9 @@ def supply_changes(run: RunFolder, pool: str) -> list[str]:
 
 
 def changes_places(run: RunFolder, base: RunFolder, pool: str) -> bool:
-    """Whether ``run`` changes the places of ``pool`` otherwise than the base does (its means
-    differ from the base's by chance alone: the supply of carers is itself simulated)."""
+    """Whether ``run``'s changes to the places of ``pool`` differ from the base's (read from
+    the changes, not the places: carers join and leave by chance, so a scenario that changes
+    no supply still has slightly other mean places than the base)."""
     return supply_changes(run, pool) != supply_changes(base, pool)
 
 

@@ -467,13 +467,20 @@ def scenarios(results: Results) -> str:
 def assumptions(results: Results) -> str:
     provenance = results.base.meta["provenance"]
     assumed = [item for item in provenance if item["source"].lower().startswith("assumption:")]
-    reasons: dict[str, list[str]] = {}
+    topics: dict[str, dict[str, list[str]]] = {}
     for item in assumed:
-        what = f"{describe(item['parameter'])}: {with_unit(item['parameter'], item['value'])}"
-        reasons.setdefault(cited(item["source"].split(":", 1)[1].strip()), []).append(what)
+        topic, _, name = describe(item["parameter"]).partition(": ")
+        what = f"{name}: {with_unit(item['parameter'], item['value'])}"
+        why = cited(item["source"].split(":", 1)[1].strip())
+        topics.setdefault(topic, {}).setdefault(why, []).append(what)
     items = "".join(
-        f"<li><strong>{'; '.join(map(escape, whats))}</strong>: {escape(why)}</li>"
-        for why, whats in reasons.items()
+        f"<li><strong>{escape(topic)}.</strong> "
+        + " ".join(
+            f"<em>{'; '.join(map(escape, whats))}</em>: {escape(why.rstrip('.'))}."
+            for why, whats in reasons.items()
+        )
+        + "</li>"
+        for topic, reasons in topics.items()
     )
     caveat = escape(CAVEAT + effect_note(results))
     return (
@@ -484,7 +491,7 @@ def assumptions(results: Results) -> str:
         f"<p>The model uses {len(provenance)} figures. {len(provenance) - len(assumed)} come "
         "from the council's reports or from public statistics, each cited in the workbook's "
         f"Assumptions sheet and in run.json. The other {len(assumed)} are assumptions, listed "
-        "here with the reason for each (assumptions that share a reason share a line).</p>"
+        "here by topic with the reason for each (assumptions that share a reason share it).</p>"
         + f'<ul class="assumed" id="assumptions-list">{items}</ul>'
     )
 
