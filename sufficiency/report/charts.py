@@ -440,7 +440,7 @@ def capacity_chart(results: Results) -> Chart:
                 )
         ax.set_title(POOL_NAMES[pool], loc="left", fontsize=9.5)
         ax.set_ylim(bottom=0)
-        ax.yaxis.set_major_locator(MaxNLocator(integer=True))
+        ax.yaxis.set_major_locator(MaxNLocator(6, integer=True))
         ax.tick_params(labelbottom=True)
         years_axis(ax)
         last_p, last_c = places(base, pool).iloc[-1], kids.iloc[-1]
