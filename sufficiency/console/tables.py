@@ -11,6 +11,7 @@ from collections.abc import Callable
 
 from rich import box
 from rich.console import Console, Group
+from rich.padding import Padding
 from rich.table import Table
 from rich.text import Text
 
@@ -40,6 +41,8 @@ HEADING = 8
 RULED = box.Box("    \n    \n -- \n    \n    \n    \n    \n    \n", ascii=True)
 """No lines but a rule under the headings, in ASCII: a piped table is as many bytes as columns."""
 RANGE = "90% range"
+INDENT = (0, 0, 0, 2)
+"""A scenario's description, under its name."""
 Figure = Callable[..., float]  # (measure, column, period) -> one figure of comparison.csv
 
 
@@ -379,22 +382,24 @@ def print_check(scenario: Scenario) -> None:
 
 
 def print_scenarios(scenarios: list[Scenario | Unloaded], sources: bool) -> None:
-    """Each scenario's name, file, what it builds on and its description (and sources); a file
-    that does not load is marked with its error."""
-    table = ruled("Scenarios")
-    table.show_lines = True
-    for column in ("Scenario", "File", "Builds on", "Description"):
-        table.add_column(column)
+    """Each scenario's name, file and what it builds on, then its description (and sources)
+    indented below, wrapped to the screen; a file that does not load is marked with its error."""
+    console = stdout()
     for s in scenarios:
         if isinstance(s, Unloaded):
-            table.add_row(s.name, s.path.name, "", Text(f"Error: {s.error}", style="bold red"))
+            console.print(Text(f"{s.name} ({s.path.name})", style="bold"))
+            console.print(
+                Padding(Text(f"Error: {s.error}", style="bold red"), INDENT, expand=False)
+            )
             continue
         root = s.root.name if s.root else ""
         builds_on = ", ".join(s.combines) or (s.base.name if s.base else root)
+        file = s.path.name if s.path else ""
+        console.print(Text(s.name, style="bold"), f"({file}; builds on {builds_on})")
         text = s.description + (
-            "\n\nSources:\n- " + "\n- ".join(map(cited, s.sources()))
+            "\nSources:\n- " + "\n- ".join(map(cited, s.sources()))
             if sources and s.sources()
             else ""
         )
-        table.add_row(s.name, s.path.name if s.path else "", builds_on, text)
-    stdout().print(table)
+        console.print(Padding(Text(text), INDENT, expand=False))
+        console.print()
