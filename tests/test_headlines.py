@@ -82,12 +82,39 @@ def test_every_workbook_total_is_the_sum_of_its_lines(folders):
             assert total[7] == pytest.approx(sum(r[7] for r in parts), abs=1e-6)
             placement_cost = [r[7] for r in summary if r[:2] == total[:2]]
             assert placement_cost == [pytest.approx(total[7], abs=1.0)]
+        assert_cost_lines_add_up(book)
         header = rows(book, "Monthly")[1]
         types = len(PLACEMENT_NAMES)
         assert header[2 + 3 * types] == label("cla_total")
         for r in rows(book, "Monthly")[3:]:
             means = [r[2 + 3 * k] for k in range(types)]
             assert r[2 + 3 * types] == pytest.approx(sum(means), abs=1e-6)
+
+
+def assert_cost_lines_add_up(book: Path) -> None:
+    """Each subtotal on Cost lines is the sum of the lines the Trace names, the homes on Homes
+    add up to the in-house home lines, and each month's total on Monthly costs is the sum of
+    that month's lines (an investment line included)."""
+    means = {(r[0], r[1], r[2]): r[5] for r in rows(book, "Cost lines")[2:] if r[0]}
+    traced = [r for r in rows(book, "Trace")[2:] if r[0] and isinstance(r[3], str) and "+" in r[3]]
+    assert {r[2] for r in traced} >= {"all_placements", "all_programmes", "total"}
+    for r in traced:
+        parts = [means[(r[0], r[1], line.strip())] for line in r[3].split("+")]
+        assert means[(r[0], r[1], r[2])] == pytest.approx(sum(parts), abs=1e-3)
+    homes = [r for r in rows(book, "Homes")[3:] if r[0]]
+    for r in (r for r in homes if r[2] == "All in-house homes"):
+        mine = [h for h in homes if h[:2] == r[:2] and h[2] != r[2]]
+        assert r[5] == pytest.approx(sum(h[5] for h in mine), abs=1e-3)
+        assert r[8] == pytest.approx(sum(h[8] for h in mine), abs=1e-3)
+        assert r[5] == pytest.approx(means[(r[0], r[1], "home_inhouse_fixed")], abs=1e-3)
+        assert r[8] == pytest.approx(means[(r[0], r[1], "home_inhouse")], abs=1e-3)
+        assert r[11] == pytest.approx(r[5] + r[8], abs=1e-3)
+    header = rows(book, "Monthly costs")[2]
+    total = header.index("Mean")
+    months = [r for r in rows(book, "Monthly costs")[3:] if r[0]]
+    assert months
+    for r in months:
+        assert r[total] == pytest.approx(sum(r[3:total]), abs=1e-3)
 
 
 def test_terminal_csv_workbook_and_html_show_the_same_headlines(folders):

@@ -46,7 +46,7 @@ def test_comparison_tables_fit_80_columns_with_a_key(tmp_path):
     assert "…" not in screen
     key = [line for line in screen.splitlines() if line.startswith("Key: ")]
     assert key and "hillview-home-6-beds" in key[0] and "mst-full-staffing" in key[0]
-    assert "Pays back" in screen and "Breaks" in screen
+    assert "Pays" in screen and "Breaks" in screen
 
 
 def test_run_by_name_from_anywhere_fits_80_columns(tmp_path):

@@ -12,7 +12,15 @@ from sufficiency.formatting import money
 from sufficiency.output import save
 from sufficiency.paired import compare_scenarios
 from sufficiency.report import read_results
-from sufficiency.report.findings import effect_unmeasured, findings, parts_of
+from sufficiency.report.findings import (
+    chance_shares,
+    children,
+    effect_unmeasured,
+    findings,
+    parts_of,
+    placement_years,
+    spending,
+)
 from sufficiency.scenario import load_scenario
 
 from .conftest import ROOT
@@ -103,4 +111,18 @@ def test_programme_scenarios_say_how_much_rests_on_the_effect(results):
     }
     (found,) = findings(dataclasses.replace(touched, settings=settings))
     assert any(f"{money(123_000)} of the saving" in w for w in found.warnings)
-    assert "25% is chance" in " ".join(found.buys)
+    assert f"{HOME} 25%" in chance_shares(dataclasses.replace(touched, settings=settings))
+
+
+def test_zero_and_negative_differences_read_naturally():
+    assert (
+        children(-0.5)
+        == children(0.4)
+        == ("It changes how many children come into care by less than one")
+    )
+    assert children(-4) == "It brings 4 more children into care"
+    assert children(1) == "It keeps 1 child out of care"
+    assert placement_years(-1.2) == "1 more child-year in placements"
+    assert placement_years(0.3) == "about as many child-years in placements as the base"
+    assert spending(-0.2, "placements") == "as much on placements as the base"
+    assert spending(-2e6, "placements") == f"{money(2e6)} less on placements"

@@ -21,11 +21,11 @@ def test_ranges_in_words():
 
 
 def test_differences_that_may_cross_zero_read_the_right_way_round():
-    assert kept_out_range(3, 12) == "between 3 and 12 fewer in care"
-    assert kept_out_range(-12, -3) == "between 3 and 12 more in care"
-    assert kept_out_range(-5, 12) == "between 5 more in care and 12 fewer in care"
+    assert kept_out_range(3, 12) == "between 3 and 12 fewer"
+    assert kept_out_range(-12, -3) == "between 3 and 12 more"
+    assert kept_out_range(-5, 12) == "between 5 more and 12 fewer"
     assert kept_out_range(-0.05, 0.05) == "no difference"
-    assert kept_out_range(-0.4, 3) == "between 0 and 3 fewer in care"
+    assert kept_out_range(-0.4, 3) == "between 0 and 3 fewer"
     assert saving_range(2e5, 1.1e6) == "between £200k and £1.1m saved"
     assert saving_range(-3e5, 1.1e6) == "between £300k extra cost and £1.1m saved"
 
@@ -33,6 +33,7 @@ def test_differences_that_may_cross_zero_read_the_right_way_round():
 def test_break_even_in_words():
     years = ["2025-26", "2026-27", "2027-28"]
     assert break_even(2.0, 1.0, 3.0, years) == ("2026-27", "between 2025-26 and 2027-28")
+    assert break_even(2.0, 2.0, 2.0, years) == ("2026-27", "")
     assert break_even(math.nan, 3.0, math.nan, years) == (
         "not within the run",
         "from 2027-28 in favourable futures; not within the run in others",

@@ -6,10 +6,12 @@ from __future__ import annotations
 import math
 import os
 import sys
+import textwrap
 from collections.abc import Callable
 
 from rich import box
-from rich.console import Console
+from rich.console import Console, Group
+from rich.padding import Padding
 from rich.table import Table
 from rich.text import Text
 
@@ -33,28 +35,46 @@ from ..scenario import Scenario, Unloaded
 from ..sweep import Sweep
 from ..uncertainty import chance_share
 
-WIDE = 160
 NARROW = 80
+HEADING = 8
+"""Column headings wrap at this many characters, so that the figures set each column's width."""
+RULED = box.Box("    \n    \n -- \n    \n    \n    \n    \n    \n", ascii=True)
+"""No lines but a rule under the headings, in ASCII: a piped table is as many bytes as columns."""
 RANGE = "90% range"
+INDENT = (0, 0, 0, 2)
+"""A scenario's description, under its name."""
 Figure = Callable[..., float]  # (measure, column, period) -> one figure of comparison.csv
 
 
-def stdout(piped: int = WIDE) -> Console:
-    """The terminal (or the width COLUMNS sets), else ``piped`` columns when the output goes to
-    a file or a pipe."""
+def stdout() -> Console:
+    """The terminal (or the width COLUMNS sets), else 80 columns when the output goes to a file
+    or a pipe."""
     unsized = not sys.stdout.isatty() and "COLUMNS" not in os.environ
-    return Console(width=piped) if unsized else Console()
+    return Console(width=NARROW) if unsized else Console()
+
+
+def ruled(title: str) -> Table:
+    """A table with only a rule under its headings, columns two spaces apart."""
+    return Table(title=title, box=RULED, padding=(0, 1, 0, 0), show_edge=False)
+
+
+def wrapped(name: str) -> str:
+    """A column heading wrapped to lines of about ``HEADING`` characters."""
+    return textwrap.fill(name, HEADING, break_long_words=False, break_on_hyphens=False)
+
+
+def noted(table: Table, note: str) -> Group:
+    """A table and its note below it, the note wrapped to the screen rather than to the table
+    (a narrow table would otherwise squeeze it into a column of a few words)."""
+    return Group(table, Text(note, style="italic"), Text(""))
 
 
 # -- a run ----------------------------------------------------------------------------------------
-def run_table(result: RunResult) -> Table:
-    """CLA at each 31 March (median and 90% interval) and total cost per financial year."""
-    table = Table(
-        title=f"{result.scenario.name}: {result.replications} replications, seed {result.seed}",
-        caption="Mean over replications and 90% range (5th-95th percentile)",
-    )
+def run_table(result: RunResult) -> Group:
+    """CLA at each 31 March and total cost per financial year: mean and 90% range."""
+    table = ruled(f"{result.scenario.name}: {result.replications} replications, seed {result.seed}")
     for column in ("31 March", "CLA", "CLA 90% range", "Year", "Cost", "Cost 90% range"):
-        table.add_column(column, justify="right")
+        table.add_column(wrapped(column), justify="right")
     for row in result.summary_frame().to_dict("records"):
         has_cost = not math.isnan(row["cost_mean"])
         table.add_row(
@@ -65,7 +85,7 @@ def run_table(result: RunResult) -> Table:
             millions(row["cost_mean"]) if has_cost else "",
             f"{millions(row['cost_p05'])}-{millions(row['cost_p95'])}" if has_cost else "",
         )
-    return table
+    return noted(table, "Mean over replications and 90% range (5th-95th percentile).")
 
 
 def print_run_summary(result: RunResult) -> None:
@@ -109,17 +129,16 @@ def ranked(
     title: str,
     columns: tuple[str, ...],
     cells: Callable[[Comparison, str], list[str]],
-    caption: str,
-) -> Table:
+    note: str,
+) -> Group:
     """A table of the other scenarios by rank, best mean net saving first (the key below the
-    tables gives each rank's scenario, so the table fits 80 columns)."""
-    table = Table(title=title, caption=caption, box=box.SIMPLE_HEAD)
+    tables gives each rank's scenario, so the table fits 80 columns), and its note."""
+    table = ruled(title)
     for column in ("#", *columns):
-        longest = max(len(word) for word in column.split())
-        table.add_column(column, justify="right", no_wrap=column == RANGE, min_width=longest)
+        table.add_column(wrapped(column), justify="right", no_wrap=column != RANGE)
     for rank, name in enumerate(ranking(comparison), 1):
         table.add_row(str(rank), *cells(comparison, name))
-    return table
+    return noted(table, note)
 
 
 def heading(comparison: Comparison) -> str:
@@ -155,7 +174,7 @@ def last_census(comparison: Comparison) -> str:
     return cal.dates[cal.census[-1]].isoformat()
 
 
-def buys_table(comparison: Comparison) -> Table:
+def buys_table(comparison: Comparison) -> Group:
     """What each scenario buys: children, placement-days, external placements."""
     last = last_census(comparison)
 
@@ -191,7 +210,7 @@ def buys_table(comparison: Comparison) -> Table:
     )
 
 
-def money_table(comparison: Comparison) -> Table:
+def money_table(comparison: Comparison) -> Group:
     """What each scenario costs and saves, and its chance of paying back."""
     years = comparison.base.calendar.financial_years
 
@@ -223,7 +242,7 @@ def money_table(comparison: Comparison) -> Table:
     )
 
 
-def checks_table(comparison: Comparison) -> Table:
+def checks_table(comparison: Comparison) -> Group:
     """The return per pound, the council's way of counting and the pairing check."""
     pairing = comparison.pairing()
 
@@ -246,7 +265,7 @@ def checks_table(comparison: Comparison) -> Table:
     )
 
 
-def sources_table(comparison: Comparison) -> Table:
+def sources_table(comparison: Comparison) -> Group:
     """Where each net saving's spread comes from, and (when compared) how much of the saving
     rests on the programme effect."""
     chance = comparison.chance_shares()
@@ -279,21 +298,15 @@ def sources_table(comparison: Comparison) -> Table:
     return ranked(comparison, "Where the spread and the saving come from", columns, cells, caption)
 
 
-def sweep_table(sweep: Sweep, ranks: dict[str, int]) -> Table:
+def sweep_table(sweep: Sweep, ranks: dict[str, int]) -> Group:
     """Mean net saving over the run at each effect scale, and where it stops paying."""
-    table = Table(
-        title=f"Effect sweep: mean net saving over the run ({sweep.replications} "
-        "replications a point)",
-        caption="Effect scale 1 = as the service reports; "
-        "0 = no effect (each programme's deflator moved to its chance of care with the "
-        "programme); at each scale the direct entry rate is refitted so the base projects as "
-        "many entries as at scale 1",
+    table = ruled(
+        f"Effect sweep: mean net saving over the run ({sweep.replications} replications a point)"
     )
-    table.box = box.SIMPLE_HEAD
     table.add_column("#", justify="right")
     for scale in sweep.scales:
         table.add_column(times(scale), justify="right")
-    table.add_column("Stops paying below", justify="right")
+    table.add_column(wrapped("Stops paying below"), justify="right")
     ends = {end["scenario"]: end for end in sweep.break_even().to_dict("records")}
     for name, group in sweep.points.groupby("scenario", sort=False):
         scale, note = ends[name]["break_even_scale"], ends[name]["note"]
@@ -303,7 +316,12 @@ def sweep_table(sweep: Sweep, ranks: dict[str, int]) -> Table:
             *[millions(x) for x in net],
             note if math.isnan(scale) else times(scale, ".2f"),
         )
-    return table
+    return noted(
+        table,
+        "Effect scale 1 = as the service reports; 0 = no effect (each programme's deflator "
+        "moved to its chance of care with the programme); at each scale the direct entry rate "
+        "is refitted so the base projects as many entries as at scale 1.",
+    )
 
 
 def print_comparison(comparison: Comparison) -> None:
@@ -323,7 +341,7 @@ def print_comparison(comparison: Comparison) -> None:
 def print_scenario_list(scenarios: list[Scenario | Unloaded]) -> None:
     """One line per scenario: its name and the first sentence of its description, cut to the
     terminal's width (80 columns in a pipe)."""
-    console = stdout(NARROW)
+    console = stdout()
     width = max((len(s.name) for s in scenarios), default=0)
     for s in scenarios:
         about = f"Error: {s.error}" if isinstance(s, Unloaded) else first_sentence(s.description)
@@ -345,7 +363,7 @@ def print_check(scenario: Scenario) -> None:
     console.print(
         f"{scenario.name}: valid; builds on {builds_on}; starts {scenario.params.start_date}"
     )
-    table = Table(title="Changes (inherited ones first, as resolved)")
+    table = ruled("Changes (inherited ones first, as resolved)")
     for column in ("Date", "Parameter", "Value"):
         table.add_column(column)
     for change in scenario.changes:
@@ -364,21 +382,24 @@ def print_check(scenario: Scenario) -> None:
 
 
 def print_scenarios(scenarios: list[Scenario | Unloaded], sources: bool) -> None:
-    """Each scenario's name, file, what it builds on and its description (and sources); a file
-    that does not load is marked with its error."""
-    table = Table(title="Scenarios", show_lines=True)
-    for column in ("Scenario", "File", "Builds on", "Description"):
-        table.add_column(column)
+    """Each scenario's name, file and what it builds on, then its description (and sources)
+    indented below, wrapped to the screen; a file that does not load is marked with its error."""
+    console = stdout()
     for s in scenarios:
         if isinstance(s, Unloaded):
-            table.add_row(s.name, s.path.name, "", Text(f"Error: {s.error}", style="bold red"))
+            console.print(Text(f"{s.name} ({s.path.name})", style="bold"))
+            console.print(
+                Padding(Text(f"Error: {s.error}", style="bold red"), INDENT, expand=False)
+            )
             continue
         root = s.root.name if s.root else ""
         builds_on = ", ".join(s.combines) or (s.base.name if s.base else root)
+        file = s.path.name if s.path else ""
+        console.print(Text(s.name, style="bold"), f"({file}; builds on {builds_on})")
         text = s.description + (
-            "\n\nSources:\n- " + "\n- ".join(map(cited, s.sources()))
+            "\nSources:\n- " + "\n- ".join(map(cited, s.sources()))
             if sources and s.sources()
             else ""
         )
-        table.add_row(s.name, s.path.name if s.path else "", builds_on, text)
-    stdout().print(table)
+        console.print(Padding(Text(text), INDENT, expand=False))
+        console.print()

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import json
 from dataclasses import dataclass
 from typing import Literal
 
@@ -110,8 +111,10 @@ def scenario_style(k: int) -> dict:
 
 
 def others(results: Results) -> list[tuple[RunFolder, dict]]:
-    """The scenarios other than the base, each with its line style."""
-    return [(run, scenario_style(k)) for k, run in enumerate(results.runs[1:])]
+    """The scenarios other than the base that make a difference to it, each with its line
+    style (a scenario keeps its style whichever others are drawn)."""
+    shown = {run.name for run in tables.differing(results)}
+    return [(run, scenario_style(k)) for k, run in enumerate(results.runs[1:]) if run.name in shown]
 
 
 def legend_columns(n: int) -> int:
@@ -171,7 +174,7 @@ def cla_chart(results: Results) -> Chart:
     people = f"{population:,.0f}" if population else "not given"
     lines = (
         " The other scenarios are drawn by their means only; the chart of differences above "
-        "gives each one's range against the base."
+        f"gives each one's range against the base.{tables.left_out(results)}"
         if results.is_comparison
         else ""
     )
@@ -244,7 +247,11 @@ def cost_chart(results: Results) -> Chart:
     caption = (
         f"Total cost of placements and programmes per financial year in {base.name}, in pounds "
         "at each year's prices, on an axis from zero: mean, 50% and 90% bands"
-        + ("; the other scenarios by their means." if results.is_comparison else ".")
+        + (
+            f"; the other scenarios by their means.{tables.left_out(results)}"
+            if results.is_comparison
+            else "."
+        )
         + " The council's reports give no historical series of the same total, so none is drawn."
     )
     return Chart("cost", "Cost over time", caption, " ".join(alt), png(fig))
@@ -254,7 +261,7 @@ def cost_chart(results: Results) -> Chart:
 def difference_chart(results: Results) -> Chart:
     """Each scenario minus the base, paired: children looked after at each 31 March and the
     cumulative cost, mean and 90% band, one row per scenario."""
-    runs = results.runs[1:]
+    runs = tables.differing(results) or results.runs[1:2]
     fig, axes = panels(2 * len(runs), height=1.2, cols=4 if len(runs) > 1 else 2, sharey=False)
     fig.set_figwidth(9.5)
     alt = ["Difference charts, one row per scenario, each against the base."]
@@ -287,7 +294,7 @@ def difference_chart(results: Results) -> Chart:
         "scenario: first the children looked after at each 31 March, then the cost added up "
         "from the start of the run to each 31 March. Below the zero line the scenario has "
         "fewer children in care or has cost less so far; the band holds 90% of the futures. "
-        "Each panel has its own scale: read the figures on its axis."
+        f"Each panel has its own scale: read the figures on its axis.{tables.left_out(results)}"
     )
     return Chart("difference", "Each scenario against the base", caption, " ".join(alt), png(fig))
 
@@ -377,10 +384,25 @@ def children_in(run: RunFolder, pool: str) -> pd.DataFrame:
     return run.capacity[run.capacity["measure"] == f"{pool}_children"]
 
 
+SUPPLY = {"foster_inhouse": ("foster_carers.",), "home_inhouse": ("homes.", "add_home")}
+"""What a scenario's change names (a parameter path's start, or an ``add_home``) when it changes
+a pool's places."""
+
+
+def supply_changes(run: RunFolder, pool: str) -> list[str]:
+    """The run's dated changes (as in run.json) that change the places of ``pool``."""
+    return [
+        json.dumps(item, sort_keys=True)
+        for item in run.meta.get("changes", [])
+        if str(item.get("set", "add_home" if "add_home" in item else "")).startswith(SUPPLY[pool])
+    ]
+
+
 def changes_places(run: RunFolder, base: RunFolder, pool: str) -> bool:
-    """Whether ``run`` has more or fewer places in ``pool`` than the base at any month end."""
-    mine, theirs = places(run, pool)["mean"].to_numpy(), places(base, pool)["mean"].to_numpy()
-    return len(mine) != len(theirs) or bool(np.abs(mine - theirs).max() > 0.05)
+    """Whether ``run``'s changes to the places of ``pool`` differ from the base's (read from
+    the changes, not the places: carers join and leave by chance, so a scenario that changes
+    no supply still has slightly other mean places than the base)."""
+    return supply_changes(run, pool) != supply_changes(base, pool)
 
 
 def capacity_chart(results: Results) -> Chart:
@@ -418,7 +440,7 @@ def capacity_chart(results: Results) -> Chart:
                 )
         ax.set_title(POOL_NAMES[pool], loc="left", fontsize=9.5)
         ax.set_ylim(bottom=0)
-        ax.yaxis.set_major_locator(MaxNLocator(integer=True))
+        ax.yaxis.set_major_locator(MaxNLocator(6, integer=True))
         ax.tick_params(labelbottom=True)
         years_axis(ax)
         last_p, last_c = places(base, pool).iloc[-1], kids.iloc[-1]

@@ -1,4 +1,5 @@
-"""The finance workbook: Summary, By placement type, Monthly and Assumptions sheets.
+"""The finance workbook: Summary, By placement type, Monthly and Assumptions sheets, then the
+cost sheets (``finance``) and the Homes sheet (``homes``).
 
 Values only (no formulas), money as £ with thousands separators, shares as %, frozen header
 rows and column widths that fit.
@@ -21,6 +22,7 @@ from . import tables
 from .files import GENERATOR, replacing
 from .finance import budget_sheet, lines_sheet, monthly_costs_sheet, trace_sheet
 from .folder import Results, RunFolder, scenario_changes
+from .homes import homes_sheet
 from .sheets import (
     BANDS,
     COUNT,
@@ -64,6 +66,7 @@ def write_workbook(results: Results, path: Path, budget: pd.DataFrame | None = N
     assumptions_sheet(book.create_sheet("Assumptions"), results)
     lines_sheet(book.create_sheet("Cost lines"), results)
     monthly_costs_sheet(book.create_sheet("Monthly costs"), results)
+    homes_sheet(book.create_sheet("Homes"), results)
     if budget is not None:
         budget_sheet(book.create_sheet("Budget"), results, budget)
     trace_sheet(book.create_sheet("Trace"), results)

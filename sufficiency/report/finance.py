@@ -34,10 +34,20 @@ def lines_of(run: RunFolder) -> list[str]:
     return [i for i in items if i not in SUBTOTALS] + [i for i in items if i in SUBTOTALS]
 
 
+KINDS = {
+    "all_placements": "placement",
+    "all_programmes": "programme or investment",
+    "all_other": "leaving care or grant",
+}
+"""What the lines of each subtotal are, in the Kind column (keys as ``cost_lines.SUBTOTALS``)."""
+
+
 def kind(line: str) -> str:
+    """The subtotal a line is part of, in words ('subtotal' for a subtotal itself)."""
     if line in SUBTOTALS:
         return "subtotal"
-    return "placement" if line in cost_lines.PLACEMENT_LINES else "programme, home or other"
+    parts = [KINDS[name] for name, lines in cost_lines.SUBTOTALS.items() if line in lines]
+    return parts[0] if parts else "other"
 
 
 def lines_sheet(sheet: Worksheet, results: Results) -> None:
@@ -46,9 +56,9 @@ def lines_sheet(sheet: Worksheet, results: Results) -> None:
         1,
         "Cost per financial year by cost line (the names costs.csv and a --budget file use): "
         "mean, 5th percentile, median and 95th percentile over replications, and the line's "
-        "share of the total mean. Subtotals (all_placements, all_programmes, total) have the "
-        "sum of their lines' means and the percentiles of the sum; the Trace sheet shows each "
-        "sum",
+        "share of the total mean. Subtotals (all_placements, all_programmes, all_other, "
+        "total) have the sum of their lines' means and the percentiles of the sum; the Trace "
+        "sheet shows each sum",
         10,
     )
     header(
@@ -75,13 +85,15 @@ def lines_sheet(sheet: Worksheet, results: Results) -> None:
 
 
 def monthly_costs_sheet(sheet: Worksheet, results: Results) -> None:
-    lines = [i for i in dict.fromkeys(results.base.monthly_costs["item"]) if i != "total"]
+    items = pd.concat([run.monthly_costs["item"] for run in results.runs])
+    lines = [i for i in dict.fromkeys(items) if i != cost_lines.TOTAL]
     note(
         sheet,
         1,
         "Cost per month by cost line, in pounds: the mean over replications (the months of a "
-        "financial year add up to its mean on the Cost lines sheet), and the total with its "
-        "5th and 95th percentile, for profiling the budget by month",
+        "financial year add up to its mean on the Cost lines sheet; a line a scenario does not "
+        "have is 0), and the total (the sum of the lines) with its 5th and 95th percentile, "
+        "for profiling the budget by month",
         3 + len(lines) + 3,
     )
     groups(sheet, 2, 1, [("", 3)] + [(label(line), 1) for line in lines] + [("Total", 3)])
@@ -99,7 +111,7 @@ def monthly_costs_sheet(sheet: Worksheet, results: Results) -> None:
         for (_, values), (_, whole) in zip(wide.iterrows(), total.iterrows()):
             day = pd.Timestamp(whole["date"]).date()
             cells: list[Cell] = [(run.name, None), (day, DATE), (financial_year(day), None)]
-            cells += [(values[line], MONEY) for line in lines]
+            cells += [(values.get(line, 0.0), MONEY) for line in lines]
             cells += [(whole[q], MONEY) for q in ("mean", "p05", "p95")]
             write_row(sheet, row, cells)
             row += 1

@@ -5,11 +5,12 @@ whether a portfolio's saving is the sum of its parts. Everything comes from the 
 from __future__ import annotations
 
 import json
+import math
 from dataclasses import dataclass
 
 import pandas as pd
 
-from ..formatting import count, money, percent, year_of
+from ..formatting import count, money, percent
 from ..pathway import IN_HOUSE_NAMES, PROGRAMMES, REUNIFICATION
 from . import tables
 from .charts import POOL_NAMES, changes_places
@@ -57,44 +58,58 @@ def chance(share: float) -> str:
     return f"is {words} to pay back within the run ({tens} in 10 futures)"
 
 
-def no_difference(results: Results, run: RunFolder) -> bool:
-    """Exactly the base's children and costs in every future."""
-    saving = tables.whole_run(results, run, "net_saving")
-    cla = tables.paired(results, run.name, "cla")
-    return bool(
-        (saving[["p05", "mean", "p95"]] == 0).all() and (cla[["p05", "p95"]] == 0).all().all()
-    )
-
-
 def buys(results: Results, run: RunFolder) -> list[str]:
-    """What the scenario buys against the base over the run, in two sentences (three when
-    compare split the spread of the saving into chance and parameter uncertainty)."""
-    if no_difference(results, run):
+    """What the scenario buys against the base over the run, in two sentences (the table below
+    them gives each saving's range and break-even year)."""
+    if tables.no_difference(results, run):
         return [
             "It makes no difference to children or cost in any simulated future: what it "
             "changes is already so in the base, or never comes into play."
         ]
     over = tables.over_run(results, run)
-    years = list(tables.yearly(run)["financial_year"])
     saving, kept = over["saving"], over["kept"]
     spent = tables.whole_run(results, run, "investment_cost")["mean"]
     placements = tables.whole_run(results, run, "placement_cost")["mean"]
     avoided = -tables.whole_run(results, run, "placement_days.all")["mean"] / DAYS_PER_YEAR
-    median = year_of(over["break_even"]["mean"], years)
-    when = f", breaking even in {median} in the median future" if median else ""
-    said = [
+    return [
         f"It {chance(over['payback']['mean'])}: {net(saving['mean'])} over the run on "
-        f"average ({saving_range(saving['p05'], saving['p95'])}){when}.",
-        f"{children(kept['mean'])}, {placement_years(avoided)}; {more_or_less(spent)} on "
-        f"programmes and investment and {more_or_less(placements)} on placements.",
+        f"average{at_risk(saving)}.",
+        f"{children(kept['mean'])}, with {placement_years(avoided)}; it spends "
+        f"{spending(spent, 'programmes and investment')} and "
+        f"{spending(placements, 'placements')}.",
     ]
-    luck = settled(results, CHANCE_KEY, run.name)
-    if luck is not None:
-        said.append(
-            f"Of the spread in its saving, {percent(luck, '.0f')} is chance and the rest "
-            "uncertainty in the model's figures."
-        )
-    return said
+
+
+def chance_shares(results: Results) -> str:
+    """One sentence: how much of each scenario's spread of net saving is chance (when compare
+    split it), for the scenarios that make a difference."""
+    shares = {
+        run.name: settled(results, CHANCE_KEY, run.name)
+        for run in results.runs[1:]
+        if not tables.no_difference(results, run)
+    }
+    listed = [
+        f"{name} {percent(share, '.0f')}"
+        for name, share in shares.items()
+        if share is not None and not math.isnan(share)
+    ]
+    if not listed:
+        return ""
+    return (
+        "How much of the spread in each saving is chance (the rest is uncertainty in the "
+        f"model's figures): {'; '.join(listed)}."
+    )
+
+
+def at_risk(saving: pd.Series) -> str:
+    """When the net saving's 90% range holds both a saving and an extra cost: that range."""
+    low, high = saving["p05"], saving["p95"]
+    if not low < 0 < high or money(0) in (money(-low), money(high)):
+        return ""
+    return (
+        ", but it may cost more than it saves: 90% of futures lie "
+        f"{saving_range(saving['p05'], saving['p95'])}"
+    )
 
 
 def net(saving: float) -> str:
@@ -104,30 +119,38 @@ def net(saving: float) -> str:
 def children(kept: float) -> str:
     return either(
         kept,
-        "It keeps no more children out of care than the base",
-        "It keeps {} children out of care",
-        "It brings {} more children into care",
+        ("child", "children"),
+        "It changes how many children come into care by less than one",
+        "It keeps {n} {noun} out of care",
+        "It brings {n} more {noun} into care",
     )
 
 
-def more_or_less(pounds: float) -> str:
-    return f"{money(abs(pounds))} {'more' if pounds >= 0 else 'less'}"
+def spending(pounds: float, what: str) -> str:
+    """'£1.2m more on placements', '£0.3m less on ...', or 'as much on ... as the base'."""
+    if money(abs(pounds)) == money(0):
+        return f"as much on {what} as the base"
+    return f"{money(abs(pounds))} {'more' if pounds > 0 else 'less'} on {what}"
 
 
 def placement_years(avoided: float) -> str:
     return either(
         avoided,
-        "about as many years of placements as the base",
-        "{} fewer child-years in placements",
-        "{} more child-years in placements",
+        ("child-year", "child-years"),
+        "about as many child-years in placements as the base",
+        "{n} fewer {noun} in placements",
+        "{n} more {noun} in placements",
     )
 
 
-def either(value: float, same: str, up: str, down: str) -> str:
-    """``same`` if ``value`` rounds to nobody, else ``up`` or ``down`` with the count in it."""
-    if abs(value) < 0.5:
+def either(value: float, nouns: tuple[str, str], same: str, up: str, down: str) -> str:
+    """``same`` if ``value`` rounds to nobody, else ``up`` or ``down`` with the count and the
+    noun (singular for one) in it: 'It keeps 1 child out of care'."""
+    shown = count(abs(value))
+    if shown == count(0):
         return same
-    return (up if value > 0 else down).format(count(abs(value)))
+    noun = nouns[0] if shown == "1" else nouns[1]
+    return (up if value > 0 else down).format(n=shown, noun=noun)
 
 
 def warnings(results: Results, run: RunFolder) -> list[str]:
@@ -222,7 +245,7 @@ def effect_dependence(results: Results, run: RunFolder) -> str:
 
 
 def resting_on_effect(results: Results, run: RunFolder) -> pd.Series | None:
-    if not touches_programmes(run) or no_difference(results, run):
+    if not touches_programmes(run) or tables.no_difference(results, run):
         return None
     given = settled(results, EFFECT_KEY, run.name)
     return swept(results, run.name) if given is None else pd.Series({"mean": given})
@@ -242,7 +265,7 @@ def effect_unmeasured(results: Results) -> str:
         run.name
         for run in results.runs[1:]
         if touches_programmes(run)
-        and not no_difference(results, run)
+        and not tables.no_difference(results, run)
         and resting_on_effect(results, run) is None
     ]
     if not names:

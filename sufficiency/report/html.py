@@ -20,7 +20,13 @@ from ..version import __version__
 from . import tables
 from .charts import POOL_NAMES, Chart, all_charts, placed_externally
 from .files import HTML_META, replacing
-from .findings import effect_unmeasured, findings, touches_programmes
+from .findings import (
+    chance_shares,
+    effect_unmeasured,
+    findings,
+    parts_of,
+    touches_programmes,
+)
 from .folder import Results, RunFolder, scenario_changes
 from .units import describe, with_unit
 from .words import Format, basis, between, break_even, kept_out_range, label, saving_range
@@ -238,9 +244,12 @@ def buys_list(results: Results) -> str:
         + "</li>"
         for found in findings(results)
     )
-    unmeasured = effect_unmeasured(results)
-    note = f'<p class="warning">{prose(unmeasured)}</p>' if unmeasured else ""
-    return f'<ul class="findings">{items}</ul>{note}'
+    notes = "".join(
+        f'<p class="warning">{prose(note)}</p>'
+        for note in (chance_shares(results), effect_unmeasured(results))
+        if note
+    )
+    return f'<ul class="findings">{items}</ul>{notes}'
 
 
 def projection_table(run: RunFolder) -> str:
@@ -312,27 +321,23 @@ def overview_table(results: Results) -> str:
         ],
         rows,
         key="overview-table",
-        widths=(19, 15, 18, 17, 11, 20),
+        widths=(19, 14, 19, 22, 9, 17),
         compact=True,
     )
 
 
 def yearly_table(results: Results) -> str:
-    """The net saving per financial year: one row per scenario, compact."""
+    """The mean net saving per financial year: one row per scenario, compact (the chart of
+    differences shows the spread, the workbook each year's range)."""
     rows, years = [], []
-    for run in results.runs[1:]:
+    for run in tables.differing(results):
         frame = tables.paired(results, run.name, "net_saving").drop(tables.ALL_YEARS)
         years = [str(p) for p in frame.index]
-        rows.append(
-            [escape(run.name)]
-            + [
-                ranged_words(money(r["mean"]), span(r["p05"], r["p95"], money, money(r["mean"])))
-                for r in frame.to_dict("records")
-            ]
-        )
+        rows.append([escape(run.name)] + [escape(money(mean)) for mean in frame["mean"]])
     return table(
         "Net saving in each financial year (base cost minus scenario cost; extra cost if "
-        "negative): mean paired difference and 90% range",
+        "negative): mean paired difference (the 90% ranges are in the workbook's Summary sheet "
+        f"and, added up over the years, in the chart of differences).{tables.left_out(results)}",
         ["Scenario", *years],
         rows,
         key="yearly-saving",
@@ -361,7 +366,7 @@ def mix_table(results: Results) -> str:
         return rows[rows["date"] == rows["date"].max()].set_index("state")["mean"]
 
     base = last(results.base)
-    changes = {run.name: last(run) - base for run in results.runs[1:]}
+    changes = {run.name: last(run) - base for run in tables.differing(results)}
     types = [p for p in PLACEMENT_NAMES if any(abs(c[p]) >= 0.5 for c in changes.values())]
     if not types:
         return "<p>No scenario changes the mix of placements by half a child or more.</p>"
@@ -372,7 +377,8 @@ def mix_table(results: Results) -> str:
     ]
     return table(
         f"Change in the mix: children in each placement type on {day(when)}, scenario minus "
-        f"{results.base.name} (means; types no scenario changes are left out)",
+        f"{results.base.name} (means; types no scenario changes are left out)."
+        f"{tables.left_out(results)}",
         ["Scenario", *(label(p) for p in types)],
         rows,
         key="mix-table",
@@ -418,7 +424,7 @@ def externally_compared(results: Results) -> str:
             for p in IN_HOUSE_NAMES
         ]
     ]
-    for run in results.runs[1:]:
+    for run in tables.differing(results):
         cells = []
         for pool in IN_HOUSE_NAMES:
             measure = f"placed_externally.{pool}"
@@ -437,7 +443,8 @@ def externally_compared(results: Results) -> str:
         rows.append([escape(run.name), *cells])
     return table(
         "Children placed externally over the run because in-house places were full: mean (in "
-        "brackets the paired difference from the base and its 90% range)",
+        "brackets the paired difference from the base and its 90% range)."
+        + tables.left_out(results),
         ["Scenario", *(f"{POOL_NAMES[p]} full" for p in IN_HOUSE_NAMES)],
         rows,
         key="externally-table",
@@ -460,13 +467,20 @@ def scenarios(results: Results) -> str:
 def assumptions(results: Results) -> str:
     provenance = results.base.meta["provenance"]
     assumed = [item for item in provenance if item["source"].lower().startswith("assumption:")]
-    reasons: dict[str, list[str]] = {}
+    topics: dict[str, dict[str, list[str]]] = {}
     for item in assumed:
-        what = f"{describe(item['parameter'])}: {with_unit(item['parameter'], item['value'])}"
-        reasons.setdefault(cited(item["source"].split(":", 1)[1].strip()), []).append(what)
+        topic, _, name = describe(item["parameter"]).partition(": ")
+        what = f"{name}: {with_unit(item['parameter'], item['value'])}"
+        why = cited(item["source"].split(":", 1)[1].strip())
+        topics.setdefault(topic, {}).setdefault(why, []).append(what)
     items = "".join(
-        f"<li><strong>{'; '.join(map(escape, whats))}</strong>: {escape(why)}</li>"
-        for why, whats in reasons.items()
+        f"<li><strong>{escape(topic)}.</strong> "
+        + " ".join(
+            f"<em>{'; '.join(map(escape, whats))}</em>: {escape(why.rstrip('.'))}."
+            for why, whats in reasons.items()
+        )
+        + "</li>"
+        for topic, reasons in topics.items()
     )
     caveat = escape(CAVEAT + effect_note(results))
     return (
@@ -477,7 +491,7 @@ def assumptions(results: Results) -> str:
         f"<p>The model uses {len(provenance)} figures. {len(provenance) - len(assumed)} come "
         "from the council's reports or from public statistics, each cited in the workbook's "
         f"Assumptions sheet and in run.json. The other {len(assumed)} are assumptions, listed "
-        "here with the reason for each (assumptions that share a reason share a line).</p>"
+        "here by topic with the reason for each (assumptions that share a reason share it).</p>"
         + f'<ul class="assumed" id="assumptions-list">{items}</ul>'
     )
 
@@ -498,27 +512,24 @@ def effect_note(results: Results) -> str:
 
 def savings(results: Results) -> str:
     """The council's way of counting savings beside the paired (counterfactual) difference,
-    over the run, for the scenarios that change a programme (the council's way counts only
-    children a programme diverts)."""
+    over the run (savings.csv's 'all years' rows), for the scenarios that change a programme
+    (the council's way counts only children a programme diverts)."""
     frame = results.extras.get("savings")
     if frame is None:
         return ""
-    runs = {run.name: run for run in results.runs}
-    rows = []
-    for name, part in frame.groupby("scenario", sort=False):
-        if not touches_programmes(runs[str(name)]):
-            continue
-        placement = tables.whole_run(results, runs[str(name)], "placement_cost")
-        rows.append(
-            [
-                escape(str(name)),
-                escape(money(part["council_mean"].sum())),
-                ranged_words(
-                    money(part["counterfactual_mean"].sum()),
-                    saving_range(-placement["p95"], -placement["p05"]),
-                ),
-            ]
-        )
+    names = {run.name for run in tables.differing(results) if touches_programmes(run)}
+    whole = frame[frame["scenario"].isin(names) & (frame["financial_year"] == tables.ALL_YEARS)]
+    rows = [
+        [
+            escape(str(row["scenario"])),
+            escape(money(row["council_mean"])),
+            ranged_words(
+                money(row["counterfactual_mean"]),
+                saving_range(row["counterfactual_p05"], row["counterfactual_p95"]),
+            ),
+        ]
+        for row in whole.to_dict("records")
+    ]
     if not rows:
         return ""
     return (
@@ -526,8 +537,8 @@ def savings(results: Results) -> str:
         "programme diverts as a year or two of placement cost avoided, times the targeting "
         "deflator. The counterfactual way compares the scenario with the base in paired "
         "futures, so it counts only what the model's programme effect actually changes. "
-        "Scenarios that change no programme are left out: the council's way counts nothing "
-        "for them. savings.csv gives both per financial year.</p>"
+        "Scenarios that change no programme, or make no difference, are left out: the "
+        "council's way counts nothing for them. savings.csv gives both per financial year.</p>"
         + table(
             "Placement cost saved over the run: the council's way (mean) and the "
             "counterfactual way (mean paired difference and 90% range)",
@@ -569,17 +580,11 @@ def sweep(results: Results) -> str:
 
 def changes(results: Results) -> str:
     """One row per scenario: its dated changes and investment costs, each with what it rests
-    on."""
+    on (a portfolio's row names its parts rather than repeat their rows)."""
     rows = [
-        [
-            escape(run.name),
-            "; ".join(
-                f"{escape(day(date))}: {escape(what)}: {escape(value)} ({escape(basis(source))})"
-                for date, what, value, source in scenario_changes(run)
-            ),
-        ]
+        [escape(run.name), changes_of(results, run)]
         for run in results.runs
-        if scenario_changes(run)
+        if run.meta.get("changes") or run.meta.get("investments")
     ]
     if not rows:
         return "<p>No scenario changes anything: today's services and capacity carry forward.</p>"
@@ -591,4 +596,14 @@ def changes(results: Results) -> str:
         key="changes-table",
         widths=(24, 76),
         compact=True,
+    )
+
+
+def changes_of(results: Results, run: RunFolder) -> str:
+    parts = parts_of(results, run)
+    if parts:
+        return escape(f"Those of {' and '.join(p.name for p in parts)} together.")
+    return "; ".join(
+        f"{escape(day(date))}: {escape(what)}: {escape(value)} ({escape(basis(source))})"
+        for date, what, value, source in scenario_changes(run)
     )

@@ -166,3 +166,31 @@ def whole_run(results: Results, run: RunFolder, measure: str) -> pd.Series:
     row = paired(results, run.name, measure).loc[ALL_YEARS]
     assert isinstance(row, pd.Series), "one row per scenario, measure and period"
     return row
+
+
+def no_difference(results: Results, run: RunFolder) -> bool:
+    """Exactly the base's children and costs in every future."""
+    saving = whole_run(results, run, "net_saving")
+    cla = paired(results, run.name, "cla")
+    return bool(
+        (saving[["p05", "mean", "p95"]] == 0).all() and (cla[["p05", "p95"]] == 0).all().all()
+    )
+
+
+def differing(results: Results) -> list[RunFolder]:
+    """The scenarios other than the base that make some difference to it (a comparison's
+    charts and tables by scenario leave the others out, and say so)."""
+    return [run for run in results.runs[1:] if not no_difference(results, run)]
+
+
+def left_out(results: Results) -> str:
+    """' X makes no difference to the base and is left out.', or ''."""
+    same = [run.name for run in results.runs[1:] if no_difference(results, run)]
+    if not same:
+        return ""
+    verbs = (
+        "make no difference to the base and are"
+        if len(same) > 1
+        else "makes no difference to the base and is"
+    )
+    return f" {' and '.join(same)} {verbs} left out."

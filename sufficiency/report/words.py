@@ -53,8 +53,9 @@ def between_signed(low: float, high: float, fmt: Format, positive: str, negative
 
 
 def kept_out_range(low: float, high: float) -> str:
-    """Children kept out of care (base minus scenario): 'between 3 and 12 fewer in care'."""
-    return between_signed(low, high, count, "fewer in care", "more in care")
+    """Children kept out of care (base minus scenario), under a heading that says so:
+    'between 3 and 12 fewer', 'between 5 more and 12 fewer'."""
+    return between_signed(low, high, count, "fewer", "more")
 
 
 def saving_range(low: float, high: float) -> str:
@@ -64,14 +65,16 @@ def saving_range(low: float, high: float) -> str:
 
 def break_even(mean: float, earliest: float, latest: float, years: list[str]) -> tuple[str, str]:
     """The median break-even year over replications, and its 90% range in words (earliest:
-    the 5th percentile, in favourable futures; latest: the 95th)."""
+    the 5th percentile, in favourable futures; latest: the 95th; '' if it is the median year
+    alone)."""
     main = year_label(mean, years)
     first, last = year_of(earliest, years), year_of(latest, years)
     if first is None:
         return main, f"{NOT_WITHIN} even in favourable futures"
     if last is None:
         return main, f"from {first} in favourable futures; {NOT_WITHIN} in others"
-    return main, between(int(earliest), int(latest), lambda i: years[int(i) - 1])
+    spread = between(int(earliest), int(latest), lambda i: years[int(i) - 1])
+    return main, "" if spread == main else spread
 
 
 def basis(source: str) -> str:
