@@ -11,11 +11,11 @@ import pytest
 from sufficiency.calendar import Calendar
 from sufficiency.engine.model import build, simulate
 from sufficiency.measures import flow_array, routes_for, three_or_more_placements
-from sufficiency.pathway import AGE_BANDS, DAYS_PER_YEAR, PLACEMENT_NAMES, STATE_INDEX, State
+from sufficiency.pathway import DAYS_PER_YEAR, PLACEMENT_NAMES, STATE_INDEX, State
 from sufficiency.records import ALL_ROUTES, COUNTED_INDEX, MOVE_KINDS, Measure, MoveKind
 from sufficiency.runner import replication_seed
 
-from .builders import small_set
+from .builders import small_set, teenagers_wanting
 
 YEARS = 2
 HORIZON = YEARS * 365.0
@@ -23,18 +23,10 @@ CLA = {STATE_INDEX[State(p)] for p in PLACEMENT_NAMES}
 
 
 def teenagers_wanting_inhouse_foster(**carers):
-    """No programmes; nobody in care today; only 10-15 year olds coming into care, all of
-    whom want in-house foster care first."""
-    only_inhouse = dict.fromkeys(PLACEMENT_NAMES, 0.0) | {"foster_inhouse": 1.0}
-    by_need = {need: only_inhouse for need in ("standard", "complex", "highly_complex")}
-    return small_set(
-        active=(),
-        population={"total": 0},
-        entries={
-            "direct": {"rate_per_month": 6.0, "age_band_shares": {"10-15": 1.0}},
-            "uasc": {"rate_per_month": 0.0},
-        },
-        matching={"preferences": dict.fromkeys(AGE_BANDS, by_need)},
+    """Only 10-15 year olds coming into care, all of whom want in-house foster care first."""
+    return teenagers_wanting(
+        "foster_inhouse",
+        6.0,
         moves={"bridging_share": 0.0},
         foster_carers={"recruitment_per_year": 0.0, "attrition_per_year": 0.0, **carers},
     )
