@@ -15,7 +15,7 @@ from sufficiency.pathway import DAYS_PER_YEAR, PLACEMENT_NAMES, STATE_INDEX, Sta
 from sufficiency.records import ALL_ROUTES, COUNTED_INDEX, MOVE_KINDS, Measure, MoveKind
 from sufficiency.runner import replication_seed
 
-from .builders import small_set, teenagers_wanting
+from .builders import Change, small_set, teenagers_wanting
 
 YEARS = 2
 HORIZON = YEARS * 365.0
@@ -79,11 +79,32 @@ def test_leaving_rises_with_the_carers_age():
     assert carers is not None
     rate = params.foster_carers.attrition_per_year.value
     households = len(carers.active)
-    assert carers.scale() * carers.weight == pytest.approx(rate * households)
+    weight = sum(math.exp(-carers.k * h.born) for h in carers.active.values())
+    assert carers.scale() * weight == pytest.approx(rate * households)
     assert {h.born for h in carers.active.values()} == {-50.0}  # aged 50 at the start
     model.env.run(until=10 * DAYS_PER_YEAR)
     aged_60 = carers.scale() * math.exp(-carers.k * -50.0)
     assert aged_60 / rate == pytest.approx(1.5)  # attrition_ratio_per_decade
+
+
+def households(model) -> dict[float, tuple]:
+    """Households still approved at the end, by their carers' birth year."""
+    carers = model.carers
+    assert carers is not None
+    return {h.born: (h.bands, h.places) for h in carers.active.values()}
+
+
+def test_a_recruitment_drive_keeps_the_baselines_households_and_adds_more():
+    """Common random numbers: recruiting more approves the baseline's households and some
+    more, and the baseline's households leave on the same days."""
+    params = small_set()
+    seed = replication_seed(6, 0)
+    base = simulate(params, seed, HORIZON)
+    more = Change(100.0, "foster_carers.recruitment_per_year", 8.0, add=True)
+    drive = simulate(params, seed, HORIZON, [more])
+    kept, grown = households(base), households(drive)
+    assert kept.items() <= grown.items()
+    assert len(grown) > len(kept)
 
 
 def test_every_move_between_placements_is_counted_by_its_kind():
