@@ -3,8 +3,6 @@ count."""
 
 from __future__ import annotations
 
-import math
-
 import numpy as np
 import pytest
 
@@ -78,13 +76,13 @@ def test_leaving_rises_with_the_carers_age():
     carers = model.carers
     assert carers is not None
     rate = params.foster_carers.attrition_per_year.value
-    households = len(carers.active)
-    weight = sum(math.exp(-carers.k * h.born) for h in carers.active.values())
-    assert carers.scale() * weight == pytest.approx(rate * households)
+    h = next(iter(carers.active.values()))
     assert {h.born for h in carers.active.values()} == {-50.0}  # aged 50 at the start
-    model.env.run(until=10 * DAYS_PER_YEAR)
-    aged_60 = carers.scale() * math.exp(-carers.k * -50.0)
-    assert aged_60 / rate == pytest.approx(1.5)  # attrition_ratio_per_decade
+    day = 1.0 / DAYS_PER_YEAR
+    assert carers.hazard(h, 0.0, 1.0) == pytest.approx(rate * day, rel=1e-3)
+    ten = 10 * DAYS_PER_YEAR
+    aged_60 = carers.hazard(h, ten, ten + 1.0) / day
+    assert aged_60 / rate == pytest.approx(1.5, rel=1e-3)  # attrition_ratio_per_decade
 
 
 def households(model) -> dict[float, tuple]:

@@ -108,7 +108,8 @@ class Households:
         self.params = model.params.foster_carers
         self.stream = model.streams["carers"]
         self.kinds = model.streams["carer_households"]
-        """The n-th household's age range, places, age and spells, alike in every scenario."""
+        """The n-th applicant's age range, places, age, spells and leaving budget, alike in every
+        scenario."""
         self.ranges = Shares({k: v for k, v in self.params.age_ranges.value.items()})
         self.active: dict[int, Household] = {}
         """Households still approved (not leaving)."""
@@ -223,18 +224,17 @@ class Households:
         z = math.sqrt(-2.0 * math.log(1.0 - u)) * math.cos(2.0 * math.pi * v)
         return min(MAX_AGE, max(MIN_AGE, mean + self.params.age_sd.value * z))
 
-    def scale(self) -> float:
-        """A household's leaving rate a year is this times exp(-k * born): the attrition rate
-        at the carers' reported mean age, rising with age."""
-        now = self.model.env.now / DAYS_PER_YEAR
-        return self.attrition * math.exp(self.k * (now - self.params.mean_age.value))
-
     # -- leaving --------------------------------------------------------------------------
+    def coefficient(self, h: Household) -> float:
+        """The household's leaving rate a year is this times exp(k * years from the start):
+        the attrition rate at the carers' reported mean age, rising with their age."""
+        return self.attrition * math.exp(-self.k * (h.born + self.params.mean_age.value))
+
     def hazard(self, h: Household, start: float, end: float) -> float:
         """The household's leaving hazard between days ``start`` and ``end``, at the attrition
         rate in force."""
         a, b = start / DAYS_PER_YEAR, end / DAYS_PER_YEAR
-        c = self.attrition * math.exp(-self.k * (h.born + self.params.mean_age.value))
+        c = self.coefficient(h)
         if self.k == 0:
             return c * (b - a)
         return c * (math.exp(self.k * b) - math.exp(self.k * a)) / self.k
@@ -242,7 +242,7 @@ class Households:
     def schedule_leaving(self, h: Household) -> None:
         """Schedule the day the household's budget is spent (none if never)."""
         now = self.model.env.now
-        rate = self.attrition * math.exp(-self.k * (h.born + self.params.mean_age.value))
+        rate = self.coefficient(h)
         if rate <= 0:
             return
         a = now / DAYS_PER_YEAR
@@ -262,7 +262,7 @@ class Households:
 
     def attrition_changed(self) -> None:
         """The attrition rate changed: each household spends its budget at the old rate up to
-        now, and its leaving day is drawn again at the new one."""
+        now, and its leaving day follows from what is left at the new one."""
         now = self.model.env.now
         for h in self.active.values():
             h.budget = max(0.0, h.budget - self.hazard(h, h.since, now))
