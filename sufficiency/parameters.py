@@ -263,6 +263,9 @@ class Matching(Frozen):
     preferences: Sourced[Annotated[dict[str, dict[str, PlacementShares]], BY_BAND]]
     step_down_rate_per_month: Sourced[Fraction]
     supported_at_16: Sourced[Fraction]
+    home_match_months: Sourced[Months] | None = None
+    """Mean months a bed freed in an in-house home takes before it suits a child wanting one
+    (matched to the home's purpose and the children already there); none: it suits at once."""
 
     @field_validator("preferences")
     @classmethod

@@ -16,11 +16,11 @@ import yaml
 from pydantic import BaseModel
 
 from sufficiency.parameters import ParameterSet, Sourced
-from sufficiency.pathway import MONTH, PROGRAMMES
+from sufficiency.pathway import AGE_BANDS, MONTH, NEEDS, PLACEMENT_NAMES, PROGRAMMES
 from sufficiency.scenario import Scenario
 from sufficiency.timeline import Change
 
-__all__ = ["MONTH", "SMALL", "SOURCE", "Change", "scenario_of", "small_set"]
+__all__ = ["MONTH", "SMALL", "SOURCE", "Change", "scenario_of", "small_set", "teenagers_wanting"]
 
 SOURCE = "assumption: test"
 
@@ -225,3 +225,22 @@ def wrap(annotation: Any, value: Any) -> Any:
 def scenario_of(params: ParameterSet, timeline: Iterable[Change] = ()) -> Scenario:
     """A scenario of ``params`` with dated changes, as ``load_scenario`` would make it."""
     return Scenario(params.name, "test", Path(f"{params.name}.yaml"), params, tuple(timeline))
+
+
+def teenagers_wanting(
+    placement: str, per_month: float, matching: dict[str, Any] | None = None, **sections: Any
+) -> ParameterSet:
+    """No programmes, nobody in care today; only 10-15 year olds coming into care,
+    ``per_month``, all of whom want ``placement`` first (and ``sections`` as ``small_set``)."""
+    only = dict.fromkeys(PLACEMENT_NAMES, 0.0) | {placement: 1.0}
+    by_need = {need.value: only for need in NEEDS}
+    return small_set(
+        active=(),
+        population={"total": 0},
+        entries={
+            "direct": {"rate_per_month": per_month, "age_band_shares": {"10-15": 1.0}},
+            "uasc": {"rate_per_month": 0.0},
+        },
+        matching={"preferences": dict.fromkeys(AGE_BANDS, by_need), **(matching or {})},
+        **sections,
+    )

@@ -3,24 +3,17 @@ count."""
 
 from __future__ import annotations
 
-import bisect
-import itertools
-import math
-
 import numpy as np
 import pytest
-from hypothesis import given
-from hypothesis import strategies as st
 
 from sufficiency.calendar import Calendar
-from sufficiency.engine.carers import LeavingWeights
 from sufficiency.engine.model import build, simulate
 from sufficiency.measures import flow_array, routes_for, three_or_more_placements
-from sufficiency.pathway import AGE_BANDS, DAYS_PER_YEAR, PLACEMENT_NAMES, STATE_INDEX, State
+from sufficiency.pathway import DAYS_PER_YEAR, PLACEMENT_NAMES, STATE_INDEX, State
 from sufficiency.records import ALL_ROUTES, COUNTED_INDEX, MOVE_KINDS, Measure, MoveKind
 from sufficiency.runner import replication_seed
 
-from .builders import small_set
+from .builders import Change, small_set, teenagers_wanting
 
 YEARS = 2
 HORIZON = YEARS * 365.0
@@ -28,18 +21,10 @@ CLA = {STATE_INDEX[State(p)] for p in PLACEMENT_NAMES}
 
 
 def teenagers_wanting_inhouse_foster(**carers):
-    """No programmes; nobody in care today; only 10-15 year olds coming into care, all of
-    whom want in-house foster care first."""
-    only_inhouse = dict.fromkeys(PLACEMENT_NAMES, 0.0) | {"foster_inhouse": 1.0}
-    by_need = {need: only_inhouse for need in ("standard", "complex", "highly_complex")}
-    return small_set(
-        active=(),
-        population={"total": 0},
-        entries={
-            "direct": {"rate_per_month": 6.0, "age_band_shares": {"10-15": 1.0}},
-            "uasc": {"rate_per_month": 0.0},
-        },
-        matching={"preferences": dict.fromkeys(AGE_BANDS, by_need)},
+    """Only 10-15 year olds coming into care, all of whom want in-house foster care first."""
+    return teenagers_wanting(
+        "foster_inhouse",
+        6.0,
         moves={"bridging_share": 0.0},
         foster_carers={"recruitment_per_year": 0.0, "attrition_per_year": 0.0, **carers},
     )
@@ -91,12 +76,33 @@ def test_leaving_rises_with_the_carers_age():
     carers = model.carers
     assert carers is not None
     rate = params.foster_carers.attrition_per_year.value
-    households = len(carers.active)
-    assert carers.scale() * carers.weight == pytest.approx(rate * households)
+    h = next(iter(carers.active.values()))
     assert {h.born for h in carers.active.values()} == {-50.0}  # aged 50 at the start
-    model.env.run(until=10 * DAYS_PER_YEAR)
-    aged_60 = carers.scale() * math.exp(-carers.k * -50.0)
-    assert aged_60 / rate == pytest.approx(1.5)  # attrition_ratio_per_decade
+    day = 1.0 / DAYS_PER_YEAR
+    assert carers.hazard(h, 0.0, 1.0) == pytest.approx(rate * day, rel=1e-3)
+    ten = 10 * DAYS_PER_YEAR
+    aged_60 = carers.hazard(h, ten, ten + 1.0) / day
+    assert aged_60 / rate == pytest.approx(1.5, rel=1e-3)  # attrition_ratio_per_decade
+
+
+def households(model) -> dict[float, tuple]:
+    """Households still approved at the end, by their carers' birth year."""
+    carers = model.carers
+    assert carers is not None
+    return {h.born: (h.bands, h.places) for h in carers.active.values()}
+
+
+def test_a_recruitment_drive_keeps_the_baselines_households_and_adds_more():
+    """Common random numbers: recruiting more approves the baseline's households and some
+    more, and the baseline's households leave on the same days."""
+    params = small_set()
+    seed = replication_seed(6, 0)
+    base = simulate(params, seed, HORIZON)
+    more = Change(100.0, "foster_carers.recruitment_per_year", 8.0, add=True)
+    drive = simulate(params, seed, HORIZON, [more])
+    kept, grown = households(base), households(drive)
+    assert kept.items() <= grown.items()
+    assert len(grown) > len(kept)
 
 
 def test_every_move_between_placements_is_counted_by_its_kind():
@@ -136,25 +142,3 @@ def test_three_or_more_placements_are_counted_as_the_dfe_counts_them():
     log = np.array(rows, dtype=float)
     log = log[np.argsort(log[:, 0], kind="stable")]
     assert three_or_more_placements(log, np.array([0.0, 365.0, 730.0])).tolist() == [1, 1]
-
-
-@given(
-    weights=st.lists(st.floats(0.01, 50.0), min_size=1, max_size=60),
-    gone=st.sets(st.integers(0, 59)),
-    u=st.floats(0.0, 0.999999),
-)
-def test_the_leaving_draw_picks_as_a_running_sum_over_the_households_still_there(weights, gone, u):
-    """The numpy draw of which household leaves picks the one a running sum in Python over
-    the households still approved would (households that left never)."""
-    table = LeavingWeights()
-    for hid, weight in enumerate(weights):
-        table.set(hid, weight)
-    staying = [hid for hid in range(len(weights)) if hid not in gone]
-    for hid in gone & set(range(len(weights))):
-        table.set(hid, 0.0)
-    if not staying:
-        return
-    running = list(itertools.accumulate(weights[hid] for hid in staying))
-    expected = staying[min(bisect.bisect_right(running, u * running[-1]), len(staying) - 1)]
-    pick = table.pick(u)
-    assert (pick if pick is not None else staying[-1]) == expected

@@ -5,14 +5,18 @@ between children, the carers' own circumstances) when it takes no new child, and
 age raises their chance of leaving. A household that leaves takes no new child; children
 already there stay until they move or leave care. Households that can take a child of each age
 band now are indexed by band, so matching never scans the register.
+
+For common random numbers every household's fate is its own: applicants arrive at a fixed
+bound on the recruitment rate and each draws its attributes whether approved or not (approved
+with the chance the rate in force over the bound), and each household leaves when its own
+exponential budget of the leaving hazard is spent. So a scenario that recruits more approves the
+baseline's households and some more, and the baseline's households leave on the same days.
 """
 
 from __future__ import annotations
 
 import math
 from typing import TYPE_CHECKING
-
-import numpy as np
 
 from ..parameters import bands_taken
 from ..pathway import AGE_BANDS, DAYS_PER_YEAR, MONTH, State
@@ -28,6 +32,13 @@ MIN_AGE, MAX_AGE = 21.0, 80.0
 """Carers' ages are drawn within these bounds (years)."""
 SPELL_DRAWS = 32
 """Draws each household holds for its spells on hold (used again in turn once used up)."""
+U_RANGE, U_PLACES, U_AGE, U_ANGLE, U_LEAVE = range(5)
+APPLICANT_DRAWS = U_LEAVE + 1 + SPELL_DRAWS
+"""An applicant's draws: age range, places, age (two), leaving budget, then its spells."""
+BOUND = 4.0
+"""Applicants arrive at this multiple of the recruitment rate at the start, so the same
+applicants arrive in any scenario that stays under it (a change above it raises the bound
+from the next applicant's wait on)."""
 
 
 def spell_draw(h: Household) -> float:
@@ -43,12 +54,15 @@ class Household:
     __slots__ = (
         "bands",
         "born",
+        "budget",
         "children",
+        "epoch",
         "held",
         "id",
         "leaving",
         "places",
         "pool",
+        "since",
         "spells",
         "u",
     )
@@ -67,6 +81,11 @@ class Household:
         self.children = 0
         self.held = False
         self.leaving = False
+        self.budget = 0.0
+        """The leaving hazard still to be spent (from an exponential draw) when ``since``."""
+        self.since = 0.0
+        self.epoch = 0
+        """Changes of the attrition rate seen: a leaving scheduled before one is stale."""
 
     def is_open(self) -> bool:
         return not self.held and not self.leaving and self.children < self.places
@@ -80,29 +99,6 @@ class Household:
             self.pool.model.record_capacity()
 
 
-class LeavingWeights:
-    """Each household's weight in the draw of which leaves, by household number (0 once it
-    has left), so that a draw in proportion to them runs in numpy, not a loop over the
-    register. The running sums are taken in household order, as a sum in Python would."""
-
-    def __init__(self) -> None:
-        self.values = np.zeros(256)
-        self.count = 0
-
-    def set(self, hid: int, weight: float) -> None:
-        if hid >= len(self.values):
-            self.values = np.concatenate([self.values, np.zeros(len(self.values))])
-        self.values[hid] = weight
-        self.count = max(self.count, hid + 1)
-
-    def pick(self, u: float) -> int | None:
-        """The household whose running sum first exceeds ``u`` times the total (None if none
-        does, as rounding may leave for ``u`` near 1)."""
-        running = np.cumsum(self.values[: self.count])
-        index = int(np.searchsorted(running, u * running[-1], side="right"))
-        return index if index < self.count else None
-
-
 class Households:
     """The register of in-house fostering households: the in-house foster capacity pool."""
 
@@ -112,7 +108,8 @@ class Households:
         self.params = model.params.foster_carers
         self.stream = model.streams["carers"]
         self.kinds = model.streams["carer_households"]
-        """The n-th household's age range, places, age and spells, alike in every scenario."""
+        """The n-th applicant's age range, places, age, spells and leaving budget, alike in every
+        scenario."""
         self.ranges = Shares({k: v for k, v in self.params.age_ranges.value.items()})
         self.active: dict[int, Household] = {}
         """Households still approved (not leaving)."""
@@ -121,16 +118,14 @@ class Households:
         self.open: dict[str, dict[int, Household]] = {band: {} for band in AGE_BANDS}
         self.settled = False
         self._next = 0
-        self.recruit = self.total = 0.0
         self.k = math.log(self.params.attrition_ratio_per_decade.value) / 10.0
+        self.attrition = self.live.attrition_per_year
+        """The attrition rate the households' leaving days were scheduled with."""
+        self.bound = BOUND * self.live.recruitment_per_year
         self.approved = 0
         """Approved places of the households still approved."""
         self.closing = 0
         """Children still with households that have left (their places close as they go)."""
-        self.weight = 0.0
-        """The sum over approved households of exp(-k * born): their leaving rates' sum is the
-        attrition rate times exp(k * (now - mean age)) times this."""
-        self.weights = LeavingWeights()
 
     # -- the pool interface (as ``placements.Places``) ------------------------------------
     @property
@@ -183,22 +178,23 @@ class Households:
         if h.leaving and not h.children:
             self.register.pop(h.id, None)
 
-    def join(self, age: float) -> Household:
-        """A household of carers aged ``age`` years is approved now."""
-        u_range, u_places = self.kinds.us(2)
-        key = self.ranges.pick(u_range)
+    def join(self, mean_age: float, draws: list[float]) -> Household:
+        """A household of carers aged about ``mean_age`` years is approved now, with its own
+        ``draws`` (``APPLICANT_DRAWS``)."""
+        key = self.ranges.pick(draws[U_RANGE])
+        age = self.draw_age(mean_age, draws[U_AGE], draws[U_ANGLE])
         born = self.model.env.now / DAYS_PER_YEAR - age
-        h = Household(self, self._next, bands_taken(key), born, u_places)
-        h.spells = self.kinds.us(SPELL_DRAWS)[::-1]
+        h = Household(self, self._next, bands_taken(key), born, draws[U_PLACES])
+        h.spells = draws[:U_LEAVE:-1]
+        h.budget = -math.log(1.0 - draws[U_LEAVE])
+        h.since = self.model.env.now
         self._next += 1
         h.places = self.places_of(h)
         self.active[h.id] = h
         self.register[h.id] = h
         self.approved += h.places
-        weight = math.exp(-self.k * born)
-        self.weight += weight
-        self.weights.set(h.id, weight)
         self.refresh(h)
+        self.schedule_leaving(h)
         return h
 
     def leave(self, h: Household) -> None:
@@ -206,10 +202,9 @@ class Households:
         del self.active[h.id]
         self.approved -= h.places
         self.closing += h.children
-        self.weight -= math.exp(-self.k * h.born)
-        self.weights.set(h.id, 0.0)
         h.leaving = True
         self.refresh(h)
+        self.model.record_capacity()
 
     def places_of(self, h: Household) -> int:
         """Approved places: the mean rounded down or up, up with the chance of its fraction."""
@@ -223,38 +218,76 @@ class Households:
         self.approved = sum(h.places for h in self.active.values())
         self.model.record_capacity()
 
-    def draw_age(self, mean: float) -> float:
-        """A carer's age: normal about ``mean`` (Box-Muller), within the bounds."""
-        u, v = self.kinds.us(2)
+    def draw_age(self, mean: float, u: float, v: float) -> float:
+        """A carer's age: normal about ``mean`` (Box-Muller from ``u`` and ``v``), within the
+        bounds."""
         z = math.sqrt(-2.0 * math.log(1.0 - u)) * math.cos(2.0 * math.pi * v)
         return min(MAX_AGE, max(MIN_AGE, mean + self.params.age_sd.value * z))
 
-    def scale(self) -> float:
-        """A household's leaving rate a year is this times exp(-k * born): the attrition rate
-        at the carers' reported mean age, rising with age."""
-        now = self.model.env.now / DAYS_PER_YEAR
-        return self.live.attrition_per_year * math.exp(self.k * (now - self.params.mean_age.value))
+    # -- leaving --------------------------------------------------------------------------
+    def coefficient(self, h: Household) -> float:
+        """The household's leaving rate a year is this times exp(k * years from the start):
+        the attrition rate at the carers' reported mean age, rising with their age."""
+        return self.attrition * math.exp(-self.k * (h.born + self.params.mean_age.value))
 
-    # -- turnover -------------------------------------------------------------------------
-    def mean_wait(self) -> float | None:
-        """Mean days to the next mainstream household joining or leaving (competing Poisson
-        clocks), noting the rates for ``turnover``."""
+    def hazard(self, h: Household, start: float, end: float) -> float:
+        """The household's leaving hazard between days ``start`` and ``end``, at the attrition
+        rate in force."""
+        a, b = start / DAYS_PER_YEAR, end / DAYS_PER_YEAR
+        c = self.coefficient(h)
+        if self.k == 0:
+            return c * (b - a)
+        return c * (math.exp(self.k * b) - math.exp(self.k * a)) / self.k
+
+    def schedule_leaving(self, h: Household) -> None:
+        """Schedule the day the household's budget is spent (none if never)."""
+        now = self.model.env.now
+        rate = self.coefficient(h)
+        if rate <= 0:
+            return
+        a = now / DAYS_PER_YEAR
+        if self.k == 0:
+            end = a + h.budget / rate
+        else:
+            grown = math.exp(self.k * a) + self.k * h.budget / rate
+            if grown <= 0:
+                return
+            end = math.log(grown) / self.k
+        epoch = h.epoch
+        at(self.model, end * DAYS_PER_YEAR - now, lambda _: self.spent(h, epoch))
+
+    def spent(self, h: Household, epoch: int) -> None:
+        if h.epoch == epoch and not h.leaving:
+            self.leave(h)
+
+    def attrition_changed(self) -> None:
+        """The attrition rate changed: each household spends its budget at the old rate up to
+        now, and its leaving day follows from what is left at the new one."""
+        now = self.model.env.now
+        for h in self.active.values():
+            h.budget = max(0.0, h.budget - self.hazard(h, h.since, now))
+            h.since = now
+            h.epoch += 1
+        self.attrition = self.live.attrition_per_year
+        for h in self.active.values():
+            self.schedule_leaving(h)
+
+    # -- recruitment ----------------------------------------------------------------------
+    def recruitment_changed(self) -> None:
+        """The recruitment rate changed: the bound rises to it if it is above."""
+        self.bound = max(self.bound, self.live.recruitment_per_year)
+
+    def applicant_wait(self) -> float | None:
+        """Mean days between applicants, at the bound on the mainstream recruitment rate."""
         share = self.params.mainstream_recruit_share.value
-        self.recruit = self.live.recruitment_per_year * share / DAYS_PER_YEAR
-        leave = self.scale() * max(self.weight, 0.0) / DAYS_PER_YEAR
-        self.total = self.recruit + leave
-        return 1.0 / self.total if self.total > 0 else None
+        return DAYS_PER_YEAR / (self.bound * share) if self.bound * share > 0 else None
 
-    def turnover(self, mark: float) -> None:
-        """A household joins, or one leaves (chosen by its leaving rate)."""
-        if mark * self.total < self.recruit:
-            self.schedule_hold(self.join(self.draw_age(self.params.recruit_age.value)))
-        elif self.active:
-            pick = self.weights.pick(self.stream.u())
-            self.leave(
-                self.active[pick] if pick is not None else next(reversed(self.active.values()))
-            )
-        self.model.record_capacity()
+    def apply(self, mark: float) -> None:
+        """An applicant, approved with the chance the rate in force over the bound."""
+        draws = self.kinds.us(APPLICANT_DRAWS)
+        if mark * self.bound < self.live.recruitment_per_year:
+            self.schedule_hold(self.join(self.params.recruit_age.value, draws))
+            self.model.record_capacity()
 
     # -- spells on hold -------------------------------------------------------------------
     def hold_means(self) -> tuple[float, float]:
@@ -321,8 +354,10 @@ def start(model: Model) -> Households:
     params = carers.params
     mean = params.mean_age.value
     for _ in range(round(params.households.value * params.mainstream_share.value)):
-        carers.join(carers.draw_age(mean))
+        carers.join(mean, carers.kinds.us(APPLICANT_DRAWS))
     model.on_change("foster_carers.places_per_household", carers.resize)
+    model.on_change("foster_carers.attrition_per_year", carers.attrition_changed)
+    model.on_change("foster_carers.recruitment_per_year", carers.recruitment_changed)
     model.record_capacity()
-    Arrivals(model, carers.stream, carers.mean_wait, carers.turnover, marked=True)
+    Arrivals(model, carers.stream, carers.applicant_wait, carers.apply, marked=True)
     return carers

@@ -2,14 +2,18 @@
 
 The homes act as one capacity pool (the interface of ``placements.Places``) for the matcher, so
 a child is placed in-house when some open home has a free bed that suits the child's age, and
-externally otherwise. Each take and release is logged per home for occupancy and home costs.
+externally otherwise. A bed a child leaves suits no one until it is matched again (an
+exponential time, ``matching.home_match_months``, from the home's own stream): a home takes a
+child only when the child suits its purpose and the children already there. Each take and
+release is logged per home for occupancy and home costs.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from ..pathway import DAYS_PER_YEAR
+from ..pathway import DAYS_PER_YEAR, MONTH
+from .children import at
 from .placements import Places
 
 if TYPE_CHECKING:
@@ -25,6 +29,8 @@ class HomeBeds(Places):
         super().__init__(0)
         self.index = index
         self.homes = homes
+        self.stream = homes.model.streams[f"home_matching.{spec.name}"]
+        """The home's own draws, so another home opening changes none of them."""
         ages = spec.ages.value if spec.ages is not None else None
         self.low = ages.low * DAYS_PER_YEAR if ages is not None else 0.0
         self.high = (ages.high + 1) * DAYS_PER_YEAR if ages is not None else float("inf")
@@ -34,9 +40,18 @@ class HomeBeds(Places):
         return self.free >= 1 and (age is None or self.low <= age < self.high)
 
     def release(self) -> None:
-        """The child placed here leaves its bed."""
+        """The child placed here leaves its bed, which is matched again after a while."""
+        homes = self.homes
+        homes.changed(self, -1)
+        if homes.match_days <= 0:
+            self.matched()
+            return
+        at(homes.model, self.stream.exp(homes.match_days), lambda _: self.matched())
+
+    def matched(self) -> None:
+        """The bed suits a child again (or closes, if the home is closing)."""
         super().release()
-        self.homes.changed(self, -1)
+        self.homes.sync()
 
 
 class Homes(Places):
@@ -47,9 +62,11 @@ class Homes(Places):
     def __init__(self, model: Model) -> None:
         super().__init__(0)
         self.model = model
+        months = model.params.matching.home_match_months
+        self.match_days = months.value * MONTH if months is not None else 0.0
         self.homes = [HomeBeds(i, spec, self) for i, spec in enumerate(model.params.homes)]
 
-    def _sync(self) -> None:
+    def sync(self) -> None:
         """The pool's totals, as the homes' sums."""
         homes = self.homes
         self.capacity = sum(home.capacity for home in homes)
@@ -75,11 +92,11 @@ class Homes(Places):
 
     def changed(self, home: HomeBeds, change: int) -> None:
         """A bed in ``home`` was taken (+1) or given back (-1): totals and the occupancy log."""
-        self._sync()
+        self.sync()
         self.model.log.occupancy.append((self.model.env.now, home.index, change))
 
     def resize_home(self, index: int, delta: int) -> None:
         """A home opens (more beds) or closes (fewer)."""
         home = self.homes[index]
         home.resize(home.places + delta)
-        self._sync()
+        self.sync()

@@ -30,7 +30,7 @@ UNITS: tuple[tuple[str, str, str], ...] = (
     (r"(breakdown|step_up)_per_year$", "moves per child per year", "number"),
     (r"attrition_ratio_per_decade$", "times per ten years of age", "number"),
     (r"(mean_age|recruit_age|age_sd)$", "years", "number"),
-    (r"(hold|bridging)_months$", "months", "number"),
+    (r"(hold|bridging|home_match)_months$", "months", "number"),
     (r"age_ranges$", "% of households (shares)", "fraction"),
     (r"^entries.*rate_per_month$", "children per month", "number"),
     (r"referrals_per_month$", "families per month", "number"),
