@@ -199,18 +199,23 @@ def test_programme_waits_match_erlang_c():
             }
         },
     )
-    waits = []
+    means = []
     for rep in range(10):
         model = simulate(params, replication_seed(11, rep), 30 * 365.25)
         started: dict[int, float] = {}
+        waits = []
         for t in model.log.rows():
-            if t.from_state == -1:
+            if t.from_state == -1 and t.time > 0:  # not referred before day 0
                 started[t.child] = t.time
-            if t.to_state == STATES.index(State.IN_MST):
+            if t.to_state == STATES.index(State.IN_MST) and t.child in started:
                 waits.append(t.time - started[t.child])
+        assert len(waits) > 1_000
+        means.append(np.mean(waits))
+    # at 80% load a replication's mean wait varies by about half its value (long busy periods)
     expected = erlang_c_wait(4.0 / MONTH, 30.0, 5)
-    assert len(waits) > 10_000
-    assert np.mean(waits) == pytest.approx(expected, rel=0.1)
+    standard_error = np.std(means, ddof=1) / math.sqrt(len(means))
+    assert abs(np.mean(means) - expected) < 3 * standard_error
+    assert standard_error < 0.25 * expected
 
 
 def test_littles_law_in_a_steady_state_run():

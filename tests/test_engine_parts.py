@@ -77,9 +77,9 @@ def test_no_family_waits_past_the_maximum_wait():
     home = STATES.index(State.HOME)
     into_care: list[float] = []
     for t in model.log.rows():
-        if t.to_state == waiting:
+        if t.to_state == waiting and t.time > 0:
             joined[t.child] = t.time
-        elif t.from_state == waiting:
+        elif t.from_state == waiting and t.child in joined:  # not waiting since before day 0
             wait = t.time - joined[t.child]
             {in_mst: served, home: turned_away}.get(t.to_state, into_care).append(wait)
     assert len(served) > 20 and len(turned_away) > 20

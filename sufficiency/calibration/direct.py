@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from ..paths import put
 from ..pathway import MONTH
-from . import dfe_routes
+from . import dfe_ages, dfe_routes
 from .figures import Figures, Row, significant
 
 OUTCOME_TABLES = (
@@ -51,6 +51,9 @@ def apply(data: dict, fig: Figures) -> None:
     family_decision_making(data, fig)
     reunification(data, fig)
     dfe_routes.apply(data, fig)
+    ages = dfe_ages.entrants(fig)
+    if ages is not None:
+        put(data, "entries.direct.age_band_shares", ages)
 
 
 def costs(data: dict, fig: Figures) -> None:

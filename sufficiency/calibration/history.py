@@ -14,6 +14,7 @@ from typing import Any
 from ..parameters import ParameterSet, build_parameters
 from ..paths import put
 from ..timeline import Change
+from . import dfe_ages
 from .figures import Figures, Row, significant
 from .provenance import checks
 from .sources import parse_period
@@ -222,6 +223,7 @@ def at(
         placement_shares(fig, day, data["population"]["placement_shares"]["value"]),
     )
     for path, sourced in (
+        ("population.age_band_shares", dfe_ages.in_care(day)),
         ("foster_carers.households", households(fig, day)),
         ("foster_carers.mean_age", carers_age(fig, day)),
         ("entries.uasc.rate_per_month", uasc_rate(fig, day, total_expr)),

@@ -41,8 +41,8 @@ class Call:
 class Environment(simpy.Environment):
     """A simpy environment whose heap holds only the events due before ``edge``."""
 
-    def __init__(self, width: float = WIDTH) -> None:
-        super().__init__()
+    def __init__(self, width: float = WIDTH, initial_time: float = 0.0) -> None:
+        super().__init__(initial_time)
         self._width = width
         self._next = 1
         """The bucket that next joins the heap; events due before its start are in the heap."""

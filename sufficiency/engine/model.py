@@ -82,7 +82,8 @@ class Model:
         self.streams = streams
         self.horizon = horizon_days
         self.start = params.start_date
-        self.env = Environment()
+        self.env = Environment(initial_time=-programmes.WARM_UP)
+        """The clock begins before day 0, for the referral streams' warm-up (programmes.start)."""
         self.log = Log()
         self._record = self.log.transitions.extend
         self.live: dict[str, Any] = views(params)
@@ -247,11 +248,12 @@ def build(
 ) -> Model:
     """Set up one replication (today's children placed, every actor started), not yet run."""
     model = Model(params, Streams(seed), horizon, changes)
+    model.programmes = programmes.start(model)  # warms up the referral streams to day 0
     model.carers = carers.start(model)
     population.initial_population(model)
+    programmes.take_over(model)
     model.carers.settle()
     model.entries = children.start(model)
-    model.programmes = programmes.start(model)
     model.reunification = reunification.start(model)
     model.env.process(step_down(model))
     model.env.process(model.timeline())

@@ -24,6 +24,10 @@ RISK_WINDOW = REENTRY_WINDOW
 """Assumption: a referred family whose risk turns into care without help does so on a day drawn
 uniformly within 18 months of referral (the span over which the service follows families, 000
 para 3.20, and the START trial's outcome point). One law for every family, helped or not."""
+WARM_UP = RISK_WINDOW
+"""Days before the start over which the referral streams run alone, recording nothing: the
+families referred then whose risk day is still to come, and the caseloads and waiting lists,
+are there at the start as they would be in a run that had been going for ``RISK_WINDOW``."""
 
 
 class Poisson:
@@ -48,6 +52,8 @@ class Poisson:
 Member = tuple[int, float, str, list[float]]
 """A referred child: id, birth day, need and its draws. A child becomes a ``Child`` only if it
 comes into care; until then the family's state is every member's state."""
+UNNUMBERED = -1
+"""The id of a child referred in the warm-up, numbered at the start if its family is followed."""
 
 
 class Family:
@@ -59,6 +65,7 @@ class Family:
         "helped",
         "in_care",
         "members",
+        "risk_day",
         "state",
         "u_outcome",
         "waiting",
@@ -74,6 +81,8 @@ class Family:
         self.waiting = False
         self.certain = False
         """Offered the programme on the day it would have come into care directly."""
+        self.risk_day = math.inf
+        """For a family referred before the start, the day its risk would turn into care."""
 
 
 class ProgrammeActor:
@@ -95,6 +104,8 @@ class ProgrammeActor:
         self.needs = Shares(p.need_shares.value)
         self.cv = p.duration_cv.value
         self.most_chance = self.highest_chance()
+        self.warming: list[Family] = []
+        """The families referred before the start (during the warm-up)."""
 
     def mean_wait(self) -> float | None:
         return mean_wait_for(self.live.referrals_per_month)
@@ -140,10 +151,15 @@ class ProgrammeActor:
         for i in range(0, DRAWS * n, DRAWS):
             draws = flat[i : i + DRAWS]
             birth = now - (low + draws[U_AGE] * span) * DAYS_PER_YEAR
-            members.append((self.model.new_id(), birth, self.needs.pick(draws[U_NEED]), draws))
+            cid = self.model.new_id() if now >= 0 else UNNUMBERED
+            members.append((cid, birth, self.needs.pick(draws[U_NEED]), draws))
         duration = stream.gamma(self.live.duration_days, self.cv)
         family = Family(members, duration, stream.u())
-        return family, stream.u() * RISK_WINDOW
+        delay = stream.u() * RISK_WINDOW
+        if now < 0:
+            family.risk_day = now + delay
+            self.warming.append(family)
+        return family, delay
 
     def offer(self, member: Member) -> None:
         """A child who would come into care directly now is offered the programme first: a
@@ -166,36 +182,33 @@ class ProgrammeActor:
         """Wait for a slot up to the maximum wait; then the family goes without."""
         model = self.model
         self.set_state(family, State.WAITING)
-        model.log.waiting.append((model.env.now, self.index, len(family.members)))
+        self.note_waiting(len(family.members))
         self.pool.join(family)
         at(model, self.live.max_wait_days, lambda _: self.give_up(family))
 
     def granted(self, family: Family) -> None:
         """A slot has come free for a waiting family."""
-        self.model.log.waiting.append((self.model.env.now, self.index, -len(family.members)))
+        self.note_waiting(-len(family.members))
         self.begin(family)
 
     def give_up(self, family: Family) -> None:
         """The maximum wait has passed: the family leaves the list unless already served."""
         if family.waiting:
             self.leave_list(family)
-            self.model.log.count(
-                self.model.env.now, Measure.TURNED_AWAY, self.name, len(family.members)
-            )
+            self.count(Measure.TURNED_AWAY, len(family.members))
             self.set_state(family, State.HOME)
 
     def leave_list(self, family: Family) -> None:
         family.waiting = False
-        self.model.log.waiting.append((self.model.env.now, self.index, -len(family.members)))
+        self.note_waiting(-len(family.members))
 
     def begin(self, family: Family) -> None:
         """Work with the family until it closes (sooner if its children come into care)."""
-        model, env = self.model, self.model.env
         self.set_state(family, self.state)
         family.helped = True
-        model.log.count(env.now, Measure.PROGRAMME_STARTS, self.name, len(family.members))
-        model.log.count(env.now, Measure.FAMILIES_STARTED, self.name)
-        at(model, family.duration, lambda _: self.close(family))
+        self.count(Measure.PROGRAMME_STARTS, len(family.members))
+        self.count(Measure.FAMILIES_STARTED)
+        at(self.model, family.duration, lambda _: self.close(family))
 
     def close(self, family: Family) -> None:
         """Work ends with the children at home (unless they came into care first)."""
@@ -204,11 +217,8 @@ class ProgrammeActor:
             self.set_state(family, State.HOME)
 
     def finish(self, family: Family) -> None:
-        model = self.model
         self.pool.release()
-        model.log.count(
-            model.env.now, Measure.PROGRAMME_COMPLETIONS, self.name, len(family.members)
-        )
+        self.count(Measure.PROGRAMME_COMPLETIONS, len(family.members))
 
     def chance_of_care(self, family: Family) -> float:
         """The chance the family's risk turns into care: the targeting deflator without help,
@@ -225,7 +235,9 @@ class ProgrammeActor:
     def due(self, family: Family) -> None:
         """The day the family's risk would turn into care: its children come into care if its
         outcome draw falls within the chance for where it is now (waiting, worked with, home).
-        Those 18 by then stay at home as adults; if all are, the risk has lapsed."""
+        Those 18 by then stay at home as adults; if all are, the risk has lapsed. Before the
+        start (the warm-up) they are among today's children in care already, so only the
+        family's place in the programme is given up."""
         now = self.model.env.now
         children = [m for m in family.members if now - m[1] < AGE_18]
         if not children or family.u_outcome >= self.chance_of_care(family):
@@ -236,13 +248,10 @@ class ProgrammeActor:
         elif state is self.state:
             self.finish(family)
         elif family.helped:
-            self.model.log.count(
-                self.model.env.now,
-                Measure.REENTRIES_AFTER_PROGRAMME,
-                self.name,
-                len(family.members),
-            )
+            self.count(Measure.REENTRIES_AFTER_PROGRAMME, len(family.members))
         family.in_care = True
+        if now < 0:
+            return
         adults = [m[0] for m in family.members if now - m[1] >= AGE_18]
         if adults and state is not State.HOME:
             self.model.move_outside_care(adults, state, State.HOME)
@@ -250,8 +259,37 @@ class ProgrammeActor:
             self.enter_care(member, state)
 
     def set_state(self, family: Family, state: State) -> None:
-        self.model.move_outside_care([m[0] for m in family.members], family.state, state)
+        """Move the family's children to ``state`` (recorded from the start on)."""
+        if self.model.env.now >= 0:
+            self.model.move_outside_care([m[0] for m in family.members], family.state, state)
         family.state = state
+
+    def count(self, measure: str, n: int = 1) -> None:
+        """Count ``n`` of ``measure`` now (nothing is counted before the start)."""
+        now = self.model.env.now
+        if now >= 0:
+            self.model.log.count(now, measure, self.name, n)
+
+    def note_waiting(self, change: int) -> None:
+        """The waiting list changes by ``change`` children now (recorded from the start on)."""
+        now = self.model.env.now
+        if now >= 0:
+            self.model.log.waiting.append((now, self.index, change))
+
+    def take_over(self) -> None:
+        """At the start, record where the families referred in the warm-up are: those still
+        waiting or worked with, and those at home whose risk day is still to come."""
+        for family in self.warming:
+            state = family.state
+            ongoing = state is State.WAITING or state is self.state
+            if state is None or family.in_care or not (ongoing or family.risk_day >= 0):
+                continue
+            family.members = [(self.model.new_id(), b, n, d) for _, b, n, d in family.members]
+            family.state = None
+            self.set_state(family, state)
+            if state is State.WAITING:
+                self.note_waiting(len(family.members))
+        self.warming = []
 
     def enter_care(self, member: Member, state: State | None) -> None:
         """A member comes into care from ``state`` (now a tracked ``Child``)."""
@@ -261,8 +299,20 @@ class ProgrammeActor:
 
 
 def start(model: Model) -> dict[Programme, ProgrammeActor]:
-    """Create every programme and start its referral stream."""
+    """Create every programme and start its referral stream ``WARM_UP`` days before the start
+    (the model's clock begins there), at the start's rates; run the clock to the start, with
+    nothing recorded and no child coming into care (``take_over`` then records the families
+    still followed)."""
     actors = {prog: ProgrammeActor(model, prog) for prog in PROGRAMMES}
     for actor in actors.values():
         Arrivals(model, actor.stream, actor.mean_wait, actor.referred)
+    model.env.run(until=0.0)
     return actors
+
+
+def take_over(model: Model) -> None:
+    """Number and record the families referred in the warm-up that are still followed at the
+    start; after today's children in care, so that those are numbered alike in every scenario
+    (their cost positions are drawn in that order)."""
+    for actor in model.programmes.values():
+        actor.take_over()
