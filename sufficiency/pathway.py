@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from enum import Enum
 
 
@@ -80,6 +81,13 @@ PROGRAMME_STATE: dict[Programme, State] = {
     Programme.FDM: State.IN_FDM,
 }
 REUNIFICATION = "fft_reunification"
+PROGRAMME_WORDS = ("programmes", REUNIFICATION.split("_")[-1], *(p.value for p in PROGRAMMES))
+"""Words in a parameter path that make it a programme's (or who is offered one)."""
+
+
+def names_programme(paths: Iterable[str]) -> bool:
+    """Whether any of these parameter paths is a programme's (or who is offered one)."""
+    return any(word in path for path in paths for word in PROGRAMME_WORDS)
 
 
 class ExitRoute(str, Enum):

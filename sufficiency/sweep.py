@@ -80,13 +80,18 @@ def crossing(scales: np.ndarray, net: np.ndarray) -> tuple[float, str]:
     if not net.any():
         return float("nan"), "no difference from the base at any effect scale"
     if net[-1] < 0:
-        return float("nan"), f"does not pay for itself at effect scale {scales[-1]:g}"
+        return float("nan"), f"does not pay for itself on average at effect scale {scales[-1]:g}"
     below = np.flatnonzero(net < 0)
     if below.size == 0:
-        return float("nan"), f"pays for itself at every effect scale tried, down to {scales[0]:g}"
+        return float("nan"), (
+            f"pays for itself on average at every effect scale tried, down to {scales[0]:g} "
+            "(each point's 90% range in sweep.csv may still include a loss)"
+        )
     i = int(below[-1])
     s0, s1, n0, n1 = scales[i], scales[i + 1], net[i], net[i + 1]
-    return float(s0 + (0 - n0) * (s1 - s0) / (n1 - n0)), "stops paying for itself below this scale"
+    return float(
+        s0 + (0 - n0) * (s1 - s0) / (n1 - n0)
+    ), "stops paying for itself on average below this scale"
 
 
 def sweep_effects(

@@ -29,7 +29,7 @@ from ..formatting import (
     year_of,
 )
 from ..paired import ALL, Comparison
-from ..pathway import IN_HOUSE_NAMES, PROGRAMMES
+from ..pathway import IN_HOUSE_NAMES, PROGRAMMES, names_programme
 from ..results import RunResult
 from ..scenario import Scenario, Unloaded
 from ..sweep import Sweep
@@ -248,9 +248,12 @@ def checks_table(comparison: Comparison) -> Group:
 
     def cells(c: Comparison, name: str) -> list[str]:
         v = getter(c, name)
+        changes = c.others[name].scenario.changes
         return [
             pence(v("return_per_pound")),
-            millions(v("council_saving")),
+            millions(v("council_saving"))
+            if names_programme(str(change.set) for change in changes)
+            else MISSING,
             shown(pairing[name]["total_cost"], ".3f"),
         ]
 
@@ -260,7 +263,8 @@ def checks_table(comparison: Comparison) -> Group:
         ("Return per £", "Council's way", "Pairing ratio"),
         cells,
         "Return: placement cost saved per £1 invested. Council's way: each diverted child's "
-        "avoided cost x deflator over years 1-3. Pairing ratio: 90% width of the paired "
+        "avoided cost x deflator over years 1-3 ('-': the scenario changes no programme). "
+        "Pairing ratio: 90% width of the paired "
         "total-cost difference / that of independent runs.",
     )
 

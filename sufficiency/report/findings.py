@@ -11,7 +11,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from ..formatting import count, money, percent
-from ..pathway import IN_HOUSE_NAMES, PROGRAMMES, REUNIFICATION
+from ..pathway import IN_HOUSE_NAMES, names_programme
 from . import tables
 from .charts import POOL_NAMES, changes_places
 from .folder import Results, RunFolder
@@ -29,7 +29,6 @@ EFFECT_WORDS = {
     "trial": "from the published trials",
     "none": "as none",
 }
-PROGRAMME_WORDS = ("programmes", REUNIFICATION.split("_")[-1], *(p.value for p in PROGRAMMES))
 
 
 @dataclass(frozen=True)
@@ -226,8 +225,7 @@ def portfolio(results: Results, run: RunFolder) -> list[str]:
 
 def touches_programmes(run: RunFolder) -> bool:
     """Whether any of the scenario's changes is to a programme (or who is offered one)."""
-    paths = [str(item.get("set", "")) for item in run.meta.get("changes", [])]
-    return any(word in path for path in paths for word in PROGRAMME_WORDS)
+    return names_programme(str(item.get("set", "")) for item in run.meta.get("changes", []))
 
 
 def effect_dependence(results: Results, run: RunFolder) -> str:
