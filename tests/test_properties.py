@@ -250,9 +250,9 @@ def check_waits(model: Model, rows: list[Transition]) -> None:
     into_care = {t.time for t in rows if t.from_state == waiting and t.to_state in PLACED}
     joined: dict[int, float] = {}
     for t in rows:
-        if t.to_state == waiting:
+        if t.to_state == waiting and t.time > 0:
             joined[t.child] = t.time
-        elif t.from_state == waiting:
+        elif t.from_state == waiting and t.child in joined:  # not waiting since before day 0
             wait = t.time - joined.pop(t.child)
             if t.to_state in served:
                 assert wait <= served[t.to_state] + 1e-9, t
@@ -328,14 +328,15 @@ def check_programme_slots(model: Model, changes: list[Change]) -> None:
             t for t, route, _ in model.log.counted("programme_completions") if route == prog.value
         ]
         events = sorted([(t, -1) for t in ended] + [(t, 1) for t in started])
-        families = 0
+        before = model.programmes[prog].in_service_at_start  # started in the warm-up
+        families = before
         for time, step in events:  # a slot frees before the family waiting for it starts
             assert step < 0 or families < in_force(slots, time)[1], (prog, time)
             families += step
             assert families >= 0
         index = PROGRAMMES.index(prog)
         for time, _, _ in (w for w in model.log.waiting if w[1] == index and w[2] > 0):
-            busy = sum(1 for t in started if t <= time) - sum(1 for t in ended if t <= time)
+            busy = before + sum(t <= time for t in started) - sum(t <= time for t in ended)
             assert busy >= in_force(slots, time)[0], (prog, time)
 
 

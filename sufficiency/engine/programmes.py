@@ -106,6 +106,8 @@ class ProgrammeActor:
         self.most_chance = self.highest_chance()
         self.warming: list[Family] = []
         """The families referred before the start (during the warm-up)."""
+        self.in_service_at_start = 0
+        """Families being worked with at the start (started in the warm-up, so not counted)."""
 
     def mean_wait(self) -> float | None:
         return mean_wait_for(self.live.referrals_per_month)
@@ -289,6 +291,8 @@ class ProgrammeActor:
             self.set_state(family, state)
             if state is State.WAITING:
                 self.note_waiting(len(family.members))
+            elif state is self.state:
+                self.in_service_at_start += 1
         self.warming = []
 
     def enter_care(self, member: Member, state: State | None) -> None:
