@@ -84,6 +84,7 @@ class Environment(simpy.Environment):
         stop.callbacks.append(StopSimulation.callback)
         self.schedule(stop, URGENT, until - self._now)
         queue = self._queue
+        event: Any
         try:
             while queue:
                 self._now, _, _, event = heappop(queue)

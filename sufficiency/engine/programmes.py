@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import bisect
 import math
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from ..parameters import care_share
 from ..pathway import DAYS_PER_YEAR, PROGRAMME_STATE, PROGRAMMES, Programme, State
@@ -124,7 +124,7 @@ class ProgrammeActor:
         with it, today and after each dated change): a family whose outcome draw is at or
         above it never comes into care, so its day need not be scheduled."""
         live = self.live
-        values = {
+        values: dict[str, Any] = {
             "targeting_deflator": live.targeting_deflator,
             "outcome_split": live.outcome_split,
             "reentry_within_18_months": live.reentry_within_18_months,
