@@ -49,13 +49,10 @@ class Arrivals:
         stream = self.stream
         wait = stream.exp(mean) if mean is not None else math.inf
         self.mark = stream.u() if self.marked else 0.0
-        model = self.model
-        env = model.env
         if wait > MONTH:
-            if env._now + MONTH < model.horizon:
-                env.call(MONTH, self.wait)
-        elif env._now + wait < model.horizon:
-            env.call(wait, self.arrived)
+            self.model.env.call(MONTH, self.wait)
+        else:
+            self.model.env.call(wait, self.arrived)
 
     def arrived(self, _event: object) -> None:
         self.arrive(self.mark)

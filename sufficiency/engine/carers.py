@@ -22,7 +22,6 @@ from ..parameters import bands_taken
 from ..pathway import AGE_BANDS, DAYS_PER_YEAR, MONTH, State
 from ..timeline import CarersLive
 from .arrivals import Arrivals
-from .children import at
 from .streams import Shares
 
 if TYPE_CHECKING:
@@ -254,7 +253,7 @@ class Households:
                 return
             end = math.log(grown) / self.k
         epoch = h.epoch
-        at(self.model, end * DAYS_PER_YEAR - now, lambda _: self.spent(h, epoch))
+        self.model.env.call(end * DAYS_PER_YEAR - now, lambda _: self.spent(h, epoch))
 
     def spent(self, h: Household, epoch: int) -> None:
         if h.epoch == epoch and not h.leaving:
@@ -315,7 +314,7 @@ class Households:
         mean = hold if h.held else available
         if math.isinf(mean):
             return
-        at(self.model, -mean * math.log(1.0 - spell_draw(h)), lambda _: self.switch(h))
+        self.model.env.call(-mean * math.log(1.0 - spell_draw(h)), lambda _: self.switch(h))
 
     def switch(self, h: Household) -> None:
         if h.leaving:

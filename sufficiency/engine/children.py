@@ -3,10 +3,7 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
-
-from simpy.events import NORMAL
+from typing import TYPE_CHECKING
 
 from ..pathway import (
     AGE_BAND_BOUNDS,
@@ -21,7 +18,6 @@ from ..pathway import (
 from ..records import ALL_ROUTES, Measure, MoveKind
 from ..timeline import EntryLive
 from .arrivals import Arrivals, mean_wait_for
-from .clock import Call
 from .streams import Shares
 
 if TYPE_CHECKING:
@@ -71,14 +67,6 @@ class ExitLaw:
         return self.routes[band].pick(u)
 
 
-def at(model: Model, delay: float, action: Callable[[Any], None]) -> None:
-    """Call ``action(event)`` after ``delay`` days; nothing is scheduled for the horizon or
-    later, since the run stops first."""
-    env = model.env
-    if env._now + delay < model.horizon:
-        env.schedule(Call(action), NORMAL, delay if delay > 0 else 0.0)  # type: ignore[arg-type]
-
-
 def start_care(model: Model, child: Child, elapsed: float = 0.0) -> None:
     """Schedule a child's way out of care (and a possible move at 16) from now."""
     now = model.env.now
@@ -94,8 +82,8 @@ def start_care(model: Model, child: Child, elapsed: float = 0.0) -> None:
     generation = child.generation
     turns_16 = child.birth + AGE_16
     if now < turns_16 < exit_at and draws[U_MOVE16] < model.supported_16_peak:
-        at(model, turns_16 - now, lambda _: turn_16(model, child, generation))
-    at(model, exit_at - now, lambda _: leave(model, child, generation, route))
+        model.env.call(turns_16 - now, lambda _: turn_16(model, child, generation))
+    model.env.call(exit_at - now, lambda _: leave(model, child, generation, route))
 
 
 def leave(model: Model, child: Child, generation: int, route: tuple[State, str]) -> None:

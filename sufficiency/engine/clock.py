@@ -6,6 +6,9 @@ pop would cost more as the population grows. Here only the events due before a m
 in the heap; later ones wait in buckets of ``WIDTH`` days and join the heap when the clock
 reaches their bucket. Events keep simpy's order, (time, priority, number in order of
 scheduling), so a run is the same event for event.
+
+Most of a replication's events are timed actions that nothing waits on: ``call`` puts the action
+itself in the heap, as ``(time, priority, number, None, action)``, with no event object at all.
 """
 
 from __future__ import annotations
@@ -13,7 +16,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from heapq import heapify, heappop, heappush
-from typing import Any
+from typing import Any, cast
 
 import simpy
 from simpy.core import StopSimulation
@@ -26,23 +29,21 @@ FIRST = EventPriority(-2)
 urgent events have priority 0, and -1 when a stopped run resumes)."""
 
 
-class Call:
-    """A scheduled call: the least of a simpy event that ``step`` runs (its callbacks, and
-    ``_ok``), for the model's many timed actions that nothing waits on."""
-
-    __slots__ = ("callbacks",)
-    _ok = True
-    _value = None
-
-    def __init__(self, action: Callable[[Any], None]) -> None:
-        self.callbacks = [action]
-
-
 class Environment(simpy.Environment):
     """A simpy environment whose heap holds only the events due before ``edge``."""
 
-    def __init__(self, width: float = WIDTH, initial_time: float = 0.0) -> None:
+    now: float = 0.0
+    """The current time: a plain attribute (simpy's is a property, read by the thousand)."""
+
+    def __init__(
+        self, width: float = WIDTH, initial_time: float = 0.0, horizon: float = math.inf
+    ) -> None:
         super().__init__(initial_time)
+        self.now = initial_time
+        self._heap = cast(list[Any], self._queue)
+        """simpy's heap, whose entries here may also be calls (five items, no event)."""
+        self.horizon = horizon
+        """Actions due at or after this time are never called (the run stops first)."""
         self._width = width
         self._next = 1
         """The bucket that next joins the heap; events due before its start are in the heap."""
@@ -51,12 +52,27 @@ class Environment(simpy.Environment):
         self._moving = False
 
     def schedule(self, event: Event, priority: EventPriority = NORMAL, delay: float = 0) -> None:
-        """Schedule ``event`` after ``delay`` days: into the heap if due before the edge,
-        otherwise into the bucket of its time (never one already moved)."""
+        """Schedule ``event`` after ``delay`` days."""
         at = self._now + delay
-        entry = (at, priority, next(self._eid), event)
+        self._push(at, (at, priority, next(self._eid), event))
+
+    def call(self, delay: float, action: Callable[[None], None], priority=NORMAL) -> None:
+        """Call ``action(None)`` after ``delay`` days (at once if ``delay`` is negative), unless
+        that is at or after the horizon."""
+        at = self._now + delay if delay > 0 else self._now
+        if at >= self.horizon:
+            return
+        entry = (at, priority, next(self._eid), None, action)
+        if at < self._edge:
+            heappush(self._heap, entry)
+        else:
+            self._push(at, entry)
+
+    def _push(self, at: float, entry: tuple) -> None:
+        """Put ``entry`` into the heap if due before the edge, otherwise into the bucket of its
+        time (never one already moved)."""
         if at < self._edge or at == math.inf:
-            heappush(self._queue, entry)
+            heappush(self._heap, entry)
             return
         index = int(at // self._width)
         if index * self._width > at:
@@ -69,25 +85,24 @@ class Environment(simpy.Environment):
         else:
             bucket.append(entry)
 
-    def call(self, delay: float, action: Callable[[Any], None], priority=NORMAL) -> None:
-        """Call ``action(event)`` after ``delay`` days (as a timeout's callback would be)."""
-        self.schedule(Call(action), priority, delay)  # type: ignore[arg-type]
-
-    def run(self, until: Any = None) -> Any:
+    def run(self, until: float) -> None:  # type: ignore[override]
         """Process events until the time ``until``: simpy's ``run`` with its ``step`` inlined
         (one method call less for each of a replication's thousands of events)."""
-        if until is None or isinstance(until, Event):
-            return super().run(until)
         stop = Event(self)
         stop._ok = True
         stop._value = None
         stop.callbacks.append(StopSimulation.callback)
         self.schedule(stop, URGENT, until - self._now)
-        queue = self._queue
+        queue = self._heap
         event: Any
         try:
             while queue:
-                self._now, _, _, event = heappop(queue)
+                entry = heappop(queue)
+                self._now = self.now = entry[0]
+                event = entry[3]
+                if event is None:
+                    entry[4](None)
+                    continue
                 callbacks, event.callbacks = event.callbacks, None
                 for callback in callbacks:
                     callback(event)
@@ -99,13 +114,24 @@ class Environment(simpy.Environment):
             return None
         raise RuntimeError(f"no events left before the run's end at {until}")
 
+    def step(self) -> None:
+        """Process the next event or call (as simpy's ``step``)."""
+        entry = self._heap[0] if self._heap else None
+        if entry is None or entry[3] is not None:
+            super().step()
+            self.now = self._now
+            return
+        heappop(self._heap)
+        self._now = self.now = entry[0]
+        entry[4](None)
+
     def _move_at_edge(self) -> None:
         """Schedule the next bucket's move into the heap, at the edge, before all else then."""
         mover = Event(self)
         mover._ok = True
         mover._value = None
         mover.callbacks.append(self._move)
-        heappush(self._queue, (self._edge, FIRST, -1, mover))
+        heappush(self._heap, (self._edge, FIRST, -1, mover))
         self._moving = True
 
     def _move(self, _event: Event) -> None:
@@ -114,13 +140,13 @@ class Environment(simpy.Environment):
         self._next += 1
         self._edge = self._next * self._width
         if bucket:
-            self._queue.extend(bucket)
-            heapify(self._queue)
+            self._heap.extend(bucket)
+            heapify(self._heap)
         self._moving = False
         if self._buckets:
             self._move_at_edge()
 
     def clear(self) -> None:
         """Drop every event still scheduled (the run is over)."""
-        self._queue.clear()
+        self._heap.clear()
         self._buckets.clear()

@@ -13,7 +13,6 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from ..pathway import DAYS_PER_YEAR, MONTH
-from .children import at
 from .placements import Places
 
 if TYPE_CHECKING:
@@ -46,7 +45,7 @@ class HomeBeds(Places):
         if homes.match_days <= 0:
             self.matched()
             return
-        at(homes.model, self.stream.exp(homes.match_days), lambda _: self.matched())
+        homes.model.env.call(self.stream.exp(homes.match_days), lambda _: self.matched())
 
     def matched(self) -> None:
         """The bed suits a child again (or closes, if the home is closing)."""

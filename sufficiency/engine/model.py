@@ -82,7 +82,7 @@ class Model:
         self.streams = streams
         self.horizon = horizon_days
         self.start = params.start_date
-        self.env = Environment(initial_time=-programmes.WARM_UP)
+        self.env = Environment(initial_time=-programmes.WARM_UP, horizon=horizon_days)
         """The clock begins before day 0, for the referral streams' warm-up (programmes.start)."""
         self.log = Log()
         self._record = self.log.transitions.extend

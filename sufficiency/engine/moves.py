@@ -18,7 +18,6 @@ from typing import TYPE_CHECKING
 
 from ..pathway import DAYS_PER_YEAR, FALLBACK, MONTH, State
 from ..records import Measure, MoveKind
-from .children import at
 from .placements import transfer
 
 if TYPE_CHECKING:
@@ -55,8 +54,8 @@ class Moves:
         serial = child.serial
         if unplanned and self.u(child) < self.bridging_share:
             delay = -self.bridging_days * math.log(1.0 - self.u(child))
-            if model.env._now + delay < child.exit_at:
-                at(model, delay, lambda _: self.rematch(child, serial))
+            if model.env.now + delay < child.exit_at:
+                model.env.call(delay, lambda _: self.rematch(child, serial))
             return
         if child.state not in FOSTER:
             return
@@ -67,8 +66,8 @@ class Moves:
             return
         delay = -DAYS_PER_YEAR / rate * math.log(1.0 - self.u(child))
         steps_up = self.u(child) * rate < up
-        if model.env._now + delay < child.exit_at:
-            at(model, delay, lambda _: self.end(child, serial, steps_up))
+        if model.env.now + delay < child.exit_at:
+            model.env.call(delay, lambda _: self.end(child, serial, steps_up))
 
     def rematch(self, child: Child, serial: int) -> None:
         """A short first placement ends: the child moves to a placement chosen afresh."""
