@@ -18,36 +18,60 @@ from typing import Any
 import numpy as np
 
 BLOCK = 2048
+"""Uniforms drawn from a generator at a time (so the draws do not depend on how many are used)."""
+PIECE = 32
+"""Uniforms first converted to Python floats at a time; the piece doubles with each conversion
+up to a whole block (most streams use a few hundred draws a replication, some many thousands)."""
 
 
 class Stream:
     """A buffered source of uniform, exponential and gamma draws."""
 
-    __slots__ = ("_buf", "_gammas", "_i", "rng")
+    __slots__ = ("_at", "_block", "_buf", "_gammas", "_i", "_piece", "rng")
 
     def __init__(self, seed: np.random.SeedSequence) -> None:
         self.rng = np.random.Generator(np.random.PCG64(seed))
+        self._block = np.empty(0)
+        self._at = 0
+        """Draws of ``_block`` converted so far."""
         self._buf: list[float] = []
         self._i = 0
+        self._piece = PIECE
         self._gammas: dict[float, list[float]] = {}
 
     def u(self) -> float:
         """One uniform draw in [0, 1)."""
         if self._i >= len(self._buf):
-            self._buf = self.rng.random(BLOCK).tolist()
-            self._i = 0
+            self._convert(1)
         value = self._buf[self._i]
         self._i += 1
         return value
 
     def us(self, k: int) -> list[float]:
         """``k`` uniform draws."""
+        if self._i + k > len(self._buf):
+            self._convert(k)
         i = self._i
-        if i + k > len(self._buf):
-            self._buf = self._buf[i:] + self.rng.random(BLOCK).tolist()
-            i = 0
         self._i = i + k
         return self._buf[i : i + k]
+
+    def _convert(self, k: int) -> None:
+        """Make at least ``k`` draws ready in ``_buf``: convert more of the block (a piece, or
+        what ``k`` needs), drawing the next block only when this one is used up."""
+        kept = self._buf[self._i :]
+        need = k - len(kept)
+        more = min(max(need, self._piece), len(self._block) - self._at)
+        self._piece = min(2 * self._piece, BLOCK)
+        parts = [kept, self._block[self._at : self._at + more].tolist()]
+        self._at += more
+        need -= more
+        while need > 0:
+            self._block = self.rng.random(BLOCK)
+            self._at = min(max(need, self._piece), BLOCK)
+            parts.append(self._block[: self._at].tolist())
+            need -= self._at
+        self._buf = list(itertools.chain.from_iterable(parts))
+        self._i = 0
 
     def exp(self, mean: float) -> float:
         """An exponential draw with the given mean."""
