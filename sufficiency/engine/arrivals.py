@@ -41,9 +41,9 @@ class Arrivals:
         self.arrive = arrive
         self.marked = marked
         self.mark = 0.0
-        model.env.call(0.0, self.wait, URGENT)
+        model.env.call(0.0, self.wait, priority=URGENT)
 
-    def wait(self, _event: object = None) -> None:
+    def wait(self) -> None:
         """Draw the wait to the next arrival (or to a fresh draw a month on)."""
         mean = self.mean_wait()
         stream = self.stream
@@ -54,7 +54,7 @@ class Arrivals:
         else:
             self.model.env.call(wait, self.arrived)
 
-    def arrived(self, _event: object) -> None:
+    def arrived(self) -> None:
         self.arrive(self.mark)
         self.wait()
 

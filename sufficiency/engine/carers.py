@@ -253,7 +253,7 @@ class Households:
                 return
             end = math.log(grown) / self.k
         epoch = h.epoch
-        self.model.env.call(end * DAYS_PER_YEAR - now, lambda _: self.spent(h, epoch))
+        self.model.env.call(end * DAYS_PER_YEAR - now, self.spent, h, epoch)
 
     def spent(self, h: Household, epoch: int) -> None:
         if h.epoch == epoch and not h.leaving:
@@ -314,7 +314,7 @@ class Households:
         mean = hold if h.held else available
         if math.isinf(mean):
             return
-        self.model.env.call(-mean * math.log(1.0 - spell_draw(h)), lambda _: self.switch(h))
+        self.model.env.call(-mean * math.log(1.0 - spell_draw(h)), self.switch, h)
 
     def switch(self, h: Household) -> None:
         if h.leaving:

@@ -82,8 +82,8 @@ def start_care(model: Model, child: Child, elapsed: float = 0.0) -> None:
     generation = child.generation
     turns_16 = child.birth + AGE_16
     if now < turns_16 < exit_at and draws[U_MOVE16] < model.supported_16_peak:
-        model.env.call(turns_16 - now, lambda _: turn_16(model, child, generation))
-    model.env.call(exit_at - now, lambda _: leave(model, child, generation, route))
+        model.env.call(turns_16 - now, turn_16, model, child, generation)
+    model.env.call(exit_at - now, leave, model, child, generation, route)
 
 
 def leave(model: Model, child: Child, generation: int, route: tuple[State, str]) -> None:

@@ -8,7 +8,8 @@ reaches their bucket. Events keep simpy's order, (time, priority, number in orde
 scheduling), so a run is the same event for event.
 
 Most of a replication's events are timed actions that nothing waits on: ``call`` puts the action
-itself in the heap, as ``(time, priority, number, None, action)``, with no event object at all.
+itself in the heap, as ``(time, priority, number, None, action, arguments)``, with no event
+object at all.
 """
 
 from __future__ import annotations
@@ -56,13 +57,13 @@ class Environment(simpy.Environment):
         at = self._now + delay
         self._push(at, (at, priority, next(self._eid), event))
 
-    def call(self, delay: float, action: Callable[[None], None], priority=NORMAL) -> None:
-        """Call ``action(None)`` after ``delay`` days (at once if ``delay`` is negative), unless
+    def call(self, delay: float, action: Callable[..., None], *args: Any, priority=NORMAL) -> None:
+        """Call ``action(*args)`` after ``delay`` days (at once if ``delay`` is negative), unless
         that is at or after the horizon."""
         at = self._now + delay if delay > 0 else self._now
         if at >= self.horizon:
             return
-        entry = (at, priority, next(self._eid), None, action)
+        entry = (at, priority, next(self._eid), None, action, args)
         if at < self._edge:
             heappush(self._heap, entry)
         else:
@@ -101,7 +102,7 @@ class Environment(simpy.Environment):
                 self._now = self.now = entry[0]
                 event = entry[3]
                 if event is None:
-                    entry[4](None)
+                    entry[4](*entry[5])
                     continue
                 callbacks, event.callbacks = event.callbacks, None
                 for callback in callbacks:
@@ -123,7 +124,7 @@ class Environment(simpy.Environment):
             return
         heappop(self._heap)
         self._now = self.now = entry[0]
-        entry[4](None)
+        entry[4](*entry[5])
 
     def _move_at_edge(self) -> None:
         """Schedule the next bucket's move into the heap, at the edge, before all else then."""

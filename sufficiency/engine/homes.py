@@ -45,7 +45,7 @@ class HomeBeds(Places):
         if homes.match_days <= 0:
             self.matched()
             return
-        homes.model.env.call(self.stream.exp(homes.match_days), lambda _: self.matched())
+        homes.model.env.call(self.stream.exp(homes.match_days), self.matched)
 
     def matched(self) -> None:
         """The bed suits a child again (or closes, if the home is closing)."""

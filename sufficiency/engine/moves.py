@@ -55,7 +55,7 @@ class Moves:
         if unplanned and self.u(child) < self.bridging_share:
             delay = -self.bridging_days * math.log(1.0 - self.u(child))
             if model.env.now + delay < child.exit_at:
-                model.env.call(delay, lambda _: self.rematch(child, serial))
+                model.env.call(delay, self.rematch, child, serial)
             return
         if child.state not in FOSTER:
             return
@@ -67,7 +67,7 @@ class Moves:
         delay = -DAYS_PER_YEAR / rate * math.log(1.0 - self.u(child))
         steps_up = self.u(child) * rate < up
         if model.env.now + delay < child.exit_at:
-            model.env.call(delay, lambda _: self.end(child, serial, steps_up))
+            model.env.call(delay, self.end, child, serial, steps_up)
 
     def rematch(self, child: Child, serial: int) -> None:
         """A short first placement ends: the child moves to a placement chosen afresh."""

@@ -116,7 +116,7 @@ class ProgrammeActor:
         """A family is referred now; the day its risk would turn into care is fixed now."""
         family, delay = self.refer()
         if family.u_outcome < self.most_chance:
-            self.model.env.call(delay, lambda _: self.due(family))
+            self.model.env.call(delay, self.due, family)
         self.arrive(family)
 
     def highest_chance(self) -> float:
@@ -186,7 +186,7 @@ class ProgrammeActor:
         self.set_state(family, State.WAITING)
         self.note_waiting(len(family.members))
         self.pool.join(family)
-        model.env.call(self.live.max_wait_days, lambda _: self.give_up(family))
+        model.env.call(self.live.max_wait_days, self.give_up, family)
 
     def granted(self, family: Family) -> None:
         """A slot has come free for a waiting family."""
@@ -210,7 +210,7 @@ class ProgrammeActor:
         family.helped = True
         self.count(Measure.PROGRAMME_STARTS, len(family.members))
         self.count(Measure.FAMILIES_STARTED)
-        self.model.env.call(family.duration, lambda _: self.close(family))
+        self.model.env.call(family.duration, self.close, family)
 
     def close(self, family: Family) -> None:
         """Work ends with the children at home (unless they came into care first)."""
