@@ -58,19 +58,19 @@ class Stream:
     def _convert(self, k: int) -> None:
         """Make at least ``k`` draws ready in ``_buf``: convert more of the block (a piece, or
         what ``k`` needs), drawing the next block only when this one is used up."""
-        kept = self._buf[self._i :]
-        need = k - len(kept)
+        buf = self._buf[self._i :]
+        need = k - len(buf)
         more = min(max(need, self._piece), len(self._block) - self._at)
         self._piece = min(2 * self._piece, BLOCK)
-        parts = [kept, self._block[self._at : self._at + more].tolist()]
+        buf += self._block[self._at : self._at + more].tolist()
         self._at += more
         need -= more
         while need > 0:
             self._block = self.rng.random(BLOCK)
             self._at = min(max(need, self._piece), BLOCK)
-            parts.append(self._block[: self._at].tolist())
+            buf += self._block[: self._at].tolist()
             need -= self._at
-        self._buf = list(itertools.chain.from_iterable(parts))
+        self._buf = buf
         self._i = 0
 
     def exp(self, mean: float) -> float:
