@@ -7,6 +7,7 @@ value (``fitted: ...``), or ``assumption: <reason>``.
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from collections.abc import Callable
@@ -312,6 +313,7 @@ def _age_ranges(value: dict[str, float]) -> dict[str, float]:
     return value
 
 
+@functools.cache
 def bands_taken(key: str) -> tuple[str, ...]:
     """The age bands of an age range ``low-high`` (whole years, on band bounds)."""
     low, _, high = key.partition("-")
