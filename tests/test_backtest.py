@@ -65,14 +65,30 @@ def test_scores_later_cla_and_shares_against_persistence_and_trend(runs) -> None
         "cla_total",
         "pct_cla_in_foster",
         "pct_cla_with_inhouse_carers",
+        "dfe_cla_at_31_march",
+        "dfe_pct_cla_in_foster",
     }
     assert (frame["forecast_p05"] <= frame["forecast_p50"]).all()
     assert (frame["forecast_p50"] <= frame["forecast_p95"]).all()
-    assert frame["persistence"].nunique() == 3  # one last training value per measure
+    assert frame["persistence"].nunique() == 5  # one last training value per measure
     mape = original.mape().set_index("measure")
     manual = (abs(cla["persistence"] - cla["observed"]) / cla["observed"]).mean() * 100
     assert mape.loc["cla_total", "persistence"] == pytest.approx(manual)
     assert mape.loc["all", "rows"] == len(frame)
+
+
+def test_the_dfe_twins_are_scored_with_their_own_training_years(runs) -> None:
+    """The DfE's census is scored beside the council's figures, persistence carrying the
+    DfE's own March 2022 figure; the followed summary takes the council's CLA, the DfE's share
+    in foster care and the council's in-house share."""
+    _, original, _ = runs
+    frame = original.frame
+    dfe = frame[frame["measure"] == "dfe_cla_at_31_march"]
+    assert dfe["observed"].tolist() == [628, 596]
+    assert (dfe["persistence"] == 612).all()
+    assert (frame[frame["measure"] == "dfe_pct_cla_in_foster"]["persistence"] == 0.732).all()
+    mape = original.mape().set_index("measure")
+    assert mape.loc["followed", "rows"] == 3 + 3 + 2
 
 
 def test_cli_writes_backtest_csv_and_prints_mape(tmp_path) -> None:
@@ -96,7 +112,7 @@ def test_cli_writes_backtest_csv_and_prints_mape(tmp_path) -> None:
     assert result.exit_code == 0, result.output
     assert "Mean absolute percentage error" in result.output
     frame = pd.read_csv(out / "backtest.csv")
-    assert list(frame.columns) == COLUMNS and len(frame) == 9
+    assert list(frame.columns) == COLUMNS and len(frame) == 13
     assert {
         "backtest.csv",
         "mape.csv",

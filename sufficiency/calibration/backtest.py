@@ -1,6 +1,12 @@
 """Backtest: calibrate on the figures to a date, forecast the later years, score the forecast
 against what the reports later recorded, and against persistence and a linear trend.
 
+Where the DfE publishes the same figure as the council (children looked after and the share in
+foster care at each 31 March, ``targets.TWINS``), the forecast is scored against both: the DfE's
+rows are measures of their own (``dfe_...``), with persistence and the trend drawn from the DfE's
+own training years, and the ``followed`` summary scores each figure by the source the fit
+follows.
+
 Only ``until(df, train_until)`` reaches the fit and the forecast; the later rows are read
 only to score (``observed``). The forecast knows nothing after the training date: no homes
 opened later, no later staffing changes or pilots, no later child population.
@@ -28,7 +34,7 @@ from .history import child_population
 from .report import markdown, table, target_frame, wide_console
 from .simulate import History, run
 from .sources import until
-from .targets import FOSTER, IN_HOUSE, PLACEMENTS
+from .targets import FOSTER, IN_HOUSE, PLACEMENTS, TWINS
 
 COLUMNS = [
     "date",
@@ -48,7 +54,21 @@ MEASURES: dict[str, tuple[str, Callable[[History, dt.date], np.ndarray]]] = {
         "pct_cla_with_inhouse_carers",
         lambda h, d: h.share(d, IN_HOUSE, FOSTER),
     ),
+    "dfe_cla_at_31_march": ("dfe_cla_at_31_march", lambda h, d: h.cla(d)),
+    "dfe_pct_cla_in_foster": (
+        "dfe_pct_cla_in_foster",
+        lambda h, d: h.share(d, FOSTER, PLACEMENTS),
+    ),
 }
+
+
+def followed(measure: str) -> bool:
+    """Whether a measure is scored against the source the fit follows for that figure."""
+    source = MEASURES[measure][0]
+    for council, (dfe, follows, _) in TWINS.items():
+        if source in (council, dfe):
+            return source == (council if follows == "council" else dfe)
+    return True
 
 
 @dataclass
@@ -58,10 +78,12 @@ class Backtest:
     frame: pd.DataFrame
 
     def mape(self) -> pd.DataFrame:
-        """Mean absolute percentage error of each forecast, by measure and over all rows."""
+        """Mean absolute percentage error of each forecast, by measure, over the figures of
+        the source the fit follows, and over all rows."""
         rows = []
         groups = [(m, self.frame[self.frame["measure"] == m]) for m in MEASURES]
-        for name, part in groups + [("all", self.frame)]:
+        chosen = self.frame[self.frame["measure"].map(followed)]
+        for name, part in groups + [("followed", chosen), ("all", self.frame)]:
             if part.empty:
                 continue
             row = {"measure": name, "rows": len(part)}

@@ -12,7 +12,9 @@ ceased, fitted across authorities (statsmodels) on the years before the forecast
   10,000 children sits from its region's (shrinking towards it) and how far its share aged 16
   and over sits from its region's (older children leave at 18), with no drift: successive
   yearly changes are uncorrelated across authorities, so a trend is damped to nothing. The
-  spread of the change is fitted as a constant plus a part falling with the stock's size.
+  spread of the change is a constant plus a part falling with the stock's size, fitted by
+  maximum likelihood, and the coefficients weight each authority by the inverse of its spread
+  (feasible generalised least squares, iterated until the two agree).
 
 Intervals come from draws that carry the fitted coefficients' uncertainty (drawn from their
 estimated covariance) as well as the outcome's own spread.
@@ -25,10 +27,15 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 import statsmodels.api as sm
+from scipy.optimize import minimize
 
 DRAWS = 4000
 HALF = 0.5
 """Added to counts before taking logs, so that an authority with no starts has a rate."""
+ROUNDS = 50
+TOLERANCE = 1e-6
+"""The stock model's weights are settled when no authority's moves by more than this share."""
+NELDER_MEAD = {"xatol": 1e-8, "fatol": 1e-10, "maxiter": 5000}
 
 
 def log_rate(count: pd.Series, exposure: pd.Series) -> pd.Series:
@@ -119,13 +126,32 @@ class StockModel:
 
 
 def fit_stock(change: pd.Series, design: pd.DataFrame, stock: pd.Series) -> StockModel:
-    result = sm.OLS(change, design).fit()
-    squared = np.asarray(result.resid) ** 2
-    spread = sm.OLS(squared, np.column_stack([np.ones(len(stock)), 1.0 / stock])).fit()
-    constant, by_size = (max(float(value), 0.0) for value in spread.params)
-    return StockModel(
-        np.asarray(result.params), np.asarray(result.cov_params()), (constant, by_size)
-    )
+    """Feasible generalised least squares: the coefficients by least squares weighted by the
+    inverse of the fitted spread, the spread refitted on their residuals, until they agree."""
+    weights = np.ones(len(stock))
+    for _ in range(ROUNDS):
+        result = sm.WLS(change, design, weights=weights).fit()
+        spread = fit_spread(np.asarray(result.resid), stock.to_numpy())
+        settled = 1.0 / (spread[0] + spread[1] / stock.to_numpy())
+        if np.allclose(settled, weights, rtol=TOLERANCE, atol=0.0):
+            break
+        weights = settled
+    return StockModel(np.asarray(result.params), np.asarray(result.cov_params()), spread)
+
+
+def fit_spread(residuals: np.ndarray, stock: np.ndarray) -> tuple[float, float]:
+    """The variance of the change as a constant plus a part over the stock, by maximum
+    likelihood of normal residuals (each squared residual weighted by its own variance, so the
+    smallest authorities' large moves do not set everyone's spread)."""
+
+    def minus_log_likelihood(logs: np.ndarray) -> float:
+        variance = np.exp(logs[0]) + np.exp(logs[1]) / stock
+        return float(np.sum(np.log(variance) + residuals**2 / variance))
+
+    mean_square = float(np.mean(residuals**2))
+    start = np.log([mean_square / 2, mean_square / 2 * float(np.mean(1.0 / stock)) ** -1])
+    logs = minimize(minus_log_likelihood, start, method="Nelder-Mead", options=NELDER_MEAD).x
+    return float(np.exp(logs[0])), float(np.exp(logs[1]))
 
 
 @dataclass(frozen=True)
