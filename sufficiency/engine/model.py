@@ -85,6 +85,10 @@ class Model:
         self.env = Environment(initial_time=-programmes.WARM_UP, horizon=horizon_days)
         """The clock begins before day 0, for the referral streams' warm-up (programmes.start)."""
         self.log = Log()
+        self.granted_stream = params.costs.grant.entry_stream
+        """The entry stream whose children the grant is paid for."""
+        self.positions = streams["cost_position"]
+        """Each child's cost position, drawn when it first comes into care."""
         self._record = self.log.transitions.extend
         self.live: dict[str, Any] = views(params)
         """Each group of live parameters (``sufficiency.timeline``), by path prefix."""
@@ -170,10 +174,10 @@ class Model:
     def enter_care(self, child: Child, route: str, u_place: float) -> None:
         """A child comes into care now by ``route`` and is placed."""
         placement = place(self, child, u_place)
-        if route == self.params.costs.grant.entry_stream:
+        if route == self.granted_stream:
             self.log.granted.append(child.id)
         if child.generation == 0:  # the first time in care: its cost position
-            self.log.positions.append((child.id, self.streams["cost_position"].u()))
+            self.log.positions.append((child.id, self.positions.u()))
         child.entered = self.env.now
         self.move(child, placement)
         self.log.count(self.env.now, Measure.ENTRIES, route)
