@@ -10,8 +10,11 @@ children who close at home, ``reentry_within_18_months`` (``care_share``).
 - ``none``: the chance with the programme equals the deflator: referral changes nothing.
 
 The presets set ``came_into_care`` to give that chance and rescale the other outcomes to fill
-the rest; they fix the effect, so the deflators' own uncertainty is dropped (under ``service`` a
-drawn deflator moves the effect with it). The sweep instead keeps the reported split and moves
+the rest; they fix the effect, so the deflators' own stated uncertainty is dropped (under
+``service`` a drawn deflator moves the effect with it). A set fitted under ``trial`` or ``none``
+fits the therapies' assumed deflators instead (``calibration.knobs``), and each drawn set derives
+its split again from its drawn deflators (``uncertainty.fresh_draw``), so the preset holds in
+every replication. The sweep instead keeps the reported split and moves
 the deflator: at effect scale ``s`` it is ``care_share + s * (deflator - care_share)``, so
 ``s = 1`` is the service-reported effect and ``s = 0`` no effect at all.
 

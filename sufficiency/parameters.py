@@ -255,7 +255,7 @@ class EntryStream(Frozen):
     rate_per_month: Sourced[PerMonth]
     age_band_shares: Sourced[BandShares]
     need_shares: Sourced[Annotated[dict[str, NeedShares], BY_BAND]]
-    offered_fdm_share: Sourced[Fraction]
+    offered_fdm_per_month: Sourced[PerMonth]
 
 
 class Matching(Frozen):

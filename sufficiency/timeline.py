@@ -65,7 +65,7 @@ class EntryLive:
     """What a direct entry stream reads while it runs."""
 
     rate_per_month: float
-    offered_fdm_share: float
+    offered_fdm_per_month: float
 
 
 @dataclass

@@ -7,6 +7,11 @@ Two kinds of uncertain value are drawn once per replication:
 - every other value that states its own ``uncertainty`` (unit costs, inflation, deflators), each
   from its own distribution.
 
+A set fitted under ``trial`` or ``none`` draws its deflator multiplier with the other knobs, and
+its outcome splits are derived from the drawn deflators (``effects.with_effect``), so each
+replication keeps the preset (under ``none``: the chance of care with a programme equals the
+deflator, and a programme changes nothing).
+
 Each value draws from its own stream, keyed by its path (the knobs by ``fit``), so a scenario
 that fixes one value (and drops its uncertainty) leaves every other draw as it was: two
 scenarios share their parameter draws wherever they share the value.
@@ -27,6 +32,7 @@ from typing import Any
 import numpy as np
 
 from .calibration.knobs import KNOBS
+from .effects import with_effect
 from .errors import InputError
 from .parameters import JointFit, ParameterSet, revised
 from .paths import sourced_items
@@ -82,12 +88,14 @@ def is_uncertain(params: ParameterSet) -> bool:
 
 def fresh_draw(params: ParameterSet, root: int) -> ParameterSet:
     """The draw of every uncertain value from ``root``'s streams (``params`` if every attempt
-    breaks validation)."""
+    breaks validation). A set fitted under ``trial`` or ``none`` derives its outcome splits
+    from the drawn deflators again, so the preset holds in every replication."""
     for attempt in range(ATTEMPTS):
         try:
-            return revised(params, partial(draw_all, fit=params.fit, root=root, attempt=attempt))
+            drawn = revised(params, partial(draw_all, fit=params.fit, root=root, attempt=attempt))
         except InputError:
             continue
+        return drawn if params.fit is None else with_effect(drawn, params.fit.effect)
     return params
 
 

@@ -92,13 +92,13 @@ entries:
     5-9: *needs
     10-15: &older {standard: 0.5, complex: 0.3, highly_complex: 0.2}
     16-17: *older
-  offered_fdm_share: 0.0
+  offered_fdm_per_month: 0.0
 - name: uasc
   rate_per_month: 0.5
   age_band_shares: {10-15: 0.2, 16-17: 0.8}
   need_shares: {0-4: &standard {standard: 1.0}, 5-9: *standard, 10-15: *standard,
                 16-17: *standard}
-  offered_fdm_share: 0.0
+  offered_fdm_per_month: 0.0
 matching:
   preferences:
     0-4: &young

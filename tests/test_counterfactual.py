@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 
 from sufficiency.paired import Comparison, compare_scenarios, paired_measures
 from sufficiency.pathway import PLACEMENTS, PROGRAMMES
-from sufficiency.scenario import Scenario, list_scenarios
+from sufficiency.scenario import Scenario, list_scenarios, load_scenario
 from sufficiency.timeline import Change
 
 from .builders import scenario_of, small_set
@@ -25,7 +25,7 @@ from .conftest import BASELINE_SCENARIO
 
 LIBRARY = BASELINE_SCENARIO.parent
 SERVICE_PATHS = ("programmes.", "reunification.")
-THINNING = ".offered_fdm_share"
+THINNING = ".offered_fdm_per_month"
 UNCHANGED = (
     "children_entering_care",
     "placement_days.all",
@@ -69,8 +69,11 @@ def test_the_shipped_service_scenarios_are_found():
 
 @pytest.mark.parametrize("name", SERVICE_SCENARIOS)
 def test_with_no_effect_a_shipped_service_scenario_saves_only_its_cost(name):
-    library = {s.name: s for s in list_scenarios(LIBRARY)}
-    base, other = library["baseline"], library[name]
+    """On the set fitted under ``none`` (as ``compare --effect none`` loads it), whose fitted
+    deflators are drawn in every replication with the outcome split following them."""
+    base = load_scenario(LIBRARY / "baseline.yaml", effect="none")
+    other = load_scenario(LIBRARY / f"{name}.yaml", effect="none")
+    assert base.params.fit is not None and base.params.fit.effect == "none"
     comparison = compare_scenarios(base, [other], years=3, replications=3, seed=5, effect="none")
     assert_nothing_saved(comparison)
 
@@ -105,9 +108,7 @@ def service_changes() -> st.SearchStrategy[list[Change]]:
             value.map(lambda v: v * 40 + 5),
         ),
         st.builds(Change, day, st.just("reunification.therapists"), value),
-        st.builds(
-            Change, day, st.just("entries.direct.offered_fdm_share"), value.map(lambda v: v / 6)
-        ),
+        st.builds(Change, day, st.just("entries.direct.offered_fdm_per_month"), value),
     )
     return st.lists(one, min_size=1, max_size=4)
 

@@ -10,8 +10,9 @@ import pytest
 import yaml
 from click.testing import CliRunner
 
+from sufficiency.calibration.knobs import KNOBS
 from sufficiency.cli import cli
-from sufficiency.effects import with_effect
+from sufficiency.effects import care_share, with_effect
 from sufficiency.errors import InputError
 from sufficiency.parameters import load_parameters
 from sufficiency.presets import fitted_for, preset_file
@@ -82,3 +83,27 @@ def test_compare_shows_how_much_of_each_saving_rests_on_the_effect():
     assert max(len(line) for line in result.output.splitlines()) <= 80
     refused = CliRunner().invoke(cli, [*args, "--effect", "none", "--effect-dependence"])
     assert refused.exit_code == 2 and "Traceback" not in refused.output
+
+
+@pytest.mark.parametrize("effect", ["trial", "none"])
+def test_the_trial_and_none_sets_fit_the_therapies_assumed_deflators(effect):
+    """Under trial and none the assumed deflators are fitted (one multiplier at most 1), and
+    the preset's outcome split follows the fitted deflator; the service set leaves them."""
+    service = load_parameters(CALIBRATION / "leicester.yaml")
+    params = load_parameters(preset_file(CALIBRATION / "leicester.yaml", effect))
+    assert params.fit is not None and service.fit is not None
+    knobs = {k.name: k for k in params.fit.knobs}
+    assert "deflator_multiplier" not in {k.name for k in service.fit.knobs}
+    knob = knobs["deflator_multiplier"]
+    assert 0 < knob.estimate <= KNOBS["deflator_multiplier"].high == 1.0
+    assert set(knob.paths) == {
+        "programmes.mst_bsf.targeting_deflator",
+        "programmes.fft_cw.targeting_deflator",
+    }
+    for path in knob.paths:
+        prog = path.split(".")[1]
+        fitted = params.programmes[prog].targeting_deflator.value
+        assumed = service.programmes[prog].targeting_deflator.value
+        assert fitted == pytest.approx(assumed * knob.estimate, rel=1e-3)
+        if effect == "none":
+            assert care_share(params.programmes[prog]) == pytest.approx(fitted, rel=1e-9)

@@ -85,18 +85,20 @@ def test_no_edge_of_care_closes_every_programme(library):
     assert params.reunification.therapists.value == 0
 
 
-def test_the_fdm_share_matches_the_parameters_it_is_derived_from(library):
-    """The share of direct entries offered a conference is the extra families' children who
-    would have come into care without one: recompute the scenario if the calibration moves
-    these."""
-    fdm = {s.name: s for s in library}["fdm-every-pre-proceedings-family"]
+@pytest.mark.parametrize("effect", ["service", "trial", "none"])
+def test_the_fdm_offer_matches_the_parameters_it_is_derived_from(effect):
+    """The direct entries offered a conference a month are the extra families' children who
+    would have come into care without one, under every preset's own fit (a count, not a share
+    of the fitted direct rate, which differs between the presets): recompute the scenario if
+    the calibration moves these."""
+    fdm = load_scenario(LIBRARY / "fdm-every-pre-proceedings-family.yaml", effect=effect)
     values = {c.set: c.value for c in fdm.changes}
     p = fdm.params.programmes["fdm"]
     direct = fdm.params.entries[0]
     assert direct.name == "direct"
     expected = 4 * p.children_per_family.value * p.targeting_deflator.value
-    share = values["entries.direct.offered_fdm_share"]
-    assert share * direct.rate_per_month.value == pytest.approx(expected, abs=0.05)
+    offered = values["entries.direct.offered_fdm_per_month"]
+    assert offered == pytest.approx(expected, abs=0.005)
 
 
 def test_one_off_and_recurring_costs_fall_in_their_months(tmp_path):

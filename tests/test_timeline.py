@@ -33,7 +33,7 @@ FRACTIONS = (
     "step_down_rate_per_month",
     "supported_at_16",
     "attrition_per_year",
-    "offered_fdm_share",
+    "offered_fdm_per_month",
 )
 
 

@@ -8,8 +8,10 @@ import numpy as np
 import pytest
 
 from sufficiency.calibration.knobs import KNOBS
+from sufficiency.effects import care_share, preset_care_share, with_effect
 from sufficiency.parameters import JointFit, revised
 from sufficiency.paths import sourced, sourced_items
+from sufficiency.pathway import Programme
 from sufficiency.runner import parameter_rng, replication_seed, run
 from sufficiency.uncertainty import SHARING, chance_share, draw_index, draw_parameters
 
@@ -137,3 +139,29 @@ def test_a_run_draws_the_same_parameters_for_each_pair_on_one_or_two_jobs():
     two = run(scenario, years=1, replications=4, seed=2, jobs=2)
     assert np.array_equal(one.stocks, two.stocks)
     assert np.array_equal(one.costs, two.costs)
+
+
+@pytest.mark.parametrize("effect", ["trial", "none"])
+def test_a_drawn_deflator_moves_the_presets_split_with_it_and_stays_at_most_1(effect):
+    """A set fitted under trial or none draws its deflator multiplier with the knobs; each
+    draw's outcome split follows the drawn deflator, so the preset holds in every replication."""
+    therapies = ("mst_bsf", "fft_cw")
+    params = small_set(programmes={p: {"targeting_deflator": 0.9} for p in therapies})
+    paths = [f"programmes.{p}.targeting_deflator" for p in therapies]
+    block = JointFit(
+        effect=effect,
+        source="fitted: a test",
+        knobs=[{"name": "deflator_multiplier", "estimate": 0.9, "paths": paths}],
+        log_covariance=[[0.04]],
+    )
+    params = certain(with_effect(params, effect)).model_copy(update={"fit": block})
+    seen = []
+    for i in range(60):
+        drawn = draw_parameters(params, parameter_rng(replication_seed(2, i)))
+        for prog in therapies:
+            p = drawn.programmes[prog]
+            deflator = p.targeting_deflator.value
+            seen.append(deflator)
+            assert deflator <= 1.0
+            assert care_share(p) == pytest.approx(preset_care_share(effect, Programme(prog), p))
+    assert min(seen) < 0.85 and max(seen) == 1.0  # moved both ways; held at 1 above it

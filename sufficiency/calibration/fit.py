@@ -12,7 +12,10 @@ residual variance per degree of freedom when that exceeds 1; runs draw the knobs
 it (a multivariate normal of their logs).
 
 Every simulated run applies the effect preset (``service``, ``trial`` or ``none``), so each
-preset's fit reproduces the same history under its own assumption about the programmes.
+preset's fit reproduces the same history under its own assumption about the programmes. Under
+``trial`` and ``none`` the therapies' assumed deflators are fitted too (``deflator_multiplier``):
+the preset's outcome split follows the fitted deflator (``effects.with_effect`` runs after the
+knobs), and a replication's drawn deflator moves the split with it (``uncertainty``).
 """
 
 from __future__ import annotations
@@ -116,9 +119,14 @@ def starting_data(df: pd.DataFrame, base: dict | None = None) -> tuple[dict, Fig
     return data, fig
 
 
-def informative(knob: Knob, found: list[Target], data: dict) -> bool:
-    """A knob is fitted only if it sets something and some target responds to it."""
-    if not knob.paths(data):
+def informative(knob: Knob, found: list[Target], data: dict, effect: str) -> bool:
+    """A knob is fitted only if it sets something and some target responds to it.
+
+    The deflator multiplier is fitted under ``trial`` and ``none`` only: there the deflator
+    sets the chance of care of every family the therapies work with, which the history's
+    starts and children in care measure; under ``service`` it acts only on the families not
+    worked with (waiting or turned away), so it stays as assumed."""
+    if not knob.paths(data) or (knob.name == "deflator_multiplier" and effect == "service"):
         return False
     measures = {t.row.measure for t in found}
     needs = {
@@ -213,7 +221,7 @@ def fit(
     if not found:
         raise FitError(f"no reported figures between {first} and {last} to fit")
     chosen = [KNOBS[n] for n in (knob_names or list(KNOBS))]
-    knobs = [k for k in chosen if informative(k, found, data)]
+    knobs = [k for k in chosen if informative(k, found, data, settings.effect)]
     problem = Problem(data, fig, knobs, found, first, last, settings)
     result = least_squares(
         problem.residuals,

@@ -73,16 +73,31 @@ def weight_foster(data: dict, w: float) -> None:
             by_need[need] = {k: raw[k] / total for k in PLACEMENT_NAMES}
 
 
-def estimated_referrals(data: dict) -> tuple[str, ...]:
-    """The therapies' referral rates not stated as such (taken from targets or assumed)."""
-    paths = (f"programmes.{p}.referrals_per_month" for p in THERAPIES)
-    return tuple(p for p in paths if "_referrals_per_month@" not in sourced(data, p)["source"])
+def unstated(field: str) -> Callable[[dict], tuple[str, ...]]:
+    """The therapies' ``field`` paths whose value does not cite a report's figure of it
+    (taken from targets, or assumed)."""
+
+    def paths(data: dict) -> tuple[str, ...]:
+        found = (f"programmes.{p}.{field}" for p in THERAPIES)
+        return tuple(p for p in found if f"_{field}@" not in sourced(data, p)["source"])
+
+    return paths
 
 
-def scale_referrals(data: dict, r: float) -> None:
-    for path in estimated_referrals(data):
-        node = sourced(data, path)
-        node["value"] = node["value"] * r
+estimated_referrals = unstated("referrals_per_month")
+assumed_deflators = unstated("targeting_deflator")
+
+
+def scaled(paths: Callable[[dict], tuple[str, ...]], most: float) -> Callable[[dict, float], None]:
+    """Multiply the values at ``paths`` by the knob, none above ``most`` (a drawn ratio may
+    pass the knob's bound)."""
+
+    def apply(data: dict, ratio: float) -> None:
+        for path in paths(data):
+            node = sourced(data, path)
+            node["value"] = min(most, node["value"] * ratio)
+
+    return apply
 
 
 def current(path: str) -> Callable[[dict, Figures], float]:
@@ -127,8 +142,20 @@ KNOBS = {
         0.1,
         5.0,
         lambda d, f: 1.0,
-        scale_referrals,
+        scaled(estimated_referrals, float("inf")),
         estimated_referrals,
+        False,
+    ),
+    "deflator_multiplier": Knob(
+        "deflator_multiplier",
+        "multiplier on the family therapies' assumed targeting deflators (the chance a "
+        "referred family comes into care without the programme); at most 1, so no deflator "
+        "rises above its assumed value (and so above 1)",
+        0.1,
+        1.0,
+        lambda d, f: 1.0,
+        scaled(assumed_deflators, 1.0),
+        assumed_deflators,
         False,
     ),
 }

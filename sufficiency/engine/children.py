@@ -129,14 +129,16 @@ class DirectEntries:
 
     def arrive(self, _mark: float) -> None:
         """A child comes into care now, unless its family is offered Family Decision Making
-        first (``offered_fdm_share``, decided by the child's own draw, so the same child in
-        every scenario)."""
+        first (``offered_fdm_per_month`` of the stream's children a month, all of them if the
+        stream brings fewer; decided by the child's own draw, so the same child in every
+        scenario)."""
         model, stream = self.model, self.stream
         draws = stream.us(DRAWS)
         band = self.age_shares.pick(draws[U_AGE])
         age = age_in_band(band, stream.u())
         need = self.need_shares[band].pick(draws[U_NEED])
-        if draws[U_OUTCOME] < self.live.offered_fdm_share:
+        live = self.live
+        if draws[U_OUTCOME] * live.rate_per_month < live.offered_fdm_per_month:
             fdm = model.programmes[Programme.FDM]
             fdm.offer((model.new_id(), model.env.now - age, need, draws))
             return

@@ -262,7 +262,7 @@ def entries(b: Builder, template_data: dict) -> tuple[list[dict[str, Any]], dict
             ),
         ),
         "need_shares": streams["direct"]["need_shares"],
-        "offered_fdm_share": streams["direct"]["offered_fdm_share"],
+        "offered_fdm_per_month": streams["direct"]["offered_fdm_per_month"],
     }
     unaccompanied = {
         **streams["uasc"],

@@ -32,7 +32,7 @@ UNITS: tuple[tuple[str, str, str], ...] = (
     (r"(mean_age|recruit_age|age_sd)$", "years", "number"),
     (r"(hold|bridging|home_match)_months$", "months", "number"),
     (r"age_ranges$", "% of households (shares)", "fraction"),
-    (r"^entries.*rate_per_month$", "children per month", "number"),
+    (r"^entries.*(rate|offered_fdm)_per_month$", "children per month", "number"),
     (r"referrals_per_month$", "families per month", "number"),
     (r"(shares|split|preferences)(_by_band)?$", "% (shares)", "fraction"),
     (r"(deflator|_share|within_18_months|supported_at_16)$", "%", "fraction"),
