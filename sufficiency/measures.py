@@ -81,7 +81,7 @@ def reduce(model: Model, cal: Calendar, changes: list[Change]) -> Replication:
 
 def transitions(model: Model) -> np.ndarray:
     """The log's changes of state as rows of (day, child, from state, to state)."""
-    return model.log.array()
+    return model.log.transitions.array()
 
 
 def state_arrays(
@@ -131,8 +131,8 @@ def flow_array(model: Model, cal: Calendar) -> np.ndarray:
     route_index = {r: i for i, r in enumerate(routes)}
     years = len(cal.financial_years)
     out = np.zeros((len(COUNTED), len(routes), years), dtype=np.int32)
-    if model.log.counts:
-        counts = np.array(model.log.counts, dtype=float).reshape(-1, 4)
+    if len(model.log.counts):
+        counts = model.log.counts.array()
         route = np.array([route_index[name] for name in model.log.routes])
         year = np.clip(
             np.searchsorted(cal.year_bounds, counts[:, 0], side="right") - 1, 0, years - 1

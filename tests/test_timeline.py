@@ -78,10 +78,9 @@ def different(path: str, value):
 def records(model) -> dict[str, list]:
     """The model's log as rows of (time, ...)."""
     log = model.log
-    flat = {"transitions": log.transitions, "counts": log.counts}
     out = {
-        name: [tuple(rows[i : i + 4]) for i in range(0, len(rows), 4)]
-        for name, rows in flat.items()
+        name: [tuple(row) for row in getattr(log, name).array().tolist()]
+        for name in ("transitions", "counts")
     }
     out.update(waiting=list(log.waiting), capacity=list(log.capacity))
     return out
