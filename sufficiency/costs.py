@@ -34,8 +34,8 @@ def child_draws(model: Model) -> np.ndarray:
     two scenarios whose care is the same."""
     seed = model.streams["cost_position.start"].rng.bit_generator.seed_seq  # the same each call
     out = np.random.Generator(np.random.PCG64(seed)).random((model.numbered, 2)).T.copy()
-    if model.log.positions:
-        child, u = np.array(model.log.positions).T
+    if len(model.log.positions):
+        child, u = model.log.positions.array().T
         out[0, child.astype(int)] = u
     return out
 

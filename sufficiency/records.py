@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import NamedTuple
 
 import numpy as np
@@ -109,6 +110,10 @@ class Records:
     def __len__(self) -> int:
         return self._rows + len(self._list) // self.width
 
+    def __iter__(self) -> Iterator[tuple[float, ...]]:
+        """Every row, as a tuple."""
+        return map(tuple, self.array().tolist())
+
     def flush(self) -> None:
         """Move the list's rows into a block."""
         if self._list:
@@ -135,18 +140,18 @@ class Log:
         self.transitions = Records(4)  # time, child, from, to
         self.counts = Records(4)  # time, measure, route id, n
         self.routes: dict[str, int] = {}  # route name -> id in ``counts``
-        self.waiting: list[tuple[float, int, int]] = []
-        self.capacity: list[tuple[float, int, int]] = []
-        self.occupancy: list[tuple[float, int, int]] = []  # time, home, +1/-1
+        self.waiting = Records(3)  # time, programme, change in the list's length
+        self.capacity = Records(3)  # time, in-house pool, places
+        self.occupancy = Records(3)  # time, home, +1/-1
         self.granted: list[int] = []  # children entering by the grant's stream
-        self.positions: list[tuple[int, float]] = []  # child, cost position
+        self.positions = Records(2)  # child, cost position
         self._counting = self.counts._list
 
     def rows(self) -> list[Transition]:
         """The transitions as records."""
         return [
             Transition(time, int(child), int(old), int(new))
-            for time, child, old, new in self.transitions.array().tolist()
+            for time, child, old, new in self.transitions
         ]
 
     def count(self, time: float, measure: str, route: str, n: int = 1) -> None:
@@ -167,6 +172,6 @@ class Log:
         names = list(self.routes)
         return [
             (time, names[int(route)], int(n))
-            for time, index, route, n in self.counts.array().tolist()
+            for time, index, route, n in self.counts
             if index == COUNTED_INDEX[measure]
         ]

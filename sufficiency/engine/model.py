@@ -173,7 +173,7 @@ class Model:
         if route == self.params.costs.grant.entry_stream:
             self.log.granted.append(child.id)
         if child.generation == 0:  # the first time in care: its cost position
-            self.log.positions.append((child.id, self.streams["cost_position"].u()))
+            self.log.positions.extend((child.id, self.streams["cost_position"].u()))
         child.entered = self.env.now
         self.move(child, placement)
         self.log.count(self.env.now, Measure.ENTRIES, route)
@@ -237,7 +237,7 @@ class Model:
 
     def record_capacity(self) -> None:
         for index, state in enumerate(IN_HOUSE):
-            self.log.capacity.append((self.env.now, index, self.pools[state].places))
+            self.log.capacity.extend((self.env.now, index, self.pools[state].places))
 
 
 def build(
