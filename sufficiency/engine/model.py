@@ -16,7 +16,7 @@ from ..timeline import Change, live_fields, views
 from . import carers, children, population, programmes, reunification
 from .carers import Households
 from .children import U_MOVES, DirectEntries, ExitLaw, start_care
-from .clock import Environment
+from .clock import Environment, width_for
 from .homes import Homes
 from .moves import Moves
 from .placements import Matcher, Pool, Seat, place, step_down, transfer, vacate
@@ -82,7 +82,9 @@ class Model:
         self.streams = streams
         self.horizon = horizon_days
         self.start = params.start_date
-        self.env = Environment(initial_time=-programmes.WARM_UP)
+        self.env = Environment(
+            width_for(params.population.total.value), initial_time=-programmes.WARM_UP
+        )
         """The clock begins before day 0, for the referral streams' warm-up (programmes.start)."""
         self.log = Log()
         self._record = self.log.transitions.extend
