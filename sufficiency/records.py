@@ -101,14 +101,15 @@ class Records:
 
     def __init__(self, width: int) -> None:
         self.width = width
-        self._list: list[float] = []
-        self.extend = self._list.extend
+        self.latest: list[float] = []
+        """The rows not yet in a block, flat."""
+        self.extend = self.latest.extend
         self._blocks: list[np.ndarray] = []
         self._rows = 0
         self._array: np.ndarray | None = None
 
     def __len__(self) -> int:
-        return self._rows + len(self._list) // self.width
+        return self._rows + len(self.latest) // self.width
 
     def __iter__(self) -> Iterator[tuple[float, ...]]:
         """Every row, as a tuple."""
@@ -116,11 +117,11 @@ class Records:
 
     def flush(self) -> None:
         """Move the list's rows into a block."""
-        if self._list:
-            block = np.array(self._list, dtype=float).reshape(-1, self.width)
+        if self.latest:
+            block = np.array(self.latest, dtype=float).reshape(-1, self.width)
             self._blocks.append(block)
             self._rows += len(block)
-            self._list.clear()
+            self.latest.clear()
 
     def array(self) -> np.ndarray:
         """Every row, (row, ``width``), made once for each length (reductions read it often)."""
@@ -145,7 +146,7 @@ class Log:
         self.occupancy = Records(3)  # time, home, +1/-1
         self.granted: list[int] = []  # children entering by the grant's stream
         self.positions = Records(2)  # child, cost position
-        self._counting = self.counts._list
+        self._counting = self.counts.latest
 
     def rows(self) -> list[Transition]:
         """The transitions as records."""
