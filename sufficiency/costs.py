@@ -34,8 +34,8 @@ def child_draws(model: Model) -> np.ndarray:
     two scenarios whose care is the same."""
     seed = model.streams["cost_position.start"].rng.bit_generator.seed_seq  # the same each call
     out = np.random.Generator(np.random.PCG64(seed)).random((model.numbered, 2)).T.copy()
-    if model.log.positions:
-        child, u = np.array(model.log.positions).T
+    if len(model.log.positions):
+        child, u = model.log.positions.array().T
         out[0, child.astype(int)] = u
     return out
 
@@ -102,7 +102,7 @@ def declining(count: float, span: float, bounds: Bounds) -> np.ndarray:
 
 def leavers(model: Model) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Children who turned 18 in care: day, child and the placement they left."""
-    log = model.log.array()
+    log = model.log.transitions.array()
     rows = log[log[:, 3] == STATE_INDEX[State.TURNED_18]]
     return rows[:, 0], rows[:, 1].astype(int), rows[:, 2].astype(int)
 
@@ -133,7 +133,7 @@ def granted(model: Model, u: np.ndarray) -> np.ndarray:
     the start) by its draw against the share at the start."""
     out = np.zeros(len(u), dtype=bool)
     out[model.log.granted] = True
-    log = model.log.array()
+    log = model.log.transitions.array()
     first = log[(log[:, 0] == 0.0) & (log[:, 2] == -1)]
     initial = first[PLACEMENT_MASK[first[:, 3].astype(int)], 1].astype(int)
     share = model.params.costs.grant.share_at_start.value

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import itertools
 from dataclasses import dataclass
+from functools import cached_property
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -27,7 +28,15 @@ from .pathway import (
     Programme,
     State,
 )
-from .records import ALL_ROUTES, COUNTED, COUNTED_INDEX, EXIT_ROUTES, MOVE_KINDS, Measure
+from .records import (
+    ALL_ROUTES,
+    COUNTED,
+    COUNTED_INDEX,
+    EXIT_ROUTES,
+    MOVE_KINDS,
+    Measure,
+    Records,
+)
 from .timeline import Change
 
 if TYPE_CHECKING:
@@ -67,60 +76,71 @@ class Replication:
 
 def reduce(model: Model, cal: Calendar, changes: list[Change]) -> Replication:
     """Reduce a finished model to arrays on the calendar's grid."""
-    stocks, days = state_arrays(model, cal)
+    steps = StateSteps(transitions(model), cal.points)
+    stocks, days = steps.counted
     return Replication(
         stocks=stocks.astype(np.int32),
         days=days,
         flows=flow_array(model, cal),
         waiting=waiting_array(model, cal),
         capacity=capacity_array(model, cal),
-        costs=costs_array(model, cal, changes, days),
+        costs=costs_array(model, cal, changes, steps),
         homes=homes_array(model, cal, changes),
     )
 
 
 def transitions(model: Model) -> np.ndarray:
     """The log's changes of state as rows of (day, child, from state, to state)."""
-    return model.log.array()
+    return model.log.transitions.array()
 
 
-def state_arrays(
-    model: Model, cal: Calendar, weight: np.ndarray | None = None
-) -> tuple[np.ndarray, np.ndarray]:
-    """Stocks by state at each point, and state-days in each month.
+class Steps:
+    """``count`` series that step at times ``at``, read on a grid of ``points``: each step
+    counts from the first point at or after its time on."""
 
-    Each transition adds one to its new state and takes one from its old, from the first point
-    at or after its time on; state-days to a point are (point - time) summed the same way. With
-    ``weight`` (child, state), each child counts that much in each state instead of one.
-    """
-    log = transitions(model)
-    times, from_state, to_state = log[:, 0], log[:, 2].astype(int), log[:, 3].astype(int)
-    left = from_state >= 0
-    state = np.concatenate([to_state, from_state[left]])
-    sign = np.concatenate([np.ones(len(times)), -np.ones(int(left.sum()))])
-    if weight is not None:
-        child = log[:, 1].astype(int)
-        sign = sign * weight[np.concatenate([child, child[left]]), state]
-    at = np.concatenate([times, times[left]])
-    return stepped(state, at, sign, len(STATES), cal.points)
+    def __init__(self, series: np.ndarray, at: np.ndarray, count: int, points: np.ndarray):
+        self.at, self.count, self.points = at, count, points
+        self.width = len(points) + 1  # a column for steps after the last point
+        self.cell = series * self.width + np.searchsorted(points, at, side="left")
+
+    def sums(self, change: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Levels at each point and level-days in each month, each step being by ``change``
+        (level-days to a point are (point - time) summed the same way)."""
+        levels = self._by_point(change)
+        integral = self.points * levels - self._by_point(change * self.at)
+        return levels, np.diff(integral, axis=1)
+
+    def _by_point(self, weights: np.ndarray) -> np.ndarray:
+        totals = np.bincount(self.cell, weights=weights, minlength=self.count * self.width)
+        return totals.reshape(self.count, self.width).cumsum(axis=1)[:, :-1]
 
 
-def stepped(
-    series: np.ndarray, at: np.ndarray, change: np.ndarray, count: int, points: np.ndarray
-) -> tuple[np.ndarray, np.ndarray]:
-    """Levels at each point and level-days in each month of ``count`` series that step by
-    ``change`` at ``at``: each step counts from the first point at or after its time on, and
-    level-days to a point are (point - time) summed the same way."""
-    width = len(points) + 1  # a column for steps after the last point
-    cell = series * width + np.searchsorted(points, at, side="left")
+class StateSteps:
+    """Stocks by state at each point and state-days in each month, from transitions (day,
+    child, from state, to state): each adds one to its new state and takes one from its old."""
 
-    def by_point(weights: np.ndarray) -> np.ndarray:
-        totals = np.bincount(cell, weights=weights, minlength=count * width)
-        return totals.reshape(count, width).cumsum(axis=1)[:, :-1]
+    def __init__(self, log: np.ndarray, points: np.ndarray) -> None:
+        from_state, to_state = log[:, 2].astype(int), log[:, 3].astype(int)
+        left = from_state >= 0
+        self.child = np.concatenate([log[:, 1], log[left, 1]]).astype(int)
+        self.state = np.concatenate([to_state, from_state[left]])
+        self.sign = np.concatenate([np.ones(len(log)), -np.ones(int(left.sum()))])
+        at = np.concatenate([log[:, 0], log[left, 0]])
+        self.steps = Steps(self.state, at, len(STATES), points)
 
-    levels = by_point(change)
-    integral = points * levels - by_point(change * at)
-    return levels, np.diff(integral, axis=1)
+    @cached_property
+    def counted(self) -> tuple[np.ndarray, np.ndarray]:
+        """Each child counting one in its state."""
+        return self.steps.sums(self.sign)
+
+    def weighted(self, weight: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Each child counting ``weight[child, state]`` in its state."""
+        return self.steps.sums(self.sign * weight[self.child, self.state])
+
+
+def state_arrays(model: Model, cal: Calendar) -> tuple[np.ndarray, np.ndarray]:
+    """Stocks by state at each point, and state-days in each month."""
+    return StateSteps(transitions(model), cal.points).counted
 
 
 def flow_array(model: Model, cal: Calendar) -> np.ndarray:
@@ -131,8 +151,8 @@ def flow_array(model: Model, cal: Calendar) -> np.ndarray:
     route_index = {r: i for i, r in enumerate(routes)}
     years = len(cal.financial_years)
     out = np.zeros((len(COUNTED), len(routes), years), dtype=np.int32)
-    if model.log.counts:
-        counts = np.array(model.log.counts, dtype=float).reshape(-1, 4)
+    if len(model.log.counts):
+        counts = model.log.counts.array()
         route = np.array([route_index[name] for name in model.log.routes])
         year = np.clip(
             np.searchsorted(cal.year_bounds, counts[:, 0], side="right") - 1, 0, years - 1
@@ -186,15 +206,11 @@ def three_or_more_placements(log: np.ndarray, bounds: np.ndarray) -> np.ndarray:
     return out
 
 
-def step_values(
-    records: list[tuple[float, int, int]], series: int, points: np.ndarray, cumulative: bool
-) -> np.ndarray:
+def step_values(records: Records, series: int, points: np.ndarray, cumulative: bool) -> np.ndarray:
     """Step functions from (time, series, value) records, read at each point: one row for each
     series 0 .. ``series`` - 1, each value either a level or (``cumulative``) a change."""
     out = np.zeros((series, len(points)), dtype=np.int32)
-    if not records:
-        return out
-    data = np.array(records, dtype=float)
+    data = records.array()
     for s in range(series):
         rows = data[data[:, 1] == s]
         if not len(rows):
@@ -263,13 +279,16 @@ def month_bounds(cal: Calendar) -> list[tuple[float, float]]:
     return list(itertools.pairwise(edges))
 
 
-def costs_array(model: Model, cal: Calendar, changes: list[Change], days: np.ndarray) -> np.ndarray:
+def costs_array(
+    model: Model, cal: Calendar, changes: list[Change], steps: StateSteps
+) -> np.ndarray:
     """Pounds per cost line (``cost_lines.ENGINE_LINES``) per month."""
     params = model.params
+    days = steps.counted[1]
     bounds = month_bounds(cal)
     factor = inflation_factors(params, cal)
     draws = costs.child_draws(model)
-    weighted = state_arrays(model, cal, costs.cost_positions(params, draws[0]))[1]
+    weighted = steps.weighted(costs.cost_positions(params, draws[0]))[1]
     rows = []
     for name in PLACEMENT_NAMES:
         weekly = params.costs.weekly[name].value
@@ -285,7 +304,7 @@ def costs_array(model: Model, cal: Calendar, changes: list[Change], days: np.nda
         rows.append(programme_costs(params, item, changes, bounds) * factor)
     rows.extend(costs.leaving_care(model, bounds) * factor)
     uasc = costs.granted(model, draws[1])
-    uasc_days = state_arrays(model, cal, np.repeat(uasc[:, None], len(STATES), axis=1))[1]
+    uasc_days = steps.weighted(np.repeat(uasc[:, None], len(STATES), axis=1))[1]
     rows.append(-costs.grant_income(model, bounds, uasc_days, uasc))
     return np.array(rows)
 
@@ -311,9 +330,9 @@ def homes_array(model: Model, cal: Calendar, changes: list[Change]) -> np.ndarra
         closes = (home.closes - start).days if home.closes else np.inf
         out[i, 0] = np.where((points >= (home.opens - start).days) & (points < closes), 1, 0)
         out[i, 0] *= home.beds.value
-    occupancy = np.array(model.log.occupancy, dtype=float).reshape(-1, 3)
-    children, days = stepped(
-        occupancy[:, 1].astype(int), occupancy[:, 0], occupancy[:, 2], len(homes), points
+    occupancy = model.log.occupancy.array()
+    children, days = Steps(occupancy[:, 1].astype(int), occupancy[:, 0], len(homes), points).sums(
+        occupancy[:, 2]
     )
     rate = weekly_rate(params, changes, bounds, State.HOME_INHOUSE.value)
     factor = inflation_factors(params, cal)

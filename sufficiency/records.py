@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Iterator
 from typing import NamedTuple
 
 import numpy as np
@@ -90,49 +90,89 @@ ALL_ROUTES = "all"
 EXIT_ROUTES: tuple[str, ...] = tuple(r.value for r in ExitRoute)
 
 
-@dataclass
+BLOCK = 1 << 15
+"""Records a log's list holds before they move into a block of numbers (a long run's log then
+costs 8 bytes a number, not a list slot and a Python number each)."""
+
+
+class Records:
+    """Append-only rows of ``width`` numbers: the latest in a flat list (``extend`` takes a
+    row's tuple, the quickest append there is), earlier ones moved into float64 blocks."""
+
+    def __init__(self, width: int) -> None:
+        self.width = width
+        self.latest: list[float] = []
+        """The rows not yet in a block, flat."""
+        self.extend = self.latest.extend
+        self._blocks: list[np.ndarray] = []
+        self._rows = 0
+        self._array: np.ndarray | None = None
+
+    def __len__(self) -> int:
+        return self._rows + len(self.latest) // self.width
+
+    def __iter__(self) -> Iterator[tuple[float, ...]]:
+        """Every row, as a tuple."""
+        return map(tuple, self.array().tolist())
+
+    def flush(self) -> None:
+        """Move the list's rows into a block."""
+        if self.latest:
+            block = np.array(self.latest, dtype=float).reshape(-1, self.width)
+            self._blocks.append(block)
+            self._rows += len(block)
+            self.latest.clear()
+
+    def array(self) -> np.ndarray:
+        """Every row, (row, ``width``), made once for each length (reductions read it often)."""
+        if self._array is None or len(self._array) != len(self):
+            self.flush()
+            blocks = self._blocks
+            if len(blocks) > 1:
+                self._blocks = blocks = [np.concatenate(blocks)]
+            self._array = blocks[0] if blocks else np.zeros((0, self.width))
+        return self._array
+
+
 class Log:
     """Append-only records of one replication."""
 
-    # Flat lists (list.extend of a tuple is far quicker than array.array's): read as arrays.
-    transitions: list[float] = field(default_factory=list)  # time, child, from, to
-    counts: list[float] = field(default_factory=list)  # time, measure, route id, n
-    routes: dict[str, int] = field(default_factory=dict)  # route name -> id in ``counts``
-    waiting: list[tuple[float, int, int]] = field(default_factory=list)
-    capacity: list[tuple[float, int, int]] = field(default_factory=list)
-    occupancy: list[tuple[float, int, int]] = field(default_factory=list)  # time, home, +1/-1
-    granted: list[int] = field(default_factory=list)  # children entering by the grant's stream
-    positions: list[tuple[int, float]] = field(default_factory=list)  # child, cost position
-    _array: np.ndarray | None = field(default=None, repr=False)
-
-    def array(self) -> np.ndarray:
-        """The transitions as rows of (day, child, from state, to state), converted once for
-        each length of the log (reductions read them several times)."""
-        if self._array is None or len(self._array) * 4 != len(self.transitions):
-            self._array = np.array(self.transitions, dtype=float).reshape(-1, 4)
-        return self._array
+    def __init__(self) -> None:
+        self.transitions = Records(4)  # time, child, from, to
+        self.counts = Records(4)  # time, measure, route id, n
+        self.routes: dict[str, int] = {}  # route name -> id in ``counts``
+        self.waiting = Records(3)  # time, programme, change in the list's length
+        self.capacity = Records(3)  # time, in-house pool, places
+        self.occupancy = Records(3)  # time, home, +1/-1
+        self.granted: list[int] = []  # children entering by the grant's stream
+        self.positions = Records(2)  # child, cost position
+        self._counting = self.counts.latest
 
     def rows(self) -> list[Transition]:
         """The transitions as records."""
-        flat = self.transitions
         return [
-            Transition(flat[i], int(flat[i + 1]), int(flat[i + 2]), int(flat[i + 3]))
-            for i in range(0, len(flat), 4)
+            Transition(time, int(child), int(old), int(new))
+            for time, child, old, new in self.transitions
         ]
 
     def count(self, time: float, measure: str, route: str, n: int = 1) -> None:
+        """Count ``n`` of ``measure`` by ``route`` now; once ``BLOCK`` counts wait in the list,
+        move them and the transitions (logged at about the same rate) into blocks."""
         routes = self.routes
         route_id = routes.get(route)
         if route_id is None:
             route_id = routes[route] = len(routes)
-        self.counts.extend((time, COUNTED_INDEX[measure], route_id, n))
+        counting = self._counting
+        counting.extend((time, COUNTED_INDEX[measure], route_id, n))
+        if len(counting) >= BLOCK * 4:
+            self.transitions.flush()
+            self.counts.flush()
 
     def counted(self, measure: str) -> list[tuple[float, str, int]]:
         """(time, route, n) of each count of ``measure``."""
         names = list(self.routes)
-        flat, index = self.counts, COUNTED_INDEX[measure]
         return [
-            (flat[i], names[int(flat[i + 2])], int(flat[i + 3]))
-            for i in range(0, len(flat), 4)
-            if flat[i + 1] == index
+            (time, names[int(route)], int(n))
+            for time, index, route, n in self.counts
+            if index == COUNTED_INDEX[measure]
         ]

@@ -289,7 +289,8 @@ def check_home_beds(model: Model) -> None:
     """Each home takes a child only while it is open and has a bed free."""
     specs = model.params.homes
     occupied = [0] * len(specs)
-    for time, index, change in model.log.occupancy:
+    for time, home, change in model.log.occupancy:
+        index = int(home)
         spec = specs[index]
         closes = model.day(spec.closes) if spec.closes is not None else math.inf
         if change > 0:

@@ -13,7 +13,7 @@ import yaml
 from sufficiency import paths
 from sufficiency.calendar import Calendar
 from sufficiency.engine.model import simulate
-from sufficiency.measures import costs_array, inflation_factors, reduce
+from sufficiency.measures import StateSteps, costs_array, inflation_factors, transitions
 from sufficiency.parameters import load_parameters
 from sufficiency.pathway import PLACEMENT_NAMES, STATES, State
 from sufficiency.runner import parameter_rng, replication_seed, run
@@ -78,10 +78,9 @@ def different(path: str, value):
 def records(model) -> dict[str, list]:
     """The model's log as rows of (time, ...)."""
     log = model.log
-    flat = {"transitions": log.transitions, "counts": log.counts}
     out = {
-        name: [tuple(rows[i : i + 4]) for i in range(0, len(rows), 4)]
-        for name, rows in flat.items()
+        name: [tuple(row) for row in getattr(log, name).array().tolist()]
+        for name in ("transitions", "counts")
     }
     out.update(waiting=list(log.waiting), capacity=list(log.capacity))
     return out
@@ -130,9 +129,10 @@ def test_a_unit_cost_change_during_the_run_acts_from_its_date(busy_params, uncha
     change = Change(DAY, path, 100.0 if add else weekly * 2 + 100.0, add=add)
     cal = Calendar(busy_params.start_date, YEARS)
     simulate(busy_params, replication_seed(4, 0), cal.horizon, [change])  # the engine takes it
-    days = reduce(unchanged, cal, []).days
+    steps = StateSteps(transitions(unchanged), cal.points)
+    days = steps.counted[1]
     row = list(PLACEMENT_NAMES).index(name)
-    base, changed = (costs_array(unchanged, cal, changes, days)[row] for changes in ([], [change]))
+    base, changed = (costs_array(unchanged, cal, changes, steps)[row] for changes in ([], [change]))
     starts = np.searchsorted(cal.points, DAY, side="right") - 1
     assert np.array_equal(base[:starts], changed[:starts])
     held = days[STATES.index(State(name)), starts + 1 :] > 0

@@ -36,7 +36,7 @@ def runs(baseline_params):
             (
                 model.log.counted(Measure.ENTRIES),
                 model.log.counted(Measure.FAMILIES_STARTED),
-                model.log.array(),
+                model.log.transitions.array(),
                 params.population.total.value,
             )
         )

@@ -24,10 +24,19 @@ from simpy.core import StopSimulation
 from simpy.events import NORMAL, URGENT, Event, EventPriority
 
 WIDTH = 7.0
-"""Days of events held in each bucket."""
+"""Days of events held in each bucket, for up to ``CHILDREN`` children in care."""
+CHILDREN = 600
+"""Children in care (about Leicester's) up to which buckets hold ``WIDTH`` days."""
 FIRST = EventPriority(-2)
 """The priority of moving a bucket into the heap: before any event at its edge (simpy's most
 urgent events have priority 0, and -1 when a stopped run resumes)."""
+
+
+def width_for(children: float) -> float:
+    """Days of events in each bucket for ``children`` in care at the start: ``WIDTH`` up to
+    ``CHILDREN``, in inverse proportion beyond, so that the heap holds about as many events
+    whatever the population (a larger heap costs more per event: deeper, and out of cache)."""
+    return WIDTH * min(1.0, CHILDREN / children) if children > 0 else WIDTH
 
 
 class Environment(simpy.Environment):

@@ -92,7 +92,7 @@ class Homes(Places):
     def changed(self, home: HomeBeds, change: int) -> None:
         """A bed in ``home`` was taken (+1) or given back (-1): totals and the occupancy log."""
         self.sync()
-        self.model.log.occupancy.append((self.model.env.now, home.index, change))
+        self.model.log.occupancy.extend((self.model.env.now, home.index, change))
 
     def resize_home(self, index: int, delta: int) -> None:
         """A home opens (more beds) or closes (fewer)."""

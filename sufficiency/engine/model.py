@@ -16,7 +16,7 @@ from ..timeline import Change, live_fields, views
 from . import carers, children, population, programmes, reunification
 from .carers import Households
 from .children import U_MOVES, DirectEntries, ExitLaw, start_care
-from .clock import Environment
+from .clock import Environment, width_for
 from .homes import Homes
 from .moves import Moves
 from .placements import Matcher, Pool, Seat, place, step_down, transfer, vacate
@@ -82,7 +82,11 @@ class Model:
         self.streams = streams
         self.horizon = horizon_days
         self.start = params.start_date
-        self.env = Environment(initial_time=-programmes.WARM_UP, horizon=horizon_days)
+        self.env = Environment(
+            width_for(params.population.total.value),
+            initial_time=-programmes.WARM_UP,
+            horizon=horizon_days,
+        )
         """The clock begins before day 0, for the referral streams' warm-up (programmes.start)."""
         self.log = Log()
         self.granted_stream = params.costs.grant.entry_stream
@@ -177,7 +181,7 @@ class Model:
         if route == self.granted_stream:
             self.log.granted.append(child.id)
         if child.generation == 0:  # the first time in care: its cost position
-            self.log.positions.append((child.id, self.positions.u()))
+            self.log.positions.extend((child.id, self.positions.u()))
         child.entered = self.env.now
         self.move(child, placement)
         self.log.count(self.env.now, Measure.ENTRIES, route)
@@ -241,7 +245,7 @@ class Model:
 
     def record_capacity(self) -> None:
         for index, state in enumerate(IN_HOUSE):
-            self.log.capacity.append((self.env.now, index, self.pools[state].places))
+            self.log.capacity.extend((self.env.now, index, self.pools[state].places))
 
 
 def build(

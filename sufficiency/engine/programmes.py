@@ -276,7 +276,7 @@ class ProgrammeActor:
         """The waiting list changes by ``change`` children now (recorded from the start on)."""
         now = self.model.env.now
         if now >= 0:
-            self.model.log.waiting.append((now, self.index, change))
+            self.model.log.waiting.extend((now, self.index, change))
 
     def take_over(self) -> None:
         """At the start, record where the families referred in the warm-up are: those still
