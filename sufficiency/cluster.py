@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from distributed import Client, Future
 
 CONNECT_SECONDS = 10
+"""How long to try a scheduler's address before giving up."""
 QUIET = {
     "distributed.admin.tick.interval": "1s",
     "distributed.admin.system-monitor.interval": "5s",
@@ -37,7 +38,6 @@ QUIET = {
 it polls (ticks every 20 ms, samples the running task's stack every 10 ms for the dashboard's
 profile) and took about 0.15 of a core while idle, a tenth of two cores' work; with these,
 0.02. No chunk waits in a worker's queue to be stolen (``WINDOW``), so nothing is stolen."""
-"""How long to try a scheduler's address before giving up."""
 EXECUTORS = ("local", "dask")
 
 
