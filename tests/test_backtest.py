@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import numpy as np
 import pandas as pd
 import pytest
 from click.testing import CliRunner
@@ -126,3 +127,11 @@ def test_cli_refuses_a_training_date_with_nothing_after_it() -> None:
     result = CliRunner().invoke(cli, ["backtest", "--train-until", "2030-03-31"])
     assert result.exit_code == 2
     assert "a date before the last reported CLA or placement figures" in result.output
+
+
+def test_whole_numbers_print_without_decimals():
+    from sufficiency.calibration.report import number
+
+    assert number(13) == "13"
+    assert number(np.int64(1234)) == "1,234"
+    assert number(13.0) == "13.0"

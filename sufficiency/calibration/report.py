@@ -105,6 +105,8 @@ def number(value: float) -> str:
         return "yes" if value else "no"
     if not isinstance(value, (int, float, np.number)):
         return str(value)
+    if isinstance(value, (int, np.integer)):
+        return f"{value:,}"
     if abs(value) >= 1000:
         return f"{value:,.0f}"
     return f"{value:.3g}" if abs(value) < 10 else f"{value:.1f}"
