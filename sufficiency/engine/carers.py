@@ -125,7 +125,7 @@ class Households:
         """Approved places of the households still approved."""
         self.closing = 0
         """Children still with households that have left (their places close as they go)."""
-        self.spells = self.hold_means()
+        self.spell_means = self.hold_means()
 
     # -- the pool interface (as ``placements.Places``) ------------------------------------
     @property
@@ -292,7 +292,7 @@ class Households:
     # -- spells on hold -------------------------------------------------------------------
     def hold_means(self) -> tuple[float, float]:
         """Mean days available and on hold, so that on-hold time is the unusable share (fixed
-        for the run: ``spells`` holds them)."""
+        for the run: ``spell_means`` holds them)."""
         hold = self.params.hold_months.value * MONTH
         unusable = 1.0 - self.params.usable_share.value
         if unusable <= 0:
@@ -312,7 +312,7 @@ class Households:
     def schedule_hold(self, h: Household) -> None:
         """The household's current spell (available or on hold) ends after an exponential
         time; then it switches."""
-        available, hold = self.spells
+        available, hold = self.spell_means
         mean = hold if h.held else available
         if math.isinf(mean):
             return
