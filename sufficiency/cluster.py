@@ -19,7 +19,7 @@ from multiprocessing import resource_tracker
 from typing import TYPE_CHECKING
 
 from .errors import InputError
-from .executor import WINDOW, Executor, Finished, Stream, T, WorkersLost, using
+from .executor import WINDOW, Executor, Finished, Stream, T, WorkersLost, settle, using
 from .shutdown import STOPS, deferred, worker_signals
 
 if TYPE_CHECKING:
@@ -33,11 +33,16 @@ QUIET = {
     "distributed.worker.profile.enabled": False,
     "distributed.worker.memory.monitor-interval": "2s",
     "distributed.scheduler.work-stealing": False,
+    "distributed.nanny.pre-spawn-environ.MALLOC_TRIM_THRESHOLD_": None,
 }
 """Dask's monitoring, slowed or off for a local cluster started for one command: by default
 it polls (ticks every 20 ms, samples the running task's stack every 10 ms for the dashboard's
 profile) and took about 0.15 of a core while idle, a tenth of two cores' work; with these,
 0.02. No chunk waits in a worker's queue to be stolen (``WINDOW``), so nothing is stolen."""
+SCHEDULER_HTTP = "127.0.0.1:0"
+"""Where a local cluster's scheduler serves its health and metrics pages (its dashboard stays
+off): any free loopback port. Dask's default, 8787, may be another cluster's, and Dask then
+prints a warning on the command's terminal."""
 EXECUTORS = ("local", "dask")
 
 
@@ -134,6 +139,7 @@ def dask_client(scheduler: str | None, workers: int | None) -> Iterator[Client]:
                 processes=True,
                 host="127.0.0.1",
                 dashboard_address=None,
+                scheduler_kwargs={"dashboard_address": SCHEDULER_HTTP},
                 silence_logs=logging.ERROR,
                 preload=[__name__],
             )
@@ -167,6 +173,8 @@ def connected(scheduler: str) -> Iterator[Client]:
 
 def dask_setup(worker: object) -> None:
     """Run by each worker of a local cluster as it starts (a Dask preload): leave Ctrl-C to the
-    main process, which stops the cluster, and die with the main process."""
+    main process, which stops the cluster, and die with the main process; settle its objects
+    (``settle``: the package is imported by now, as this module's)."""
     worker_signals(os.getppid())
     signal.pthread_sigmask(signal.SIG_UNBLOCK, STOPS)
+    settle()

@@ -16,6 +16,7 @@ worker dies, the chunks not yet finished are run again on a fresh pool, with the
 from __future__ import annotations
 
 import contextlib
+import gc
 import os
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Iterator
@@ -147,7 +148,7 @@ class Processes(Executor):
         pool = ProcessPoolExecutor(
             max_workers=self.workers,
             mp_context=get_context("fork"),
-            initializer=worker_signals,
+            initializer=start_worker,
             initargs=(os.getpid(),),
         )
         pending: dict[Future, int] = {}
@@ -187,6 +188,22 @@ def stop(pool: ProcessPoolExecutor) -> None:
             if worker.is_alive():
                 worker.kill()
                 worker.join()
+
+
+def start_worker(parent: int) -> None:
+    """Set up a new worker process: its signals (``worker_signals``), and its objects settled."""
+    worker_signals(parent)
+    settle()
+
+
+def settle() -> None:
+    """Collect this process's garbage, then exempt every object still alive (the modules and
+    what the main process held when the worker was made) from Python's cyclic collector. A
+    worker's full collections otherwise walk them all every few replications: about 4% of its
+    time. Only for worker processes this tool starts (an object frozen here is never collected
+    if it later becomes part of a garbage cycle)."""
+    gc.collect()
+    gc.freeze()
 
 
 def executor_for(jobs: int) -> Executor:

@@ -3,8 +3,10 @@ including when a worker is killed in the middle of the run."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
+import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -125,3 +127,21 @@ def test_the_area_forecast_on_dask_is_the_forecast_of_one_process(tmp_path, clie
         assert result.exit_code == 0, result.output
         outs[name] = (tmp_path / name / "area_forecasts.csv").read_bytes()
     assert outs["dask"] == outs["alone"] and outs["alone"].count(b"\n") > 10
+
+
+def test_a_local_cluster_says_nothing_when_dasks_usual_port_is_taken(tmp_path):
+    """Another program on port 8787 (another cluster's pages): the command's own cluster takes
+    a free port, and nothing is printed but the command's own output."""
+    with socket.socket() as other:
+        with contextlib.suppress(OSError):  # if 8787 is taken already, so much the better
+            other.bind(("127.0.0.1", 8787))
+            other.listen()
+        command = Path(sys.executable).with_name("sufficiency")
+        done = subprocess.run(
+            [str(command), "run", str(BASELINE_SCENARIO), *SHORT, "--out", str(tmp_path / "o")]
+            + ["--executor", "dask", "--workers", "1"],
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
+    assert done.returncode == 0 and done.stderr == ""
