@@ -6,8 +6,11 @@ Run from the repository root:  python benchmarks/areas_backtest.py [--train-unti
 [--simulate 20] [--jobs 2] [--seeds 5]
 
 Prints the scores table for the first seed, the pooled model's figures across --seeds seeds of
-its draws (its intervals come from draws), and the wall and CPU time (CPU: this process only,
-not the --jobs workers). Target (issue 13): the pooled
+its draws (the intervals of starts and ceased come from draws; the stock's is exact), the wall
+and CPU time (CPU: this process only, not the --jobs workers), and whether the stock model's
+spread held from year to year: the root mean square of its standardised changes in each
+training pair of years and in the year scored (1 where the spread fits), and a
+likelihood-ratio test of a spread per training year against one. Target (issue 13): the pooled
 model beats persistence (5.5%) and the linear trend (7.9%) on children looked after, with 80-95%
 of authorities inside its 90% interval.
 """
@@ -18,9 +21,10 @@ import argparse
 import datetime as dt
 import time
 
-from sufficiency.publicdata.backtest import backtest, describe
+from sufficiency.publicdata import pooled, spread
+from sufficiency.publicdata.backtest import backtest, describe, fitted, scored_rows
 from sufficiency.publicdata.forecast import Settings
-from sufficiency.publicdata.tables import load
+from sufficiency.publicdata.tables import PublicData, load
 
 
 def main() -> None:
@@ -45,6 +49,28 @@ def main() -> None:
             for row in pooled.to_dict("records")
         )
         print(f"  seed {seed}: {figures}")
+
+    print_spread(data, first.year)
+
+
+def print_spread(data: PublicData, year: int) -> None:
+    """The stock model's standardised changes by year, and the test of a spread per year."""
+    frame, model = fitted(data, year)
+    training = pooled.pairs(frame[frame["year"] < year])
+    print("stock model's spread by year (root mean square of the standardised changes,")
+    print("1 where the spread fits; inside the 90% interval %):")
+    for role, rows in (("training", training), ("scored", scored_rows(frame, year))):
+        for row in spread.by_year(model.stock, rows).to_dict("records"):
+            print(
+                f"  {row['year']}-{row['year'] + 1 - 2000} {role:<9}{row['authorities']:>4} "
+                f"authorities  {row['rms']:.3f}  {row['inside_90']:.1f}"
+            )
+    if training["year"].nunique() > 1:
+        test = spread.yearly_test(model.stock, training)
+        print(
+            f"a spread per training year against one: likelihood ratio {test.statistic:.2f} "
+            f"on {test.degrees_of_freedom} degrees of freedom, p {test.p_value:.2f}"
+        )
 
 
 if __name__ == "__main__":

@@ -84,6 +84,14 @@ def scored_rows(frame: pd.DataFrame, year: int) -> pd.DataFrame:
     return pooled.usable(latest, columns)
 
 
+def fitted(data: PublicData, year: int) -> tuple[pd.DataFrame, pooled.Pooled]:
+    """Every authority's years (``panel``, with next year's projected children) and the pooled
+    model fitted on the pairs of years before ``year``."""
+    frame = panel(data)
+    frame["projected_children"] = pooled.projected_children(frame)
+    return frame, pooled.fit(frame[frame["year"] < year])
+
+
 def simulated(
     data: PublicData, latest: pd.DataFrame, year: int, settings: Settings, done: Callable
 ) -> pd.DataFrame:
@@ -108,16 +116,14 @@ def backtest(
     forecast the next 31 March, score: every authority published both years, or those of
     ``areas``. With ``settings`` the baselines' simulation is run and scored too."""
     year = training_year(data, train_until)
-    frame = panel(data)
-    frame["projected_children"] = pooled.projected_children(frame)
-    model = pooled.fit(frame[frame["year"] < year])
+    frame, model = fitted(data, year)
     latest = scored_rows(frame, year)
     if areas is not None:
         latest = latest[latest["la_code"].isin([area.la_code for area in areas])]
-    draws = pooled.forecast(model, latest, seed)
+    percentiles = pooled.forecast(model, latest, seed)
     parts = []
     for measure in MEASURES:
-        low, middle, high = np.percentile(draws[measure], (5, 50, 95), axis=1)
+        low, middle, high = percentiles[measure].T
         trend = linear_trend(frame, measure, year)
         parts.append(
             pd.DataFrame(

@@ -16,8 +16,9 @@ ceased, fitted across authorities (statsmodels) on the years before the forecast
   maximum likelihood, and the coefficients weight each authority by the inverse of its spread
   (feasible generalised least squares, iterated until the two agree).
 
-Intervals come from draws that carry the fitted coefficients' uncertainty (drawn from their
-estimated covariance) as well as the outcome's own spread.
+Intervals carry the fitted coefficients' uncertainty (their estimated covariance) as well as
+the outcome's own spread: for starts and ceased as percentiles of draws, for the stock exactly
+(normal on the log scale, so no seed moves its interval).
 """
 
 from __future__ import annotations
@@ -28,8 +29,11 @@ import numpy as np
 import pandas as pd
 import statsmodels.api as sm
 from scipy.optimize import minimize
+from scipy.stats import norm
 
 DRAWS = 4000
+PERCENTILES = (5, 50, 95)
+"""The interval's ends and the point forecast (the median)."""
 HALF = 0.5
 """Added to counts before taking logs, so that an authority with no starts has a rate."""
 ROUNDS = 50
@@ -118,11 +122,25 @@ class StockModel:
     cov: np.ndarray
     spread: tuple[float, float]
 
-    def draws(self, design: pd.DataFrame, stock: pd.Series, rng: np.random.Generator) -> np.ndarray:
-        coefs = rng.multivariate_normal(self.params, self.cov, DRAWS)
-        variance = self.spread[0] + self.spread[1] / stock.to_numpy()[:, None]
-        noise = rng.standard_normal((len(stock), DRAWS)) * np.sqrt(variance)
-        return stock.to_numpy()[:, None] * np.exp(design.to_numpy() @ coefs.T + noise)
+    def variance(self, design: pd.DataFrame, stock: pd.Series) -> np.ndarray:
+        """The variance of each change in the log stock about its forecast: the coefficients'
+        uncertainty plus the spread."""
+        x = design.to_numpy()
+        uncertainty = np.einsum("ij,jk,ik->i", x, self.cov, x)
+        return uncertainty + self.spread[0] + self.spread[1] / stock.to_numpy()
+
+    def standardised(self, change: pd.Series, design: pd.DataFrame, stock: pd.Series) -> np.ndarray:
+        """Each change's distance from its forecast, in standard deviations."""
+        error = change.to_numpy() - design.to_numpy() @ self.params
+        return error / np.sqrt(self.variance(design, stock))
+
+    def percentiles(self, design: pd.DataFrame, stock: pd.Series) -> np.ndarray:
+        """Next year's stock at ``PERCENTILES`` (authorities x 3), exactly: the change in the log
+        stock is normal, its mean and variance from the coefficients' estimate."""
+        z = norm.ppf(np.array(PERCENTILES) / 100)
+        mean = design.to_numpy() @ self.params
+        sd = np.sqrt(self.variance(design, stock))
+        return stock.to_numpy()[:, None] * np.exp(mean[:, None] + sd[:, None] * z)
 
 
 def fit_stock(change: pd.Series, design: pd.DataFrame, stock: pd.Series) -> StockModel:
@@ -145,13 +163,19 @@ def fit_spread(residuals: np.ndarray, stock: np.ndarray) -> tuple[float, float]:
     smallest authorities' large moves do not set everyone's spread)."""
 
     def minus_log_likelihood(logs: np.ndarray) -> float:
-        variance = np.exp(logs[0]) + np.exp(logs[1]) / stock
-        return float(np.sum(np.log(variance) + residuals**2 / variance))
+        return deviance((np.exp(logs[0]), np.exp(logs[1])), residuals, stock)
 
     mean_square = float(np.mean(residuals**2))
     start = np.log([mean_square / 2, mean_square / 2 * float(np.mean(1.0 / stock)) ** -1])
     logs = minimize(minus_log_likelihood, start, method="Nelder-Mead", options=NELDER_MEAD).x
     return float(np.exp(logs[0])), float(np.exp(logs[1]))
+
+
+def deviance(spread: tuple[float, float], residuals: np.ndarray, stock: np.ndarray) -> float:
+    """Minus twice the normal log likelihood of ``residuals`` with variance ``spread[0] +
+    spread[1] / stock``, less its constant."""
+    variance = spread[0] + spread[1] / stock
+    return float(np.sum(np.log(variance) + residuals**2 / variance))
 
 
 @dataclass(frozen=True)
@@ -167,11 +191,22 @@ def usable(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
     return known.loc[(known[columns] > 0).all(axis=1)]
 
 
-def fit(history: pd.DataFrame) -> Pooled:
-    """The three models from every authority's pairs of consecutive years in ``history``."""
+def pairs(history: pd.DataFrame) -> pd.DataFrame:
+    """The rows of ``history`` the models are fitted on: every figure of the year and the next
+    published, and the age mix."""
     needed = ["looked_after", "started", "ceased", "children", "next_looked_after"]
     rows = usable(history, needed + ["next_started", "next_ceased", "next_children"])
-    rows = rows.dropna(subset=["oldest_share"])
+    return rows.dropna(subset=["oldest_share"])
+
+
+def stock_change(rows: pd.DataFrame) -> pd.Series:
+    """The change in the log stock to the next 31 March."""
+    return (rows["next_looked_after"] / rows["looked_after"]).apply(np.log)
+
+
+def fit(history: pd.DataFrame) -> Pooled:
+    """The three models from every authority's pairs of consecutive years in ``history``."""
+    rows = pairs(history)
     return Pooled(
         fit_counts(
             rows["next_started"],
@@ -179,20 +214,16 @@ def fit(history: pd.DataFrame) -> Pooled:
             starts_exposure(rows, rows["next_children"]),
         ),
         fit_counts(rows["next_ceased"], ceased_design(rows), rows["looked_after"]),
-        fit_stock(
-            (rows["next_looked_after"] / rows["looked_after"]).apply(np.log),
-            stock_design(rows),
-            rows["looked_after"],
-        ),
+        fit_stock(stock_change(rows), stock_design(rows), rows["looked_after"]),
     )
 
 
 def forecast(model: Pooled, latest: pd.DataFrame, seed: int) -> dict[str, np.ndarray]:
-    """Draws of next year's looked_after, started and ceased for each row of ``latest``."""
+    """Next year's looked_after, started and ceased at ``PERCENTILES`` (authorities x 3) for
+    each row of ``latest``; ``seed`` draws the counts."""
     rng = np.random.default_rng(seed)
     oldest = latest["oldest_share"].fillna(latest["oldest_share"].mean())
-    return {
-        "looked_after": model.stock.draws(stock_design(latest), latest["looked_after"], rng),
+    counts = {
         "started": model.starts.draws(
             starts_design(latest),
             starts_exposure(latest, latest["projected_children"]),
@@ -201,4 +232,8 @@ def forecast(model: Pooled, latest: pd.DataFrame, seed: int) -> dict[str, np.nda
         "ceased": model.ceased.draws(
             ceased_design(latest.assign(oldest_share=oldest)), latest["looked_after"], rng
         ),
+    }
+    return {
+        "looked_after": model.stock.percentiles(stock_design(latest), latest["looked_after"]),
+        **{name: np.percentile(draws, PERCENTILES, axis=1).T for name, draws in counts.items()},
     }
