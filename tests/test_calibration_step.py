@@ -98,7 +98,7 @@ def recovered():
     return fit(
         synthetic_history(),
         TRAIN_UNTIL,
-        Settings(replications=8, seed=7, max_evaluations=30),
+        Settings(replications=8, seed=7, max_evaluations=30, step=True),
         knob_names=list(TRUTH),
         base=base,
     )
@@ -159,3 +159,15 @@ def test_a_bad_step_in_a_parameter_file_names_the_field(tmp_path, before, field,
     assert result.exit_code == 2
     assert f"params.yaml: {field}: {expected}" in result.output
     assert "Traceback" not in result.output
+
+
+def test_without_step_the_fit_keeps_one_direct_rate() -> None:
+    result = fit(
+        synthetic_history(),
+        TRAIN_UNTIL,
+        Settings(replications=4, seed=7, max_evaluations=30),
+        knob_names=list(TRUTH),
+        base=small_world(),
+    )
+    assert [k.name for k in result.knobs] == ["direct_entry_rate", "exit_time_multiplier"]
+    assert parameters(result).entries[0].before is None

@@ -54,8 +54,9 @@ class FitError(Exception):
 
 @dataclass(frozen=True)
 class Settings:
-    """How hard to work: replications per evaluation, seed, processes and budget; and the
-    effect preset every run assumes."""
+    """How hard to work: replications per evaluation, seed, processes and budget; the effect
+    preset every run assumes; and whether to fit a step in the direct entry rate
+    (``calibration.step``)."""
 
     replications: int = 16
     seed: int = 1
@@ -63,6 +64,7 @@ class Settings:
     max_evaluations: int = 40
     window_years: int = 3
     effect: str = "service"
+    step: bool = False
 
 
 @dataclass
@@ -217,7 +219,8 @@ def fit(
     started = time.perf_counter()
     data, fig = starting_data(until(df, known_until), base)
     first, last = window(known_until, settings.window_years)
-    step.add(data, fig, first, last)
+    if settings.step:
+        step.add(data, fig, first, last)
     found = targets(fig, first, last)
     if not found:
         raise FitError(f"no reported figures between {first} and {last} to fit")

@@ -1,14 +1,16 @@
-"""The step in the direct entry rate that the fit estimates.
+"""The step in the direct entry rate that the fit can estimate (``Settings.step``, ``--step``).
 
 A constant direct rate keeps the model's starts level, while Leicester's fell from 221 in
-2022-23 to 196 in 2023-24 (DfE). Where the fit window holds the DfE's starts for two years or
-more, the direct rate may step at the start of the latest of those years: the fit estimates the
-rate from that day (``direct_entry_rate``, the rate the forecast holds) and the rate before it
-as a multiple of it (``direct_entry_before_ratio``). The parameter set records the step as
-``entries.direct.before`` (history: its date lies before the run's start); ``history.at`` turns
-it into a dated change when a run starts before it. A step, not a trend: with one year of
-starts after it the data can say the level moved, not how fast it will keep moving, so the
-forecast holds the last fitted rate.
+2022-23 to 196 in 2023-24 (DfE). Asked to, where the fit window holds the DfE's starts for two
+years or more, the fit lets the direct rate step at the start of the latest of those years: it
+estimates the rate from that day (``direct_entry_rate``, the rate the forecast holds) and the
+rate before it as a multiple of it (``direct_entry_before_ratio``). It is off by default: for
+Leicester the fitted step is no larger than its noise (docs/calibration.md).
+
+The parameter set records the step as ``entries.direct.before`` (history: its date lies before
+the run's start); ``history.at`` turns it into a dated change when a run starts before it. A
+step, not a trend: with one year of starts after it the data can say the level moved, not how
+fast it will keep moving, so the forecast holds the last fitted rate.
 """
 
 from __future__ import annotations
