@@ -439,27 +439,35 @@ def new_scenario(name: str, base: Path, folder: Path) -> None:
 
 @dataclass(frozen=True)
 class Fitting:
-    """What --replications, --seed, --max-evaluations and --window-years ask a fit for."""
+    """What --replications, --seed, --max-evaluations, --window-years and --step ask a fit for."""
 
     replications: int
     seed: int
     max_evaluations: int
     window_years: int
+    step: bool
 
     def settings(self, jobs: int) -> FitSettings:
         """The calibration's own settings, with the worker processes."""
         from .calibration.fit import Settings
 
-        return Settings(self.replications, self.seed, jobs, self.max_evaluations, self.window_years)
+        return Settings(
+            self.replications,
+            self.seed,
+            jobs,
+            self.max_evaluations,
+            self.window_years,
+            step=self.step,
+        )
 
 
 def fit_options(command):
-    """--replications (per fit evaluation), --seed, --max-evaluations, --window-years, passed to
-    the command as one ``fitting``."""
+    """--replications (per fit evaluation), --seed, --max-evaluations, --window-years, --step,
+    passed to the command as one ``fitting``."""
 
     @functools.wraps(command)
-    def fitted(*args, replications, seed, max_evaluations, window_years, **kwargs):
-        fitting = Fitting(replications, seed, max_evaluations, window_years)
+    def fitted(*args, replications, seed, max_evaluations, window_years, step, **kwargs):
+        fitting = Fitting(replications, seed, max_evaluations, window_years, step)
         return command(*args, fitting=fitting, **kwargs)
 
     return stacked(
@@ -472,6 +480,13 @@ def fit_options(command):
             1,
             8,
             help="Years of history before the training date that the fit simulates.",
+        ),
+        click.option(
+            "--step",
+            is_flag=True,
+            help="Also fit a step in the direct entry rate at the start of the latest year of "
+            "the DfE's starts in the window (docs/calibration.md: Leicester's figures do not "
+            "support one).",
         ),
     )(fitted)
 

@@ -20,6 +20,7 @@ from pydantic import (
     ConfigDict,
     Field,
     ValidationError,
+    ValidationInfo,
     field_validator,
     model_validator,
 )
@@ -248,11 +249,21 @@ class ReunificationParams(Frozen):
         return value
 
 
+class EarlierRate(Frozen):
+    """A stream's rate before ``date``, where it differed from the rate in force since (a
+    step the calibration fitted to the history). It is history: the run starts on or after
+    ``date`` at the stream's ``rate_per_month``, which holds until a scenario changes it."""
+
+    date: Date
+    rate_per_month: Sourced[PerMonth]
+
+
 class EntryStream(Frozen):
     """Children entering care directly (not through a programme)."""
 
     name: Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$")]
     rate_per_month: Sourced[PerMonth]
+    before: EarlierRate | None = None
     age_band_shares: Sourced[BandShares]
     need_shares: Sourced[Annotated[dict[str, NeedShares], BY_BAND]]
     offered_fdm_per_month: Sourced[PerMonth]
@@ -479,6 +490,19 @@ class ParameterSet(Frozen):
         if self.population.date >= self.start_date:
             raise ValueError("population.date before start_date")
         return self
+
+    @field_validator("entries")
+    @classmethod
+    def _steps_before_start(cls, value: list[EntryStream], info: ValidationInfo) -> list:
+        start = info.data.get("start_date")
+        for stream in value:
+            if start is not None and stream.before is not None and stream.before.date > start:
+                raise ValueError(
+                    f"each stream's before.date on or before start_date {start}, got "
+                    f"{stream.before.date} for {stream.name!r} (the rate before it is history; "
+                    "a change after the start is a scenario's dated change)"
+                )
+        return value
 
 
 def raise_input_error(

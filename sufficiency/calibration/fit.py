@@ -34,7 +34,7 @@ from ..effects import with_effect
 from ..parameters import ParameterSet, build_parameters, read_yaml
 from ..paths import sourced
 from ..shipped import calibration_dir
-from . import direct, history, trends
+from . import direct, history, step, trends
 from .figures import Figures, significant
 from .knobs import KNOBS, Knob
 from .simulate import History, run
@@ -54,8 +54,9 @@ class FitError(Exception):
 
 @dataclass(frozen=True)
 class Settings:
-    """How hard to work: replications per evaluation, seed, processes and budget; and the
-    effect preset every run assumes."""
+    """How hard to work: replications per evaluation, seed, processes and budget; the effect
+    preset every run assumes; and whether to fit a step in the direct entry rate
+    (``calibration.step``)."""
 
     replications: int = 16
     seed: int = 1
@@ -63,6 +64,7 @@ class Settings:
     max_evaluations: int = 40
     window_years: int = 3
     effect: str = "service"
+    step: bool = False
 
 
 @dataclass
@@ -217,6 +219,8 @@ def fit(
     started = time.perf_counter()
     data, fig = starting_data(until(df, known_until), base)
     first, last = window(known_until, settings.window_years)
+    if settings.step:
+        step.add(data, fig, first, last)
     found = targets(fig, first, last)
     if not found:
         raise FitError(f"no reported figures between {first} and {last} to fit")
@@ -292,6 +296,7 @@ def fitted_data(fit: Fit) -> dict:
     for i, knob in enumerate(fit.knobs):
         prior = sourced(data, knob.paths(data)[0])["source"]
         knob.set(data, float(fit.values[i]), fitted_source(fit, i, prior))
+    step.note(data)
     data["fit"] = joint(fit, data)
     return data
 

@@ -129,9 +129,10 @@ def uasc_rate(fig: Figures, date: dt.date, total_expr: str) -> dict[str, Any] | 
 
 
 def events(data: dict, fig: Figures, start: dt.date) -> list[Event]:
-    """Known dated changes: MST's staffing shortfall, the start of reunification work, and
-    each later year's rate of children from abroad seeking safety (from that year's share)."""
-    found = uasc_events(fig, start)
+    """Known dated changes: MST's staffing shortfall, the start of reunification work, each
+    later year's rate of children from abroad seeking safety (from that year's share), and a
+    fitted step in an entry stream's rate."""
+    found = uasc_events(fig, start) + steps(data, start)
     staffing = fig.latest("mst_staffing_share")
     if staffing is not None:
         full = data["programmes"]["mst"]["therapists"]
@@ -178,6 +179,28 @@ def uasc_events(fig: Figures, start: dt.date) -> list[Event]:
             Event(begins, "entries.uasc.rate_per_month", sourced["value"], sourced["source"])
         )
     return found
+
+
+def steps(data: dict, start: dt.date) -> list[Event]:
+    """Each entry stream's step in its rate after ``start``: the stream's rate from the date
+    (``before`` holds the rate until then)."""
+    found = []
+    for stream in data["entries"]:
+        before = stream.get("before")
+        if before is not None and before["date"] > start:
+            rate = stream["rate_per_month"]
+            path = f"entries.{stream['name']}.rate_per_month"
+            found.append(Event(before["date"], path, rate["value"], rate["source"]))
+    return found
+
+
+def start_before_steps(data: dict, start: dt.date) -> None:
+    """Streams whose step falls after ``start`` begin at the rate before it (``steps`` gives
+    the change); a step on or before ``start`` stays in the set as history."""
+    for stream in data["entries"]:
+        before = stream.get("before")
+        if before is not None and before["date"] > start:
+            stream["rate_per_month"] = stream.pop("before")["rate_per_month"]
 
 
 def no_reunification(fig: Figures) -> dict[str, Any]:
@@ -232,6 +255,7 @@ def at(
             put(out, path, sourced)
     out["homes"] = [h for h in out["homes"] if h["opens"] <= known_until]
     put(out, "reunification.therapists", no_reunification(fig))
+    start_before_steps(out, start)
     timeline = []
     for event in events(data, fig, start):
         if event.date <= start:

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from ..paths import sourced
+from ..paths import find, sourced
 from ..pathway import PLACEMENT_NAMES
 from .figures import Figures, significant
 
@@ -104,7 +104,21 @@ def current(path: str) -> Callable[[dict, Figures], float]:
     return lambda data, fig: float(sourced(data, path)["value"])
 
 
-ENTRY = "entries.direct.rate_per_month"
+DIRECT = "entries.direct"
+ENTRY = f"{DIRECT}.rate_per_month"
+BEFORE = f"{DIRECT}.before.rate_per_month"
+
+
+def stepped(data: dict) -> tuple[str, ...]:
+    """The direct rate before its step (``calibration.step``), if the stream has one."""
+    return (BEFORE,) if find(data, DIRECT).get("before") is not None else ()
+
+
+def set_before(data: dict, ratio: float) -> None:
+    """The direct rate before the step: ``ratio`` times the rate from it."""
+    sourced(data, BEFORE)["value"] = ratio * sourced(data, ENTRY)["value"]
+
+
 KNOBS = {
     "direct_entry_rate": Knob(
         "direct_entry_rate",
@@ -114,6 +128,17 @@ KNOBS = {
         current(ENTRY),
         set_value(ENTRY),
         lambda d: (ENTRY,),
+        True,
+    ),
+    "direct_entry_before_ratio": Knob(
+        "direct_entry_before_ratio",
+        "children entering care directly a month before the step date (entries.direct.before), "
+        "as a multiple of the rate from it",
+        0.3,
+        3.0,
+        lambda d, f: 1.0,
+        set_before,
+        stepped,
         True,
     ),
     "exit_time_multiplier": Knob(
