@@ -4,13 +4,17 @@ only by adoption; its parameters, costs and the calibration's DfE figures."""
 from __future__ import annotations
 
 import copy
+import datetime as dt
+import math
 
 import numpy as np
 import pytest
+from scipy.integrate import quad
 
 from sufficiency.calibration import dfe_adoption
 from sufficiency.calibration.figures import Figures
 from sufficiency.calibration.sources import load_sources
+from sufficiency.engine.adoption import ON_ENTRY, drawn_mean
 from sufficiency.engine.model import simulate
 from sufficiency.errors import InputError
 from sufficiency.measures import transitions
@@ -109,14 +113,18 @@ def edited(edit) -> InputError:
     ("path", "value", "expected"),
     [
         ("exits.adoption.months_placed", 0, "a number > 0"),
-        ("exits.adoption.share_of_permanence_by_band", {"0-4": 1.5}, "a number <= 1"),
+        (
+            "exits.adoption.share_of_permanence_by_band",
+            "{0-4: 1.5, 5-9: 0.5, 10-15: 0, 16-17: 0}",
+            "a number <= 1",
+        ),
     ],
 )
 def test_a_bad_adoption_value_is_refused_by_the_cli(tmp_path, path, value, expected):
-    change = a_change("2025-04-01", set=path, value=value).replace("'", "")
     file = tmp_path / "bad.yaml"
-    file.write_text(scenario_text(change))
-    assert expected in refused(file)
+    file.write_text(scenario_text(a_change("2025-04-01", set=path, value=value)))
+    message = refused(file)
+    assert message.startswith("changes[0].value: ") and expected in message, message
 
 
 def test_placed_for_adoption_is_not_a_first_placement_nor_reunified():
@@ -163,5 +171,18 @@ def test_the_baseline_has_children_placed_for_adoption_as_the_dfe_counts():
     params = load_parameters(BASELINE_PARAMETERS)
     result = run(scenario_of(params), years=2, replications=4, seed=5)
     stocks = result.snapshots_frame()
-    march = stocks[(stocks["date"] == "2026-03-31") & (stocks["state"] == "placed_for_adoption")]
+    march = stocks[(stocks["date"] == dt.date(2026, 3, 31)) & (stocks["state"] == PFA_NAME)]
     assert 12 <= float(march["mean"].iloc[0]) <= 45
+
+
+@pytest.mark.parametrize(("scale", "shape"), [(1400.0, 0.8), (600.0, 0.8), (900.0, 1.5)])
+def test_the_drawn_time_before_exit_gives_the_mean_time_placed(scale, shape):
+    """min(D, T) for the D drawn has the target mean, by direct integration."""
+    target = 11.4 * MONTH
+    m = drawn_mean(target, scale, shape)
+    realised = quad(lambda t: math.exp(-t / m - (t / scale) ** shape), 0, math.inf)[0]
+    assert m > target and realised == pytest.approx(target, rel=5e-3)
+
+
+def test_a_time_in_care_shorter_than_the_time_placed_moves_in_on_entry():
+    assert drawn_mean(11.4 * MONTH, 5 * MONTH, 0.8) == ON_ENTRY

@@ -17,6 +17,7 @@ from ..pathway import (
 )
 from ..records import ALL_ROUTES, Measure, MoveKind
 from ..timeline import EntryLive
+from .adoption import drawn_mean
 from .arrivals import Arrivals, mean_wait_for
 from .placements import transfer
 from .streams import Shares
@@ -64,6 +65,12 @@ class ExitLaw:
         adoption = exits.adoption
         self.adopted = adoption.share_of_permanence_by_band.value
         self.days_placed = adoption.months_placed.value * MONTH
+        self.drawn_placed = {
+            band: drawn_mean(self.days_placed, self.scale[band], self.shape)
+            for band, share in self.adopted.items()
+            if share > 0
+        }
+        """Each band's mean of the time drawn before the exit (``engine.adoption``)."""
 
     def remaining(self, band: str, u: float, elapsed: float = 0.0) -> float:
         """Days left to a chosen exit, given ``elapsed`` days already in care."""
@@ -88,8 +95,13 @@ class ExitLaw:
         return v / share if v < share else None
 
     def placed(self, u: float) -> float:
-        """Days placed for adoption before the order: exponential about the mean."""
+        """Days left placed for adoption for a child placed now: exponential about the mean."""
         return -self.days_placed * math.log(1.0 - u)
+
+    def before_exit(self, band: str, u: float) -> float:
+        """Days before its exit an adopted child who entered in ``band`` moves in with its
+        adopters (on entry if its exit is sooner)."""
+        return -self.drawn_placed[band] * math.log(1.0 - u)
 
 
 def permanence_span(shares: dict[str, float]) -> tuple[float, float]:
@@ -118,8 +130,11 @@ def start_care(model: Model, child: Child, elapsed: float = 0.0) -> None:
     elif route[1] == PERMANENCE:
         u = law.adoption(band, draws[U_ROUTE])
         if u is not None:
-            moves_in = max(exit_at - law.placed(u), now)
-            model.env.call(moves_in - now, to_adopters, model, child, generation)
+            moves_in = exit_at - law.before_exit(band, u)
+            # a child already in care whose move would have come by now is not moved: the
+            # population's own children placed for adoption stand for such children
+            if moves_in > now or not elapsed:
+                model.env.call(max(moves_in - now, 0.0), to_adopters, model, child, generation)
     child.exit_at = exit_at
     turns_16 = child.birth + AGE_16
     if now < turns_16 < exit_at and draws[U_MOVE16] < model.supported_16_peak:
