@@ -12,8 +12,10 @@ import pytest
 from scipy.integrate import quad
 
 from sufficiency.calibration import dfe_adoption
+from sufficiency.calibration.dfe_sources import MIX, PLACED_FOR_ADOPTION
 from sufficiency.calibration.figures import Figures
 from sufficiency.calibration.sources import load_sources
+from sufficiency.calibration.targets import DFE_MIX
 from sufficiency.engine.adoption import ON_ENTRY, drawn_mean
 from sufficiency.engine.model import simulate
 from sufficiency.errors import InputError
@@ -186,3 +188,11 @@ def test_the_drawn_time_before_exit_gives_the_mean_time_placed(scale, shape):
 
 def test_a_time_in_care_shorter_than_the_time_placed_moves_in_on_entry():
     assert drawn_mean(11.4 * MONTH, 5 * MONTH, 0.8) == ON_ENTRY
+
+
+def test_the_fits_supported_or_other_share_counts_children_placed_for_adoption():
+    """The DfE counts children placed for adoption in the combined share the fit matches."""
+    counted = {name: states for name, states, _ in DFE_MIX}
+    assert State.PLACED_FOR_ADOPTION in counted["dfe_pct_cla_in_supported_or_other"]
+    assert PLACED_FOR_ADOPTION in MIX["dfe_pct_cla_in_supported_or_other"]
+    assert all(State.PLACED_FOR_ADOPTION not in counted[m] for m in counted if "other" not in m)
