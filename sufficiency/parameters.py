@@ -53,7 +53,15 @@ from .limits import (
 from .loading import read_yaml
 from .messages import check_keys, describe_error
 from .paths import sourced_items
-from .pathway import AGE_BAND_BOUNDS, AGE_BANDS, NEEDS, PLACEMENT_NAMES, Programme
+from .pathway import (
+    AGE_BAND_BOUNDS,
+    AGE_BANDS,
+    MATCHED_NAMES,
+    NEEDS,
+    PLACEMENT_NAMES,
+    Programme,
+    State,
+)
 
 T = TypeVar("T")
 
@@ -100,6 +108,8 @@ BY_BAND = AfterValidator(_every_band)
 
 Share = Annotated[float, Number]
 PlacementShares = Annotated[dict[str, Share], _shares(PLACEMENT_NAMES)]
+MatchedShares = Annotated[dict[str, Share], _shares(MATCHED_NAMES)]
+"""Shares over the placements a child is matched to (not placed for adoption)."""
 NeedShares = Annotated[dict[str, Share], _shares(tuple(n.value for n in NEEDS))]
 BandShares = Annotated[dict[str, Share], _shares(AGE_BANDS)]
 OutcomeShares = Annotated[dict[str, Share], _shares(OUTCOMES)]
@@ -245,7 +255,7 @@ class ReunificationParams(Frozen):
     @field_validator("eligible_placements")
     @classmethod
     def _known(cls, value: Sourced[list[str]]) -> Sourced[list[str]]:
-        check_keys(PLACEMENT_NAMES, value.value, "placement types", every=False)
+        check_keys(MATCHED_NAMES, value.value, "placement types", every=False)
         return value
 
 
@@ -272,7 +282,7 @@ class EntryStream(Frozen):
 class Matching(Frozen):
     """Placement matching by age band and need, and the step-down policy."""
 
-    preferences: Sourced[Annotated[dict[str, dict[str, PlacementShares]], BY_BAND]]
+    preferences: Sourced[Annotated[dict[str, dict[str, MatchedShares]], BY_BAND]]
     step_down_rate_per_month: Sourced[Fraction]
     supported_at_16: Sourced[Fraction]
     home_match_months: Sourced[Months] | None = None
@@ -304,12 +314,22 @@ class Moves(Frozen):
     bridging_months: Sourced[Months]
 
 
+class Adoption(Frozen):
+    """Which permanence exits are adoptions, by age band at entry, and the mean time a child
+    lives with its prospective adopters (placed for adoption, still looked after) before the
+    adoption order."""
+
+    share_of_permanence_by_band: Sourced[Annotated[dict[str, Fraction], BY_BAND]]
+    months_placed: Sourced[Months]
+
+
 class Exits(Frozen):
-    """Time in care to exit by competing routes (Weibull), before turning 18."""
+    """Time in care to exit by competing routes (Weibull), before turning 18; adoptions."""
 
     mean_months_by_band: Sourced[Annotated[dict[str, Months], BY_BAND]]
     shape: Sourced[Annotated[float, Number, Field(gt=0.2, le=5)]]
     route_shares_by_band: Sourced[Annotated[dict[str, RouteShares], BY_BAND]]
+    adoption: Adoption
 
 
 def _age_ranges(value: dict[str, float]) -> dict[str, float]:
@@ -503,6 +523,16 @@ class ParameterSet(Frozen):
                     "a change after the start is a scenario's dated change)"
                 )
         return value
+
+    @model_validator(mode="after")
+    def _adopted_if_placed_for_adoption(self) -> ParameterSet:
+        placed = self.population.placement_shares.value[State.PLACED_FOR_ADOPTION.value]
+        if placed > 0 and not any(self.exits.adoption.share_of_permanence_by_band.value.values()):
+            raise ValueError(
+                "exits.adoption.share_of_permanence_by_band above 0 in some age band while "
+                "population.placement_shares has children placed for adoption"
+            )
+        return self
 
 
 def raise_input_error(

@@ -27,6 +27,7 @@ class State(str, Enum):
     SUPPORTED_ACCOMMODATION = "supported_accommodation"
     PLACED_WITH_PARENTS = "placed_with_parents"
     OTHER_PLACEMENT = "other_placement"
+    PLACED_FOR_ADOPTION = "placed_for_adoption"  # with prospective adopters, until the order
     REUNIFIED = "reunified"
     PERMANENCE = "permanence"  # special guardianship, adoption, child arrangements order
     TURNED_18 = "turned_18"
@@ -46,10 +47,15 @@ PLACEMENTS: tuple[State, ...] = (
     State.SUPPORTED_ACCOMMODATION,
     State.PLACED_WITH_PARENTS,
     State.OTHER_PLACEMENT,
+    State.PLACED_FOR_ADOPTION,
 )
 """The states that count as looked after (CLA)."""
 
 PLACEMENT_NAMES: tuple[str, ...] = tuple(p.value for p in PLACEMENTS)
+MATCHED: tuple[State, ...] = PLACEMENTS[:-1]
+"""The placements a child is matched to: every one but placed for adoption, which a child
+reaches only by moving in with its adopters before the adoption order."""
+MATCHED_NAMES: tuple[str, ...] = tuple(p.value for p in MATCHED)
 
 IN_HOUSE: tuple[State, ...] = (State.FOSTER_INHOUSE, State.HOME_INHOUSE)
 """Placement types with finite, council-run capacity (the capacity pools, in this order)."""

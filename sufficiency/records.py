@@ -47,6 +47,7 @@ class MoveKind:
     STEP_UP = "step_up"  # from foster care to a children's home
     STEP_DOWN = "step_down"  # from an external placement to the in-house place wanted
     AT_16 = "at_16"  # on to supported accommodation at 16
+    TO_ADOPTERS = "to_adopters"  # placed for adoption with prospective adopters
 
 
 MOVE_KINDS: tuple[str, ...] = (
@@ -55,6 +56,7 @@ MOVE_KINDS: tuple[str, ...] = (
     MoveKind.STEP_UP,
     MoveKind.STEP_DOWN,
     MoveKind.AT_16,
+    MoveKind.TO_ADOPTERS,
 )
 
 

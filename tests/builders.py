@@ -16,7 +16,7 @@ import yaml
 from pydantic import BaseModel
 
 from sufficiency.parameters import ParameterSet, Sourced
-from sufficiency.pathway import AGE_BANDS, MONTH, NEEDS, PLACEMENT_NAMES, PROGRAMMES
+from sufficiency.pathway import AGE_BANDS, MATCHED_NAMES, MONTH, NEEDS, PROGRAMMES
 from sufficiency.scenario import Scenario
 from sufficiency.timeline import Change
 
@@ -40,10 +40,10 @@ child_population: 20000
 costs:
   weekly: {foster_inhouse: 300, foster_kinship: 250, foster_ifa: 900, home_inhouse: 4000,
            home_external: 5000, residential_specialist: 7000, supported_accommodation: 700,
-           placed_with_parents: 50, other_placement: 600}
+           placed_with_parents: 50, other_placement: 600, placed_for_adoption: 0}
   spread: {foster_inhouse: 0.3, foster_kinship: 0.3, foster_ifa: 0.4, home_inhouse: 0.0,
            home_external: 0.5, residential_specialist: 0.5, supported_accommodation: 0.6,
-           placed_with_parents: 0.5, other_placement: 0.8}
+           placed_with_parents: 0.5, other_placement: 0.8, placed_for_adoption: 0.0}
   homes: {fixed_share: 0.89, reported_occupancy: 0.85}
   care_leavers: {at_start: 60, support_per_week: 75.0, staying_put_share: 0.5,
                  staying_put_months: 18.0, staying_put_per_week: 250.0}
@@ -127,6 +127,9 @@ exits:
     5-9: {reunified: 0.5, permanence: 0.3, other: 0.2}
     10-15: {reunified: 0.6, permanence: 0.1, other: 0.3}
     16-17: {reunified: 0.5, other: 0.5}
+  adoption:
+    share_of_permanence_by_band: {0-4: 0.5, 5-9: 0.5, 10-15: 0.0, 16-17: 0.0}
+    months_placed: 9.0
 moves:
   breakdown_per_year: {0-4: 0.2, 5-9: 0.2, 10-15: 0.15, 16-17: 0.15}
   step_up_per_year: {0-4: 0.0, 5-9: 0.0, 10-15: 0.05, 16-17: 0.03}
@@ -232,7 +235,7 @@ def teenagers_wanting(
 ) -> ParameterSet:
     """No programmes, nobody in care today; only 10-15 year olds coming into care,
     ``per_month``, all of whom want ``placement`` first (and ``sections`` as ``small_set``)."""
-    only = dict.fromkeys(PLACEMENT_NAMES, 0.0) | {placement: 1.0}
+    only = dict.fromkeys(MATCHED_NAMES, 0.0) | {placement: 1.0}
     by_need = {need.value: only for need in NEEDS}
     return small_set(
         active=(),

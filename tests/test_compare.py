@@ -13,6 +13,7 @@ import yaml
 from click.testing import CliRunner
 
 from sufficiency.cli import cli
+from sufficiency.cost_lines import HOMES_FIXED
 from sufficiency.effects import (
     apply_effect,
     apply_effect_scale,
@@ -22,7 +23,7 @@ from sufficiency.effects import (
 )
 from sufficiency.errors import InputError
 from sufficiency.output import save
-from sufficiency.paired import ALL, compare_scenarios, pairing_ratio
+from sufficiency.paired import ALL, compare_scenarios, cost_of, pairing_ratio
 from sufficiency.pathway import STATE_INDEX, State
 from sufficiency.results import COMPARISON_COLUMNS as COLUMNS
 from sufficiency.savings import break_even_years, first_difference, spread
@@ -82,7 +83,7 @@ def test_a_scenario_paired_with_itself_differs_by_exactly_zero(baseline):
     assert comparison.pairing() == {"baseline": {"total_cost": 0.0, "cla": 0.0}}
 
 
-def test_adding_only_in_house_capacity_moves_children_in_house_and_lowers_cost(tmp_path):
+def test_adding_only_in_house_capacity_moves_children_in_house_at_its_fixed_cost(tmp_path):
     # without reunification, nothing else depends on where children are placed
     base = scenario_file(
         tmp_path,
@@ -122,9 +123,15 @@ def test_adding_only_in_house_capacity_moves_children_in_house_and_lowers_cost(t
         days(before, State.HOME_EXTERNAL) - moved, rel=0.02
     )
     assert (after.cla == before.cla).all()
-    # lower on average: the home's fixed running cost can outweigh a replication's saving
-    placement = comparison.measures_of(before)["placement_cost"][0][:, -1]
-    assert comparison.measures_of(after)["placement_cost"][0][:, -1].mean() < placement.mean()
+    # external homes cost less and the new home's fixed running cost is paid, full or not;
+    # for Leicester's fit the two about cancel (paired differences in placement cost up to
+    # +-£1.9m a replication, means +£0.06m over 4 and -£0.07m over 16), so the parts are
+    # asserted, not the net
+
+    def change(line: str) -> np.ndarray:
+        return (cost_of(after, (line,)) - cost_of(before, (line,))).sum(axis=1)
+
+    assert (change("home_external") < 0).all() and (change(HOMES_FIXED) > 0).all()
     assert comparison.value("extra-home", "placed_externally.home_inhouse") < 0
 
 

@@ -14,6 +14,8 @@ the council's own figures):
   guardianship, child arrangements order -> permanence; aged 18 and stayed put, independent
   living, adult residential care -> turned_18). ``other`` is the total less those three, so the
   routes sum to the total and any suppressed cell (``c``, 1-5 children) falls in ``other``.
+- ``dfe_adopted``: ceased because adopted (part of ``dfe_ceased_permanence``), and
+  ``dfe_placed_for_adoption``: children placed for adoption at 31 March (counts).
 - ``dfe_pct_cla_in_foster``, ``dfe_pct_cla_in_homes`` (secure and children's homes) and
   ``dfe_pct_cla_in_supported_or_other`` (supported accommodation, other placements and placed for
   adoption, combined because the DfE recoded supported accommodation in 2024): fractions of the
@@ -38,6 +40,8 @@ COUNTS = {
     "started_during_year": "dfe_started",
     "ceased_during_year": "dfe_ceased",
 }
+ADOPTED = "Adopted"
+PLACED_FOR_ADOPTION = "Placed for adoption"
 ROUTES = ("reunified", "permanence", "turned_18")
 MIX = {
     "dfe_pct_cla_in_foster": ("Foster placements",),
@@ -45,7 +49,7 @@ MIX = {
     "dfe_pct_cla_in_supported_or_other": (
         "Independent and semi-independent living arrangements/supported accommodation",
         "Other placements",
-        "Placed for adoption",
+        PLACED_FOR_ADOPTION,
     ),
 }
 REASON = "Reason episode ceased"
@@ -83,6 +87,9 @@ def routes(data: PublicData, year: int) -> Iterable[Figure]:
         )
         named += value
         yield Figure(f"dfe_ceased_{route}", year_period(year), value, "count", BREAKDOWNS, where)
+    adopted = cells.get(ADOPTED)
+    if adopted is not None and adopted.value is not None:
+        yield Figure("dfe_adopted", year_period(year), adopted.value, "count", BREAKDOWNS, where)
     hidden = sorted(r for r, c in cells.items() if c.value is None)
     note = f"Total less the three routes; holds the suppressed cells ({len(hidden)}, 1-5 each)"
     yield Figure(
@@ -102,6 +109,19 @@ def mix(data: PublicData, year: int) -> Iterable[Figure]:
     if total is None or not total.value:
         return
     where = statistic(year, "cla_at_31_march", "breakdown 'Placement', of Total")
+    placed = cells.get(PLACED_FOR_ADOPTION)
+    if placed is not None and placed.value is not None:
+        where_count = statistic(
+            year, "cla_at_31_march", f"breakdown 'Placement', {PLACED_FOR_ADOPTION}"
+        )
+        yield Figure(
+            "dfe_placed_for_adoption",
+            f"{year}-03-31",
+            placed.value,
+            "count",
+            BREAKDOWNS,
+            where_count,
+        )
     for measure, kinds in MIX.items():
         shown = [cells[k].value for k in kinds if k in cells and cells[k].value is not None]
         if not shown:

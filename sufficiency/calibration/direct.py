@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from ..paths import put
 from ..pathway import MONTH
-from . import dfe_ages, dfe_routes
+from . import dfe_adoption, dfe_ages, dfe_routes
 from .figures import Figures, Row, significant
 
 OUTCOME_TABLES = (
@@ -54,6 +54,7 @@ def apply(data: dict, fig: Figures) -> None:
     ages = dfe_ages.entrants(fig)
     if ages is not None:
         put(data, "entries.direct.age_band_shares", ages)
+    dfe_adoption.apply(data, fig)
 
 
 def costs(data: dict, fig: Figures) -> None:

@@ -13,6 +13,7 @@ from typing import Any
 
 from ..parameters import ParameterSet, build_parameters
 from ..paths import put
+from ..pathway import State
 from ..timeline import Change
 from . import dfe_ages
 from .figures import Figures, Row, significant
@@ -78,6 +79,9 @@ def cla_total(fig: Figures, date: dt.date, children: str) -> tuple[dict[str, Any
     return fig.derived(expr, "rate per 10,000 times the children aged 0-17", integer=True), expr
 
 
+ADOPTION = State.PLACED_FOR_ADOPTION.value
+
+
 def placement_shares(fig: Figures, date: dt.date, prior: dict[str, float]) -> dict[str, Any]:
     """Shares by placement type: the reported % in foster care and % of fostered children with
     in-house carers on the date; the split within each group from the prior shares."""
@@ -89,20 +93,33 @@ def placement_shares(fig: Figures, date: dt.date, prior: dict[str, float]) -> di
     groups = {FOSTER[2]: f * (1 - i)}
     kin = prior["foster_kinship"] / (prior["foster_kinship"] + prior["foster_inhouse"])
     groups.update({"foster_inhouse": f * i * (1 - kin), "foster_kinship": f * i * kin})
-    rest = {k: v for k, v in prior.items() if k not in FOSTER}
+    adoption, adoption_check = placed_for_adoption(fig, date, prior)
+    groups[ADOPTION] = adoption
+    rest = {k: v for k, v in prior.items() if k not in FOSTER and k != ADOPTION}
     total_rest = sum(rest.values())
-    groups.update({k: (1 - f) * v / total_rest for k, v in rest.items()})
+    groups.update({k: (1 - f - adoption) * v / total_rest for k, v in rest.items()})
     value = {k: significant(groups[k], 9) for k in prior}
     check = (
         f"foster_inhouse + foster_kinship + foster_ifa = {foster.token}; "
-        f"foster_inhouse + foster_kinship = {foster.token} * {inhouse.token}"
+        f"foster_inhouse + foster_kinship = {foster.token} * {inhouse.token}{adoption_check}"
     )
     return {
         "value": value,
         "source": f"{fig.where(check)}: % CLA in foster placements and % of "
-        "fostered children with in-house (including connected) carers; the split within each "
-        f"group follows the prior shares (assumption) [{check}]",
+        "fostered children with in-house (including connected) carers; placed for adoption as "
+        "the DfE's latest share; the split within each other group follows the prior shares "
+        f"(assumption) [{check}]",
     }
+
+
+def placed_for_adoption(fig: Figures, date: dt.date, prior: dict[str, float]) -> tuple[float, str]:
+    """The share placed for adoption: the DfE's count at the latest 31 March known by ``date``
+    over its children looked after then (the prior share without one), and its check."""
+    placed = fig.nearest("dfe_placed_for_adoption", date)
+    total = placed and fig.get("dfe_cla_at_31_march", placed.period)
+    if placed is None or total is None:
+        return prior[ADOPTION], ""
+    return placed.value / total.value, f"; {ADOPTION} = {placed.token} / {total.token}"
 
 
 def households(fig: Figures, date: dt.date) -> dict[str, Any] | None:

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from ..paths import find, sourced
-from ..pathway import PLACEMENT_NAMES
+from ..pathway import MATCHED_NAMES
 from .figures import Figures, significant
 
 FOSTER = ("foster_inhouse", "foster_kinship", "foster_ifa")
@@ -70,7 +70,7 @@ def weight_foster(data: dict, w: float) -> None:
         for need, shares in by_need.items():
             raw = {k: v * (w if k in FOSTER else 1.0) for k, v in shares.items()}
             total = sum(raw.values())
-            by_need[need] = {k: raw[k] / total for k in PLACEMENT_NAMES}
+            by_need[need] = {k: raw[k] / total for k in MATCHED_NAMES}
 
 
 def unstated(field: str) -> Callable[[dict], tuple[str, ...]]:

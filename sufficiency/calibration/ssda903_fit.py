@@ -18,7 +18,7 @@ import statsmodels.api as sm
 from statsmodels.base.model import GenericLikelihoodModel
 
 from ..parameters import CHOSEN_ROUTES
-from ..pathway import AGE_BAND_BOUNDS, AGE_BANDS, DAYS_PER_YEAR, MONTH, PLACEMENT_NAMES
+from ..pathway import AGE_BAND_BOUNDS, AGE_BANDS, DAYS_PER_YEAR, MATCHED_NAMES, MONTH
 from ..ssda903.periods import at_least, at_most
 
 FEWEST = 10
@@ -173,7 +173,7 @@ def route_shares(p: pd.DataFrame, last: pd.Timestamp) -> tuple[dict, list[str], 
 def placement_mix(starts: pd.DataFrame) -> tuple[dict, list[str]]:
     """The placement type of each period's first episode, by band at entry."""
     bands = band_of(age_years(starts["DOB"], starts["START"]))
-    return shares_by_band(bands, starts["FIRST_TYPE"], PLACEMENT_NAMES)
+    return shares_by_band(bands, starts["FIRST_TYPE"], MATCHED_NAMES)
 
 
 # -- entries -----------------------------------------------------------------------------------

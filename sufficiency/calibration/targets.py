@@ -44,9 +44,9 @@ DFE_MIX = (
     ("dfe_pct_cla_in_homes", (State.HOME_INHOUSE, State.HOME_EXTERNAL), "children's homes"),
     (
         "dfe_pct_cla_in_supported_or_other",
-        (State.SUPPORTED_ACCOMMODATION, State.OTHER_PLACEMENT),
-        "supported accommodation and other placements (combined: the DfE recoded supported "
-        "accommodation in 2024)",
+        (State.SUPPORTED_ACCOMMODATION, State.OTHER_PLACEMENT, State.PLACED_FOR_ADOPTION),
+        "supported accommodation, other placements and placed for adoption (combined: the DfE "
+        "recoded supported accommodation in 2024)",
     ),
 )
 """The DfE placement shares at 31 March and the model's placements they count."""

@@ -17,7 +17,9 @@ from ..pathway import (
 )
 from ..records import ALL_ROUTES, Measure, MoveKind
 from ..timeline import EntryLive
+from .adoption import drawn_mean
 from .arrivals import Arrivals, mean_wait_for
+from .placements import transfer
 from .streams import Shares
 
 if TYPE_CHECKING:
@@ -33,6 +35,9 @@ EXITS = {route: (EXIT_STATE[route], route.value) for route in ExitRoute}
 """Each exit route's state and name."""
 AGE_18 = 18 * DAYS_PER_YEAR
 AGE_16 = 16 * DAYS_PER_YEAR
+PERMANENCE = ExitRoute.PERMANENCE.value
+STAYS_AT_16 = (State.SUPPORTED_ACCOMMODATION, State.PLACED_WITH_PARENTS, State.PLACED_FOR_ADOPTION)
+"""Placements a child does not leave for supported accommodation at 16."""
 
 
 def weibull_scale(mean_days: float, shape: float) -> float:
@@ -40,7 +45,8 @@ def weibull_scale(mean_days: float, shape: float) -> float:
 
 
 class ExitLaw:
-    """Competing exits by age band at entry: Weibull time to exit, then a route."""
+    """Competing exits by age band at entry: Weibull time to exit, then a route; a share of
+    the permanence exits are adoptions, after a time placed for adoption."""
 
     def __init__(self, exits) -> None:
         self.shape = exits.shape.value
@@ -52,6 +58,19 @@ class ExitLaw:
             band: Shares(shares, lambda key: EXITS[ExitRoute(key)])
             for band, shares in exits.route_shares_by_band.value.items()
         }
+        self.permanence = {
+            band: permanence_span(shares)
+            for band, shares in exits.route_shares_by_band.value.items()
+        }
+        adoption = exits.adoption
+        self.adopted = adoption.share_of_permanence_by_band.value
+        self.days_placed = adoption.months_placed.value * MONTH
+        self.drawn_placed = {
+            band: drawn_mean(self.days_placed, self.scale[band], self.shape)
+            for band, share in self.adopted.items()
+            if share > 0
+        }
+        """Each band's mean of the time drawn before the exit (``engine.adoption``)."""
 
     def remaining(self, band: str, u: float, elapsed: float = 0.0) -> float:
         """Days left to a chosen exit, given ``elapsed`` days already in care."""
@@ -66,6 +85,35 @@ class ExitLaw:
         """The exit state and route name drawn for a child who entered in ``band``."""
         return self.routes[band].pick(u)
 
+    def adoption(self, band: str, u: float) -> float | None:
+        """For a route draw ``u`` that chose permanence: if the exit is an adoption, a uniform
+        for the time placed for adoption (the draw's place within the adoptions' part of the
+        permanence span, so no further draw), else None."""
+        low, width = self.permanence[band]
+        share = self.adopted[band]
+        v = (u - low) / width
+        return v / share if v < share else None
+
+    def placed(self, u: float) -> float:
+        """Days left placed for adoption for a child placed now: exponential about the mean."""
+        return -self.days_placed * math.log(1.0 - u)
+
+    def before_exit(self, band: str, u: float) -> float:
+        """Days before its exit an adopted child who entered in ``band`` moves in with its
+        adopters (on entry if its exit is sooner)."""
+        return -self.drawn_placed[band] * math.log(1.0 - u)
+
+
+def permanence_span(shares: dict[str, float]) -> tuple[float, float]:
+    """Where the permanence route lies among the route draws: its lower bound and width (the
+    routes are drawn in the order of ``shares``)."""
+    low = 0.0
+    for route, share in shares.items():
+        if route == ExitRoute.PERMANENCE.value:
+            return low, share
+        low += share
+    return low, 0.0
+
 
 def start_care(model: Model, child: Child, elapsed: float = 0.0) -> None:
     """Schedule a child's way out of care (and a possible move at 16) from now."""
@@ -76,14 +124,38 @@ def start_care(model: Model, child: Child, elapsed: float = 0.0) -> None:
     exit_at = now + law.remaining(band, draws[U_EXIT], elapsed)
     route = law.route(band, draws[U_ROUTE])
     turns_18 = child.birth + AGE_18
+    generation = child.generation
     if turns_18 <= exit_at:
         exit_at, route = turns_18, EXITS[ExitRoute.TURNED_18]
+    elif route[1] == PERMANENCE:
+        u = law.adoption(band, draws[U_ROUTE])
+        if u is not None:
+            moves_in = exit_at - law.before_exit(band, u)
+            # a child already in care whose move would have come by now is not moved: the
+            # population's own children placed for adoption stand for such children
+            if moves_in > now or not elapsed:
+                model.env.call(max(moves_in - now, 0.0), to_adopters, model, child, generation)
     child.exit_at = exit_at
-    generation = child.generation
     turns_16 = child.birth + AGE_16
     if now < turns_16 < exit_at and draws[U_MOVE16] < model.supported_16_peak:
         model.env.call(turns_16 - now, turn_16, model, child, generation)
     model.env.call(exit_at - now, leave, model, child, generation, route)
+
+
+def start_placed_for_adoption(model: Model, child: Child) -> None:
+    """Schedule the adoption of a child already placed for adoption: the time left is drawn
+    from the time placed (exponential, so the time left has the same law)."""
+    child.exit_at = model.env.now + model.exit_law.placed(child.draws[U_EXIT])
+    route = EXITS[ExitRoute.PERMANENCE]
+    model.env.call(child.exit_at - model.env.now, leave, model, child, child.generation, route)
+
+
+def to_adopters(model: Model, child: Child, generation: int) -> None:
+    """The child moves in with its prospective adopters (placed for adoption) until its
+    adoption order, its exit already scheduled, unless it left care first."""
+    if child.generation == generation:
+        transfer(model, child, State.PLACED_FOR_ADOPTION)
+        model.log.count(model.env.now, Measure.MOVES, MoveKind.TO_ADOPTERS)
 
 
 def leave(model: Model, child: Child, generation: int, route: tuple[State, str]) -> None:
@@ -98,7 +170,7 @@ def turn_16(model: Model, child: Child, generation: int) -> None:
         return
     if (
         child.draws[U_MOVE16] < model.live["matching"].supported_at_16
-        and child.state not in (State.SUPPORTED_ACCOMMODATION, State.PLACED_WITH_PARENTS)
+        and child.state not in STAYS_AT_16
         and model.relocate(child, State.SUPPORTED_ACCOMMODATION)
     ):
         model.log.count(model.env.now, Measure.MOVES_TO_SUPPORTED, ALL_ROUTES)

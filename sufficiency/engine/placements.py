@@ -7,7 +7,7 @@ from collections import deque
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
-from ..pathway import AGE_BANDS, FALLBACK, IN_HOUSE, MONTH, NEEDS, PLACEMENTS, State
+from ..pathway import AGE_BANDS, FALLBACK, IN_HOUSE, MATCHED, MONTH, NEEDS, State
 from ..records import Measure, MoveKind
 from .streams import Shares
 
@@ -175,9 +175,9 @@ class Matcher:
             band: {
                 need.value: (
                     Shares(
-                        {p.value: preferences[band][need.value][p.value] for p in PLACEMENTS}, State
+                        {p.value: preferences[band][need.value][p.value] for p in MATCHED}, State
                     ),
-                    sum(preferences[band][need.value][p.value] for p in PLACEMENTS),
+                    sum(preferences[band][need.value][p.value] for p in MATCHED),
                 )
                 for need in NEEDS
             }

@@ -11,7 +11,15 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from ..pathway import AGE_BAND_BOUNDS, AGE_BANDS, DAYS_PER_YEAR, MONTH, PLACEMENTS, State
-from .children import DRAWS, U_AGE, U_NEED, ExitLaw, age_in_band, start_care
+from .children import (
+    DRAWS,
+    U_AGE,
+    U_NEED,
+    ExitLaw,
+    age_in_band,
+    start_care,
+    start_placed_for_adoption,
+)
 from .placements import seat
 from .streams import Shares
 
@@ -41,6 +49,9 @@ def initial_population(model: Model) -> None:
         child = model.new_child(-age, need, row)
         child.entered = -already
         model.move(child, seat(model, child, placement))
+        if placement is State.PLACED_FOR_ADOPTION:
+            start_placed_for_adoption(model, child)
+            continue
         start_care(model, child, already)
         model.moves.placed(child, unplanned=False)
 
@@ -58,8 +69,19 @@ def stationary(pop: Population, law: ExitLaw, rng: np.random.Generator) -> Drawn
     ]
     draws = rng.random((len(placements), DRAWS))
     bands = pick_many(Shares(pop.age_band_shares.value), draws[:, U_AGE])
+    if State.PLACED_FOR_ADOPTION in placements:
+        adopted = adoption_bands(pop.age_band_shares.value, law.adopted)
+        for i, placement in enumerate(placements):
+            if placement is State.PLACED_FOR_ADOPTION:
+                bands[i] = adopted.pick(draws[i, U_AGE])
     ages = ages_in_bands(bands, rng.random(len(placements)))
     return placements, draws, ages, elapsed_in_care(law, ages, rng)
+
+
+def adoption_bands(shares: dict[str, float], adopted: dict[str, float]) -> Shares:
+    """Age bands for children placed for adoption: the population's, among the bands whose
+    entrants are ever adopted."""
+    return Shares({band: share if adopted[band] > 0 else 0.0 for band, share in shares.items()})
 
 
 def recorded(cells: list[PopulationCell], rng: np.random.Generator) -> Drawn:

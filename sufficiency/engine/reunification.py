@@ -69,7 +69,7 @@ class Reunification:
         generation = child.generation
         u_success, u_breakdown, u_when = self.stream.us(3)
         yield env.timeout(self.params.days_to_return.value)
-        in_care = child.generation == generation
+        in_care = child.generation == generation and child.state is not State.PLACED_FOR_ADOPTION
         if not in_care or not self.live.targeting_deflator <= u_success < self.live.success_share:
             self.pool.release()
             return

@@ -42,7 +42,7 @@ PLACEMENT_GROUPS = {
         "supported_accommodation"
     ),
     "Placed with parents or other person with parental responsibility": "placed_with_parents",
-    "Placed for adoption": "other_placement",
+    "Placed for adoption": "placed_for_adoption",
     "Other placements": "other_placement",
 }
 AGE_GROUPS = {
@@ -166,6 +166,7 @@ def population(b: Builder, template_data: dict) -> tuple[dict[str, Any], dict[st
         "supported_accommodation",
         "placed_with_parents",
         "other_placement",
+        "placed_for_adoption",
     )
     placed, placed_source = b.breakdown(
         "cla_at_31_march",
@@ -206,8 +207,7 @@ def population(b: Builder, template_data: dict) -> tuple[dict[str, Any], dict[st
                 "with a provider, applied alike to foster care and children's homes (assumption: "
                 "the tables do not cross provider with placement); in-house foster care split "
                 f"{1 - kinship:.2f}:{kinship:.2f} with connected carers as Leicester (assumption); "
-                "residential schools and other residential settings as specialist residential; "
-                "placed for adoption with other placements"
+                "residential schools and other residential settings as specialist residential"
             ),
         ),
         "age_band_shares": sourced(group_shares(ages, AGE_GROUPS.get, AGE_BANDS), age_source),

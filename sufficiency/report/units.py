@@ -31,6 +31,8 @@ UNITS: tuple[tuple[str, str, str], ...] = (
     (r"attrition_ratio_per_decade$", "times per ten years of age", "number"),
     (r"(mean_age|recruit_age|age_sd)$", "years", "number"),
     (r"(hold|bridging|home_match)_months$", "months", "number"),
+    (r"months_placed$", "months", "number"),
+    (r"share_of_permanence_by_band$", "% of permanence exits", "fraction"),
     (r"age_ranges$", "% of households (shares)", "fraction"),
     (r"^entries.*(rate|offered_fdm)_per_month$", "children per month", "number"),
     (r"referrals_per_month$", "families per month", "number"),

@@ -19,6 +19,7 @@ LABELS = {
     "supported_accommodation": "Supported accommodation",
     "placed_with_parents": "Placed with parents",
     "other_placement": "Other placement",
+    "placed_for_adoption": "Placed for adoption",
     "mst": "MST",
     "mst_bsf": "MST-BSF",
     "fft_cw": "FFT-CW",
