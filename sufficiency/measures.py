@@ -20,7 +20,6 @@ from .pathway import (
     DAYS_PER_YEAR,
     IN_HOUSE_NAMES,
     PLACEMENT_NAMES,
-    PLACEMENTS,
     PROGRAMMES,
     REUNIFICATION,
     STATE_INDEX,
@@ -169,9 +168,6 @@ def flow_array(model: Model, cal: Calendar) -> np.ndarray:
     return out
 
 
-CLA_STATES = np.array([STATE_INDEX[p] for p in PLACEMENTS])
-
-
 def three_or_more_placements(log: np.ndarray, bounds: np.ndarray) -> np.ndarray:
     """For each financial year, children looked after at its end who had three or more
     placements during it, as the DfE counts them: the placement held as the year began (if
@@ -179,31 +175,41 @@ def three_or_more_placements(log: np.ndarray, bounds: np.ndarray) -> np.ndarray:
 
     ``log`` holds transitions (day, child, from, to) in time order; ``bounds`` the years'
     start and end days."""
-    out = np.zeros(len(bounds) - 1, dtype=np.int32)
+    years = len(bounds) - 1
     if not len(log):
-        return out
-    order = np.argsort(log[:, 1], kind="stable")
-    time, child, to = log[order, 0], log[order, 1].astype(np.int64), log[order, 3].astype(int)
-    placed = np.isin(to, CLA_STATES)
-    last = np.append(child[1:] != child[:-1], True)
+        return np.zeros(years, dtype=np.int32)
+    order = child_order(log[:, 1])
+    time, child = log[order, 0], log[order, 1].astype(np.int64)
+    placed = costs.PLACEMENT_MASK[log[order, 3].astype(int)]
     children = int(child.max()) + 1
+    # each move holds from its day until the child's next move: at every bound in between
+    same = child[1:] == child[:-1]
+    until = np.append(np.where(same, time[1:], np.inf), np.inf)
+    after = np.searchsorted(bounds, time, side="right")  # the first bound after the move
+    stop = np.searchsorted(bounds, until[placed], side="right")
+    held = bounds_held(child[placed], after[placed], stop, (years + 1, children))
+    year = after - 1
+    taken = placed & (year >= 0) & (year < years)
+    count = np.bincount(year[taken] * children + child[taken], minlength=years * children)
+    three = held[1:] & (count.reshape(years, children) + held[:-1] >= 3)
+    return np.count_nonzero(three, axis=1).astype(np.int32)
 
-    def held_at(day: float) -> np.ndarray:
-        """Children in a placement at the start of ``day`` (by their last move before it)."""
-        before = time < day
-        is_last = before & (last | np.append(~before[1:], True))
-        held = np.zeros(children, dtype=bool)
-        held[child[is_last & placed]] = True
-        return held
 
-    start = held_at(bounds[0])
-    for year, (a, b) in enumerate(itertools.pairwise(bounds)):
-        end = held_at(b)
-        within = placed & (time >= a) & (time < b)
-        count = np.bincount(child[within], minlength=children) + start
-        out[year] = int(np.count_nonzero(end & (count >= 3)))
-        start = end
-    return out
+def child_order(child: np.ndarray) -> np.ndarray:
+    """The order of rows by child number, stable (a radix sort when the numbers fit 16 bits)."""
+    small = child.max() < 1 << 16
+    return np.argsort(child.astype(np.uint16 if small else np.int64), kind="stable")
+
+
+def bounds_held(
+    child: np.ndarray, first: np.ndarray, stop: np.ndarray, shape: tuple[int, int]
+) -> np.ndarray:
+    """(bound, child): whether each child holds a span at each bound, a span covering bounds
+    ``first`` to ``stop`` - 1 (no two spans of a child share a bound)."""
+    bounds, children = shape
+    steps = np.bincount(first * children + child, minlength=(bounds + 1) * children)
+    steps -= np.bincount(stop * children + child, minlength=(bounds + 1) * children)
+    return steps.reshape(bounds + 1, children)[:bounds].cumsum(axis=0) > 0
 
 
 def step_values(records: Records, series: int, points: np.ndarray, cumulative: bool) -> np.ndarray:
