@@ -5,7 +5,7 @@ Runs in the worker, so only these arrays cross process boundaries.
 
 from __future__ import annotations
 
-import itertools
+import functools
 from dataclasses import dataclass
 from functools import cached_property
 from typing import TYPE_CHECKING
@@ -105,11 +105,12 @@ class Steps:
     def sums(self, change: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Levels at each point and level-days in each month, each step being by ``change``
         (level-days to a point are (point - time) summed the same way)."""
-        levels = self._by_point(change)
-        integral = self.points * levels - self._by_point(change * self.at)
+        levels = self.levels(change)
+        integral = self.points * levels - self.levels(change * self.at)
         return levels, np.diff(integral, axis=1)
 
-    def _by_point(self, weights: np.ndarray) -> np.ndarray:
+    def levels(self, weights: np.ndarray) -> np.ndarray:
+        """Levels at each point, each step being by ``weights``."""
         totals = np.bincount(self.cell, weights=weights, minlength=self.count * self.width)
         return totals.reshape(self.count, self.width).cumsum(axis=1)[:, :-1]
 
@@ -133,8 +134,12 @@ class StateSteps:
         return self.steps.sums(self.sign)
 
     def weighted(self, weight: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """Each child counting ``weight[child, state]`` in its state."""
-        return self.steps.sums(self.sign * weight[self.child, self.state])
+        """Each child counting ``weight[state, child]`` in its state."""
+        return self.steps.sums(self.sign * weight[self.state, self.child])
+
+    def by_child(self, weight: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Each child counting ``weight[child]`` in whatever state it is in."""
+        return self.steps.sums(self.sign * weight[self.child])
 
 
 def state_arrays(model: Model, cal: Calendar) -> tuple[np.ndarray, np.ndarray]:
@@ -212,29 +217,32 @@ def bounds_held(
     return steps.reshape(bounds + 1, children)[:bounds].cumsum(axis=0) > 0
 
 
-def step_values(records: Records, series: int, points: np.ndarray, cumulative: bool) -> np.ndarray:
-    """Step functions from (time, series, value) records, read at each point: one row for each
-    series 0 .. ``series`` - 1, each value either a level or (``cumulative``) a change."""
+def step_levels(records: Records, series: int, points: np.ndarray) -> np.ndarray:
+    """Step functions from (time, series, level) records, read at each point: one row for each
+    series 0 .. ``series`` - 1, each the level last recorded at or before the point (0 before
+    any)."""
     out = np.zeros((series, len(points)), dtype=np.int32)
     data = records.array()
     for s in range(series):
         rows = data[data[:, 1] == s]
         if not len(rows):
             continue
-        values = np.cumsum(rows[:, 2]) if cumulative else rows[:, 2]
         index = np.searchsorted(rows[:, 0], points, side="right") - 1
-        out[s] = np.where(index >= 0, values[np.maximum(index, 0)], 0)
+        out[s] = np.where(index >= 0, rows[np.maximum(index, 0), 2], 0)
     return out
 
 
 def waiting_array(model: Model, cal: Calendar) -> np.ndarray:
-    """Children on each programme's waiting list at each point."""
-    return step_values(model.log.waiting, len(PROGRAMMES), cal.points, cumulative=True)
+    """Children on each programme's waiting list at each point, from (time, programme, change
+    in the list's length) records."""
+    data = model.log.waiting.array()
+    steps = Steps(data[:, 1].astype(int), data[:, 0], len(PROGRAMMES), cal.points)
+    return steps.levels(data[:, 2]).astype(np.int32)
 
 
 def capacity_array(model: Model, cal: Calendar) -> np.ndarray:
     """In-house foster places and children's home beds at each point."""
-    return step_values(model.log.capacity, len(IN_HOUSE_NAMES), cal.points, cumulative=False)
+    return step_levels(model.log.capacity, len(IN_HOUSE_NAMES), cal.points)
 
 
 def step_mean(initial: float, changes: list[tuple[float, float]], a: float, b: float) -> float:
@@ -253,7 +261,7 @@ def step_mean(initial: float, changes: list[tuple[float, float]], a: float, b: f
 
 
 def step_means(
-    initial: float, changes: list[tuple[float, float]], bounds: list[tuple[float, float]]
+    initial: float, changes: list[tuple[float, float]], bounds: np.ndarray
 ) -> np.ndarray:
     """``step_mean`` over each of ``bounds`` (a constant when nothing changes)."""
     if not changes:
@@ -280,9 +288,13 @@ def inflation_factors(params: ParameterSet, cal: Calendar) -> np.ndarray:
     return np.array([(1.0 + rate) ** order[fy] for fy in cal.month_years])
 
 
-def month_bounds(cal: Calendar) -> list[tuple[float, float]]:
-    edges = [0.0] + list(cal.points[1:])
-    return list(itertools.pairwise(edges))
+@functools.lru_cache(maxsize=8)
+def month_bounds(cal: Calendar) -> np.ndarray:
+    """(month, 2): the first and last day of each month (read-only: made once per calendar)."""
+    edges = np.concatenate([[0.0], cal.points[1:]])
+    out = np.column_stack([edges[:-1], edges[1:]])
+    out.flags.writeable = False
+    return out
 
 
 def costs_array(
@@ -310,13 +322,13 @@ def costs_array(
         rows.append(programme_costs(params, item, changes, bounds) * factor)
     rows.extend(costs.leaving_care(model, bounds) * factor)
     uasc = costs.granted(model, draws[1])
-    uasc_days = steps.weighted(np.repeat(uasc[:, None], len(STATES), axis=1))[1]
+    uasc_days = steps.by_child(uasc)[1]
     rows.append(-costs.grant_income(model, bounds, uasc_days, uasc))
     return np.array(rows)
 
 
 def weekly_rate(
-    params: ParameterSet, changes: list[Change], bounds: list[tuple[float, float]], name: str
+    params: ParameterSet, changes: list[Change], bounds: np.ndarray, name: str
 ) -> np.ndarray:
     """The mean weekly cost of a placement type in force in each month."""
     weekly = params.costs.weekly[name].value
@@ -351,7 +363,7 @@ def homes_array(model: Model, cal: Calendar, changes: list[Change]) -> np.ndarra
 
 
 def programme_costs(
-    params: ParameterSet, item: str, changes: list[Change], bounds: list[tuple[float, float]]
+    params: ParameterSet, item: str, changes: list[Change], bounds: np.ndarray
 ) -> np.ndarray:
     """Staff cost per month: FTE x cost per FTE, plus the fixed cost while any FTE is in post."""
     p = params.reunification if item == REUNIFICATION else params.programmes[Programme(item)]
@@ -362,4 +374,4 @@ def programme_costs(
         float(p.therapists.value > 0), [(d, float(v > 0)) for d, v in fte_changes], bounds
     )
     annual = fte * p.cost_per_therapist_per_year.value + staffed * p.fixed_cost_per_year.value
-    return annual * np.array([b - a for a, b in bounds]) / DAYS_PER_YEAR
+    return annual * (bounds[:, 1] - bounds[:, 0]) / DAYS_PER_YEAR
