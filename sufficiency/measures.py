@@ -283,9 +283,17 @@ def inflation_factors(params: ParameterSet, cal: Calendar) -> np.ndarray:
 
     Unit costs are the reported prices of the year before the run starts.
     """
-    rate = params.costs.inflation_per_year.value
+    return inflation_at(params.costs.inflation_per_year.value, cal)
+
+
+@functools.lru_cache(maxsize=16)
+def inflation_at(rate: float, cal: Calendar) -> np.ndarray:
+    """``inflation_factors`` at a rate (read-only: made once for each rate, a pair of
+    replications sharing one)."""
     order = {fy: i + 1 for i, fy in enumerate(cal.financial_years)}
-    return np.array([(1.0 + rate) ** order[fy] for fy in cal.month_years])
+    out = np.array([(1.0 + rate) ** order[fy] for fy in cal.month_years])
+    out.flags.writeable = False
+    return out
 
 
 @functools.lru_cache(maxsize=8)
