@@ -23,7 +23,9 @@ LEAVING_CARE_YEARS = 3
 """Care leavers are counted and supported from 18 to 21 (the reports' 305 are aged 18-21)."""
 FOSTER = (State.FOSTER_INHOUSE, State.FOSTER_KINSHIP, State.FOSTER_IFA)
 PLACEMENT_MASK = np.isin(np.arange(len(STATES)), [STATE_INDEX[p] for p in PLACEMENTS])
-Bounds = list[tuple[float, float]]
+FOSTER_MASK = np.isin(np.arange(len(STATES)), [STATE_INDEX[s] for s in FOSTER])
+Bounds = np.ndarray
+"""(month, 2): the first and last day of each month, as ``measures.month_bounds``."""
 
 
 def child_draws(model: Model) -> np.ndarray:
@@ -41,14 +43,14 @@ def child_draws(model: Model) -> np.ndarray:
 
 
 def cost_positions(params: ParameterSet, u: np.ndarray) -> np.ndarray:
-    """(child, state): each child's weekly cost as a multiple of its placement type's mean, a
+    """(state, child): each child's weekly cost as a multiple of its placement type's mean, a
     lognormal with mean 1 and the type's spread (``costs.spread``) at the child's position."""
-    out = np.ones((len(u), len(STATES)))
+    out = np.ones((len(STATES), len(u)))
     z = ndtri(u)
     for name, cv in params.costs.spread.value.items():
         if cv > 0:
             sigma = np.sqrt(np.log1p(cv * cv))
-            out[:, STATE_INDEX[State(name)]] = np.exp(sigma * z - sigma * sigma / 2)
+            out[STATE_INDEX[State(name)]] = np.exp(sigma * z - sigma * sigma / 2)
     return out
 
 
@@ -66,8 +68,7 @@ def fixed_per_bed_week(params: ParameterSet) -> float:
 
 def overlap(starts: np.ndarray, ends: np.ndarray, bounds: Bounds) -> np.ndarray:
     """Days of each [start, end) within each month, (span, month)."""
-    a = np.array([b[0] for b in bounds])
-    b = np.array([b[1] for b in bounds])
+    a, b = bounds[:, 0], bounds[:, 1]
     return np.clip(np.minimum(ends[:, None], b) - np.maximum(starts[:, None], a), 0.0, None)
 
 
@@ -95,8 +96,7 @@ def declining(count: float, span: float, bounds: Bounds) -> np.ndarray:
         x = np.minimum(x, span)
         return x - x * x / (2 * span)
 
-    a = np.array([b[0] for b in bounds])
-    b = np.array([b[1] for b in bounds])
+    a, b = bounds[:, 0], bounds[:, 1]
     return count * (integral(b) - integral(a)) if span > 0 else np.zeros(len(bounds))
 
 
@@ -117,7 +117,7 @@ def leaving_care(model: Model, bounds: Bounds) -> np.ndarray:
     support = overlap(day, day + span, bounds).sum(axis=0)
     support += declining(p.at_start.value, span, bounds)
     stay = p.staying_put_months.value * MONTH
-    fostered = np.isin(left, [STATE_INDEX[s] for s in FOSTER])
+    fostered = FOSTER_MASK[left]
     staying = overlap(day[fostered], day[fostered] + stay, bounds).sum(axis=0)
     shares = model.params.population.placement_shares.value
     yearly_at_start = p.at_start.value / LEAVING_CARE_YEARS * sum(shares[s.value] for s in FOSTER)

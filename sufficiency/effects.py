@@ -13,7 +13,7 @@ The presets set ``came_into_care`` to give that chance and rescale the other out
 the rest; they fix the effect, so the deflators' own stated uncertainty is dropped (under
 ``service`` a drawn deflator moves the effect with it). A set fitted under ``trial`` or ``none``
 fits the therapies' assumed deflators instead (``calibration.knobs``), and each drawn set derives
-its split again from its drawn deflators (``uncertainty.fresh_draw``), so the preset holds in
+its split again from its drawn deflators (``uncertainty.Draws.fresh``), so the preset holds in
 every replication. The sweep instead keeps the reported split and moves
 the deflator: at effect scale ``s`` it is ``care_share + s * (deflator - care_share)``, so
 ``s = 1`` is the service-reported effect and ``s = 0`` no effect at all.

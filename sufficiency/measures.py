@@ -5,7 +5,7 @@ Runs in the worker, so only these arrays cross process boundaries.
 
 from __future__ import annotations
 
-import itertools
+import functools
 from dataclasses import dataclass
 from functools import cached_property
 from typing import TYPE_CHECKING
@@ -20,7 +20,6 @@ from .pathway import (
     DAYS_PER_YEAR,
     IN_HOUSE_NAMES,
     PLACEMENT_NAMES,
-    PLACEMENTS,
     PROGRAMMES,
     REUNIFICATION,
     STATE_INDEX,
@@ -106,11 +105,12 @@ class Steps:
     def sums(self, change: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Levels at each point and level-days in each month, each step being by ``change``
         (level-days to a point are (point - time) summed the same way)."""
-        levels = self._by_point(change)
-        integral = self.points * levels - self._by_point(change * self.at)
+        levels = self.levels(change)
+        integral = self.points * levels - self.levels(change * self.at)
         return levels, np.diff(integral, axis=1)
 
-    def _by_point(self, weights: np.ndarray) -> np.ndarray:
+    def levels(self, weights: np.ndarray) -> np.ndarray:
+        """Levels at each point, each step being by ``weights``."""
         totals = np.bincount(self.cell, weights=weights, minlength=self.count * self.width)
         return totals.reshape(self.count, self.width).cumsum(axis=1)[:, :-1]
 
@@ -134,8 +134,12 @@ class StateSteps:
         return self.steps.sums(self.sign)
 
     def weighted(self, weight: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """Each child counting ``weight[child, state]`` in its state."""
-        return self.steps.sums(self.sign * weight[self.child, self.state])
+        """Each child counting ``weight[state, child]`` in its state."""
+        return self.steps.sums(self.sign * weight[self.state, self.child])
+
+    def by_child(self, weight: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Each child counting ``weight[child]`` in whatever state it is in."""
+        return self.steps.sums(self.sign * weight[self.child])
 
 
 def state_arrays(model: Model, cal: Calendar) -> tuple[np.ndarray, np.ndarray]:
@@ -169,9 +173,6 @@ def flow_array(model: Model, cal: Calendar) -> np.ndarray:
     return out
 
 
-CLA_STATES = np.array([STATE_INDEX[p] for p in PLACEMENTS])
-
-
 def three_or_more_placements(log: np.ndarray, bounds: np.ndarray) -> np.ndarray:
     """For each financial year, children looked after at its end who had three or more
     placements during it, as the DfE counts them: the placement held as the year began (if
@@ -179,56 +180,69 @@ def three_or_more_placements(log: np.ndarray, bounds: np.ndarray) -> np.ndarray:
 
     ``log`` holds transitions (day, child, from, to) in time order; ``bounds`` the years'
     start and end days."""
-    out = np.zeros(len(bounds) - 1, dtype=np.int32)
+    years = len(bounds) - 1
     if not len(log):
-        return out
-    order = np.argsort(log[:, 1], kind="stable")
-    time, child, to = log[order, 0], log[order, 1].astype(np.int64), log[order, 3].astype(int)
-    placed = np.isin(to, CLA_STATES)
-    last = np.append(child[1:] != child[:-1], True)
+        return np.zeros(years, dtype=np.int32)
+    order = child_order(log[:, 1])
+    time, child = log[order, 0], log[order, 1].astype(np.int64)
+    placed = costs.PLACEMENT_MASK[log[order, 3].astype(int)]
     children = int(child.max()) + 1
-
-    def held_at(day: float) -> np.ndarray:
-        """Children in a placement at the start of ``day`` (by their last move before it)."""
-        before = time < day
-        is_last = before & (last | np.append(~before[1:], True))
-        held = np.zeros(children, dtype=bool)
-        held[child[is_last & placed]] = True
-        return held
-
-    start = held_at(bounds[0])
-    for year, (a, b) in enumerate(itertools.pairwise(bounds)):
-        end = held_at(b)
-        within = placed & (time >= a) & (time < b)
-        count = np.bincount(child[within], minlength=children) + start
-        out[year] = int(np.count_nonzero(end & (count >= 3)))
-        start = end
-    return out
+    # each move holds from its day until the child's next move: at every bound in between
+    same = child[1:] == child[:-1]
+    until = np.append(np.where(same, time[1:], np.inf), np.inf)
+    after = np.searchsorted(bounds, time, side="right")  # the first bound after the move
+    stop = np.searchsorted(bounds, until[placed], side="right")
+    held = bounds_held(child[placed], after[placed], stop, (years + 1, children))
+    year = after - 1
+    taken = placed & (year >= 0) & (year < years)
+    count = np.bincount(year[taken] * children + child[taken], minlength=years * children)
+    three = held[1:] & (count.reshape(years, children) + held[:-1] >= 3)
+    return np.count_nonzero(three, axis=1).astype(np.int32)
 
 
-def step_values(records: Records, series: int, points: np.ndarray, cumulative: bool) -> np.ndarray:
-    """Step functions from (time, series, value) records, read at each point: one row for each
-    series 0 .. ``series`` - 1, each value either a level or (``cumulative``) a change."""
+def child_order(child: np.ndarray) -> np.ndarray:
+    """The order of rows by child number, stable (a radix sort when the numbers fit 16 bits)."""
+    small = child.max() < 1 << 16
+    return np.argsort(child.astype(np.uint16 if small else np.int64), kind="stable")
+
+
+def bounds_held(
+    child: np.ndarray, first: np.ndarray, stop: np.ndarray, shape: tuple[int, int]
+) -> np.ndarray:
+    """(bound, child): whether each child holds a span at each bound, a span covering bounds
+    ``first`` to ``stop`` - 1 (no two spans of a child share a bound)."""
+    bounds, children = shape
+    steps = np.bincount(first * children + child, minlength=(bounds + 1) * children)
+    steps -= np.bincount(stop * children + child, minlength=(bounds + 1) * children)
+    return steps.reshape(bounds + 1, children)[:bounds].cumsum(axis=0) > 0
+
+
+def step_levels(records: Records, series: int, points: np.ndarray) -> np.ndarray:
+    """Step functions from (time, series, level) records, read at each point: one row for each
+    series 0 .. ``series`` - 1, each the level last recorded at or before the point (0 before
+    any)."""
     out = np.zeros((series, len(points)), dtype=np.int32)
     data = records.array()
     for s in range(series):
         rows = data[data[:, 1] == s]
         if not len(rows):
             continue
-        values = np.cumsum(rows[:, 2]) if cumulative else rows[:, 2]
         index = np.searchsorted(rows[:, 0], points, side="right") - 1
-        out[s] = np.where(index >= 0, values[np.maximum(index, 0)], 0)
+        out[s] = np.where(index >= 0, rows[np.maximum(index, 0), 2], 0)
     return out
 
 
 def waiting_array(model: Model, cal: Calendar) -> np.ndarray:
-    """Children on each programme's waiting list at each point."""
-    return step_values(model.log.waiting, len(PROGRAMMES), cal.points, cumulative=True)
+    """Children on each programme's waiting list at each point, from (time, programme, change
+    in the list's length) records."""
+    data = model.log.waiting.array()
+    steps = Steps(data[:, 1].astype(int), data[:, 0], len(PROGRAMMES), cal.points)
+    return steps.levels(data[:, 2]).astype(np.int32)
 
 
 def capacity_array(model: Model, cal: Calendar) -> np.ndarray:
     """In-house foster places and children's home beds at each point."""
-    return step_values(model.log.capacity, len(IN_HOUSE_NAMES), cal.points, cumulative=False)
+    return step_levels(model.log.capacity, len(IN_HOUSE_NAMES), cal.points)
 
 
 def step_mean(initial: float, changes: list[tuple[float, float]], a: float, b: float) -> float:
@@ -247,7 +261,7 @@ def step_mean(initial: float, changes: list[tuple[float, float]], a: float, b: f
 
 
 def step_means(
-    initial: float, changes: list[tuple[float, float]], bounds: list[tuple[float, float]]
+    initial: float, changes: list[tuple[float, float]], bounds: np.ndarray
 ) -> np.ndarray:
     """``step_mean`` over each of ``bounds`` (a constant when nothing changes)."""
     if not changes:
@@ -269,14 +283,26 @@ def inflation_factors(params: ParameterSet, cal: Calendar) -> np.ndarray:
 
     Unit costs are the reported prices of the year before the run starts.
     """
-    rate = params.costs.inflation_per_year.value
+    return inflation_at(params.costs.inflation_per_year.value, cal)
+
+
+@functools.lru_cache(maxsize=16)
+def inflation_at(rate: float, cal: Calendar) -> np.ndarray:
+    """``inflation_factors`` at a rate (read-only: made once for each rate, a pair of
+    replications sharing one)."""
     order = {fy: i + 1 for i, fy in enumerate(cal.financial_years)}
-    return np.array([(1.0 + rate) ** order[fy] for fy in cal.month_years])
+    out = np.array([(1.0 + rate) ** order[fy] for fy in cal.month_years])
+    out.flags.writeable = False
+    return out
 
 
-def month_bounds(cal: Calendar) -> list[tuple[float, float]]:
-    edges = [0.0] + list(cal.points[1:])
-    return list(itertools.pairwise(edges))
+@functools.lru_cache(maxsize=8)
+def month_bounds(cal: Calendar) -> np.ndarray:
+    """(month, 2): the first and last day of each month (read-only: made once per calendar)."""
+    edges = np.concatenate([[0.0], cal.points[1:]])
+    out = np.column_stack([edges[:-1], edges[1:]])
+    out.flags.writeable = False
+    return out
 
 
 def costs_array(
@@ -304,13 +330,13 @@ def costs_array(
         rows.append(programme_costs(params, item, changes, bounds) * factor)
     rows.extend(costs.leaving_care(model, bounds) * factor)
     uasc = costs.granted(model, draws[1])
-    uasc_days = steps.weighted(np.repeat(uasc[:, None], len(STATES), axis=1))[1]
+    uasc_days = steps.by_child(uasc)[1]
     rows.append(-costs.grant_income(model, bounds, uasc_days, uasc))
     return np.array(rows)
 
 
 def weekly_rate(
-    params: ParameterSet, changes: list[Change], bounds: list[tuple[float, float]], name: str
+    params: ParameterSet, changes: list[Change], bounds: np.ndarray, name: str
 ) -> np.ndarray:
     """The mean weekly cost of a placement type in force in each month."""
     weekly = params.costs.weekly[name].value
@@ -345,7 +371,7 @@ def homes_array(model: Model, cal: Calendar, changes: list[Change]) -> np.ndarra
 
 
 def programme_costs(
-    params: ParameterSet, item: str, changes: list[Change], bounds: list[tuple[float, float]]
+    params: ParameterSet, item: str, changes: list[Change], bounds: np.ndarray
 ) -> np.ndarray:
     """Staff cost per month: FTE x cost per FTE, plus the fixed cost while any FTE is in post."""
     p = params.reunification if item == REUNIFICATION else params.programmes[Programme(item)]
@@ -356,4 +382,4 @@ def programme_costs(
         float(p.therapists.value > 0), [(d, float(v > 0)) for d, v in fte_changes], bounds
     )
     annual = fte * p.cost_per_therapist_per_year.value + staffed * p.fixed_cost_per_year.value
-    return annual * np.array([b - a for a, b in bounds]) / DAYS_PER_YEAR
+    return annual * (bounds[:, 1] - bounds[:, 0]) / DAYS_PER_YEAR

@@ -104,11 +104,19 @@ def put(data: Any, path: str, node: Any) -> None:
     container[keys[last]] = node
 
 
-def sourced_items(data: Any, prefix: str = "") -> Iterator[tuple[str, dict[str, Any]]]:
-    """(path, sourced value) of every parameter under ``data``, in document order."""
+def sourced_steps(
+    data: Any, before: tuple[str, ...] = ()
+) -> Iterator[tuple[tuple[str, ...], dict[str, Any]]]:
+    """(the steps of its path, sourced value) of every parameter under ``data``, in document
+    order (a step may hold a dot, a home's name say, which a path cannot tell apart)."""
     for name, node in named(data).items():
-        path = f"{prefix}.{name}" if prefix else name
+        steps = (*before, name)
         if is_sourced(node):
-            yield path, node
+            yield steps, node
         else:
-            yield from sourced_items(node, path)
+            yield from sourced_steps(node, steps)
+
+
+def sourced_items(data: Any) -> Iterator[tuple[str, dict[str, Any]]]:
+    """(path, sourced value) of every parameter under ``data``, in document order."""
+    return ((".".join(steps), node) for steps, node in sourced_steps(data))

@@ -120,7 +120,8 @@ class Records:
     def flush(self) -> None:
         """Move the list's rows into a block."""
         if self.latest:
-            block = np.array(self.latest, dtype=float).reshape(-1, self.width)
+            latest = self.latest
+            block = np.fromiter(latest, dtype=float, count=len(latest)).reshape(-1, self.width)
             self._blocks.append(block)
             self._rows += len(block)
             self.latest.clear()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import time
 from dataclasses import dataclass
 from functools import lru_cache, partial
@@ -52,7 +53,13 @@ class Job:
 
     @property
     def calendar(self) -> Calendar:
-        return Calendar(self.params.start_date, self.years)
+        return calendar_of(self.params.start_date, self.years)
+
+
+@lru_cache(maxsize=8)
+def calendar_of(start: dt.date, years: int) -> Calendar:
+    """A run's calendar, made once per worker (its grid is computed once, not per replication)."""
+    return Calendar(start, years)
 
 
 @lru_cache(maxsize=8)

@@ -34,8 +34,9 @@ import numpy as np
 from .calibration.knobs import KNOBS
 from .effects import with_effect
 from .errors import InputError
-from .parameters import JointFit, ParameterSet, revised
-from .paths import sourced_items
+from .parameters import JointFit, ParameterSet
+from .paths import sourced_steps
+from .revisions import Revision, Steps, at
 
 ATTEMPTS = 20
 SHARING = 2
@@ -47,14 +48,77 @@ def draw_index(index: int) -> int:
     return index // SHARING
 
 
+class Draws:
+    """What a parameter set draws: its values with an uncertainty (their paths and steps, in
+    document order) and its fit's knobs, as a ``Revision`` of the set changing only what they
+    set."""
+
+    def __init__(
+        self, params: ParameterSet, uncertain: list[tuple[str, Steps]], revision: Revision
+    ) -> None:
+        self.params = params
+        self.uncertain = uncertain
+        self.revision = revision
+        fit = params.fit
+        self.spread = None if fit is None else square_root(np.array(fit.log_covariance))
+        """The square root of the fit's covariance of its knobs' logs."""
+
+    @classmethod
+    def of(cls, params: ParameterSet) -> Draws | None:
+        """The draws of ``params``; None if nothing in it is drawn."""
+        dump = params.model_dump(mode="python")
+        uncertain = [
+            (".".join(steps), steps)
+            for steps, node in sourced_steps(dump)
+            if node.get("uncertainty")
+        ]
+        if params.fit is None and not uncertain:
+            return None
+        knobs = [knob.name for knob in params.fit.knobs] if params.fit is not None else []
+        knob_paths = [path for name in knobs if name in KNOBS for path in KNOBS[name].paths(dump)]
+        paths = [steps for _, steps in uncertain] + [tuple(path.split(".")) for path in knob_paths]
+        return cls(params, uncertain, Revision(params, paths, dump))
+
+    def fresh(self, root: int) -> ParameterSet:
+        """The draw of every uncertain value from ``root``'s streams (the set itself if every
+        attempt breaks validation). A set fitted under ``trial`` or ``none`` derives its
+        outcome splits from the drawn deflators again, so the preset holds in every
+        replication."""
+        fit = self.params.fit
+        for attempt in range(ATTEMPTS):
+            try:
+                drawn = self.revision(partial(self.draw_all, root=root, attempt=attempt))
+            except InputError:
+                continue
+            return drawn if fit is None else with_effect(drawn, fit.effect)
+        return self.params
+
+    def draw_all(self, data: dict, root: int, attempt: int) -> None:
+        """Draw every uncertain value in dumped ``data``, then the fit's knobs."""
+        for path, steps in self.uncertain:
+            node = at(data, steps)
+            node["value"] = draw(stream(root, path, attempt), node["value"], node["uncertainty"])
+        if self.params.fit is not None and self.spread is not None:
+            self.draw_knobs(data, self.params.fit, self.spread, stream(root, "fit", attempt))
+
+    @staticmethod
+    def draw_knobs(data: dict, fit: JointFit, spread: np.ndarray, rng: np.random.Generator):
+        """Move every knob by one joint draw of its log (mean 0, ``spread`` the square root of
+        its covariance)."""
+        shifts = spread @ rng.standard_normal(len(spread))
+        for knob, shift in zip(fit.knobs, shifts, strict=True):
+            if knob.name in KNOBS:
+                KNOBS[knob.name].rescale(data, float(np.exp(shift)))
+
+
 @dataclass
 class Recent:
-    """The parameter set last drawn from, whether it holds uncertain values, and its last
-    draw: the replications sharing a draw run one after the other in a worker, so the second
-    takes the first's (parameter sets are never changed in place)."""
+    """The parameter set last drawn from, what it draws (None: nothing), and its last draw:
+    the replications sharing a draw run one after the other in a worker, so the second takes
+    the first's (parameter sets are never changed in place)."""
 
     params: ParameterSet
-    uncertain: bool
+    draws: Draws | None
     root: int = -1
     drawn: ParameterSet | None = None
 
@@ -70,33 +134,13 @@ def draw_parameters(params: ParameterSet, rng: np.random.Generator) -> Parameter
     """
     recent: Recent | None = getattr(local, "recent", None)
     if recent is None or recent.params is not params:
-        recent = local.recent = Recent(params, is_uncertain(params))
-    if not recent.uncertain:
+        recent = local.recent = Recent(params, Draws.of(params))
+    if recent.draws is None:
         return params
     root = int(rng.integers(2**63))
     if recent.root != root or recent.drawn is None:
-        recent.root, recent.drawn = root, fresh_draw(params, root)
+        recent.root, recent.drawn = root, recent.draws.fresh(root)
     return recent.drawn
-
-
-def is_uncertain(params: ParameterSet) -> bool:
-    """Whether anything in ``params`` is drawn: the fit's knobs, or a value's uncertainty."""
-    return params.fit is not None or any(
-        node.get("uncertainty") for _, node in sourced_items(params.model_dump(mode="python"))
-    )
-
-
-def fresh_draw(params: ParameterSet, root: int) -> ParameterSet:
-    """The draw of every uncertain value from ``root``'s streams (``params`` if every attempt
-    breaks validation). A set fitted under ``trial`` or ``none`` derives its outcome splits
-    from the drawn deflators again, so the preset holds in every replication."""
-    for attempt in range(ATTEMPTS):
-        try:
-            drawn = revised(params, partial(draw_all, fit=params.fit, root=root, attempt=attempt))
-        except InputError:
-            continue
-        return drawn if params.fit is None else with_effect(drawn, params.fit.effect)
-    return params
 
 
 def stream(root: int, key: str, attempt: int) -> np.random.Generator:
@@ -104,28 +148,10 @@ def stream(root: int, key: str, attempt: int) -> np.random.Generator:
     return np.random.default_rng([root, zlib.crc32(key.encode()), attempt])
 
 
-def draw_all(data: dict, fit: JointFit | None, root: int, attempt: int) -> None:
-    for path, node in sourced_items(data):
-        if node.get("uncertainty") is not None:
-            node["value"] = draw(stream(root, path, attempt), node["value"], node["uncertainty"])
-    if fit is not None:
-        draw_knobs(data, fit, stream(root, "fit", attempt))
-
-
-def draw_knobs(data: dict, fit: JointFit, rng: np.random.Generator) -> None:
-    """Move every knob by one joint draw of its log from the fit's covariance."""
-    cov = np.array(fit.log_covariance)
-    shifts = multivariate_normal(rng, cov)
-    for knob, shift in zip(fit.knobs, shifts, strict=True):
-        if knob.name in KNOBS:
-            KNOBS[knob.name].rescale(data, float(np.exp(shift)))
-
-
-def multivariate_normal(rng: np.random.Generator, cov: np.ndarray) -> np.ndarray:
-    """One draw with mean 0 (via the symmetric square root, valid for a singular covariance)."""
+def square_root(cov: np.ndarray) -> np.ndarray:
+    """The symmetric square root of a covariance (valid when it is singular)."""
     values, vectors = np.linalg.eigh(cov)
-    root = vectors * np.sqrt(np.clip(values, 0.0, None))
-    return root @ rng.standard_normal(len(cov))
+    return vectors * np.sqrt(np.clip(values, 0.0, None))
 
 
 def draw(rng: np.random.Generator, mean: float, spec: dict[str, Any]) -> float:

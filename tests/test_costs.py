@@ -87,7 +87,7 @@ def test_cost_positions_have_mean_one_and_each_types_spread():
     u = (np.arange(200_000) + 0.5) / 200_000
     positions = costs.cost_positions(params, u)
     for name, cv in params.costs.spread.value.items():
-        column = positions[:, STATE_INDEX[State(name)]]
+        column = positions[STATE_INDEX[State(name)]]
         assert column.mean() == pytest.approx(1.0, rel=1e-3), name
         assert column.std() / column.mean() == pytest.approx(cv, rel=0.05, abs=1e-9), name
 
