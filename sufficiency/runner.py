@@ -4,15 +4,17 @@ from __future__ import annotations
 
 import datetime as dt
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache, partial
+from typing import TypeVar
 
 import numpy as np
 
 from . import executor
 from .calendar import Calendar
 from .cost_lines import ENGINE_LINES, INVESTMENT
-from .engine.model import replicate
+from .engine.model import Model, replicate
 from .engine.streams import Streams
 from .executor import Progress
 from .measures import Replication, reduce, routes_for, transitions
@@ -21,6 +23,8 @@ from .results import RunResult
 from .scenario import Scenario, investment_costs
 from .timeline import Change
 from .uncertainty import draw_index, draw_parameters
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -81,21 +85,27 @@ def parameter_rng(seed: np.random.SeedSequence) -> np.random.Generator:
 
 def run_one(job: Job, index: int) -> Replication:
     """Simulate and reduce one replication."""
+    keep_log = index < job.event_logs
+
+    def reduced(model: Model, cal: Calendar, changes: list[Change]) -> Replication:
+        rep = reduce(model, cal, changes)
+        if keep_log:
+            rep.events = transitions(model)
+        return rep
+
+    return run_with(job, index, reduced)
+
+
+def run_with(job: Job, index: int, keep: Callable[[Model, Calendar, list[Change]], T]) -> T:
+    """Simulate replication ``index`` of ``job`` and return only ``keep(model, calendar,
+    changes)`` of it (a forecast keeps a few numbers, a run every result array)."""
     cal = job.calendar
     changes = list(job.timeline)
     seed = replication_seed(job.seed, index)
     params = draw_parameters(
         job.params, parameter_rng(replication_seed(job.seed, draw_index(index)))
     )
-    keep_log = index < job.event_logs
-
-    def reduced(model) -> Replication:
-        rep = reduce(model, cal, changes)
-        if keep_log:
-            rep.events = transitions(model)
-        return rep
-
-    return replicate(params, seed, cal.horizon, changes, reduced)
+    return replicate(params, seed, cal.horizon, changes, lambda model: keep(model, cal, changes))
 
 
 def run_chunk(job: Job, indices: list[int]) -> list[Replication]:

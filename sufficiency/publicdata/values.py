@@ -12,10 +12,11 @@ import datetime as dt
 import numpy as np
 
 from ..calendar import Calendar
-from ..measures import Replication, routes_for
-from ..records import ALL_ROUTES, COUNTED_INDEX, Measure
+from ..engine.model import Model
+from ..measures import state_arrays
+from ..records import COUNTED_INDEX, Measure
 from ..results import CLA_INDEX
-from ..runner import Job, run_one
+from ..runner import Job, run_with
 
 FLOWS = {"started": Measure.ENTRIES, "ceased": Measure.EXITS}
 
@@ -28,15 +29,26 @@ def keys(cal: Calendar) -> list[tuple[str, dt.date]]:
     return out + [(name, march) for name in FLOWS for march in marches]
 
 
-def measured(rep: Replication, cal: Calendar, everything: int) -> np.ndarray:
-    """One replication's values, in the order of ``keys`` (``everything``: the route ``all``)."""
-    looked_after = rep.stocks[CLA_INDEX, :].sum(axis=0)[cal.census[1:]]
-    flows = [rep.flows[COUNTED_INDEX[measure], everything, :] for measure in FLOWS.values()]
-    return np.concatenate([looked_after, *flows]).astype(float)
+def kept(model: Model, cal: Calendar, _changes: object) -> np.ndarray:
+    """One replication's values, in the order of ``keys``: only the stocks and two counts are
+    worked out of its log (a run's every other result array is not)."""
+    stocks, _ = state_arrays(model, cal)
+    looked_after = stocks.astype(np.int32)[CLA_INDEX, :].sum(axis=0)[cal.census[1:]]
+    return np.concatenate([looked_after, *yearly_counts(model, cal)]).astype(float)
+
+
+def yearly_counts(model: Model, cal: Calendar) -> list[np.ndarray]:
+    """Each of ``FLOWS``, over every route, in each financial year."""
+    years = len(cal.financial_years)
+    counts = model.log.counts.array()
+    year = np.clip(np.searchsorted(cal.year_bounds, counts[:, 0], side="right") - 1, 0, years - 1)
+    out = []
+    for measure in FLOWS.values():
+        rows = counts[:, 1] == COUNTED_INDEX[measure]
+        out.append(np.bincount(year[rows], weights=counts[rows, 3], minlength=years))
+    return out
 
 
 def forecast_chunk(job: Job, indices: list[int]) -> list[np.ndarray]:
     """Run in a worker: replications ``indices`` of ``job``, each reduced to its values."""
-    cal = job.calendar
-    everything = routes_for(job.params).index(ALL_ROUTES)
-    return [measured(run_one(job, i), cal, everything) for i in indices]
+    return [run_with(job, i, kept) for i in indices]
