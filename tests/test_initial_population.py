@@ -5,9 +5,12 @@ from __future__ import annotations
 
 import numpy as np
 
+from sufficiency.engine import population
 from sufficiency.engine.children import AGE_18, U_EXIT, U_ROUTE, ExitLaw
+from sufficiency.engine.model import build
 from sufficiency.engine.population import not_yet_placed, stationary
 from sufficiency.pathway import State, age_band
+from sufficiency.runner import replication_seed
 
 from .test_adoption import adoptive_set
 
@@ -39,3 +42,15 @@ def test_children_already_in_care_are_not_left_to_an_adoption_that_is_past():
     assert all(placements[i] is not State.PLACED_FOR_ADOPTION for i in changed)
     others = np.delete(np.arange(draws.shape[1]), [U_EXIT, U_ROUTE])
     assert (draws[:, others] == before[:, others]).all()
+
+
+def test_a_population_without_children_placed_for_adoption_keeps_its_exits(monkeypatch):
+    """With none placed for adoption nobody stands for the children already placed, so the
+    draws are left whole (recorded SSDA903 cells count them among other placements)."""
+    calls = []
+    original = population.not_yet_placed
+    monkeypatch.setattr(population, "not_yet_placed", lambda *a: calls.append(original(*a)))
+    build(adoptive_set(share=0.0), replication_seed(1, 0), 365.25)
+    assert not calls
+    build(adoptive_set(share=0.05), replication_seed(1, 0), 365.25)
+    assert len(calls) == 1

@@ -53,7 +53,8 @@ def initial_population(model: Model) -> None:
         placements, draws, ages, elapsed = stationary(pop, model.exit_law, rng)
     else:
         placements, draws, ages, elapsed = recorded(pop.cells.value, rng)
-    not_yet_placed(model.exit_law, placements, draws, ages - elapsed, elapsed, rng)
+    if State.PLACED_FOR_ADOPTION in placements:
+        not_yet_placed(model.exit_law, placements, draws, ages - elapsed, elapsed, rng)
     needs = pick_many(Shares(pop.need_shares.value), draws[:, U_NEED])
     for placement, row, need, age, already in zip(
         placements, draws.tolist(), needs, ages.tolist(), elapsed.tolist()
@@ -126,7 +127,9 @@ def not_yet_placed(
     """Redraw the exit of each child already in care and not placed for adoption whose drawn
     adoption would have placed it with its adopters by now: the population's own children
     placed for adoption stand for those, so the rest take the exit law given that they are not
-    (otherwise both would leave by adoption, an excess of permanence exits in the first year)."""
+    (otherwise both would leave by adoption, an excess of permanence exits in the first year).
+    Only for a population that holds children placed for adoption (recorded cells from SSDA903
+    returns count them among other placements, so there the law is left whole)."""
     for i, placement in enumerate(placements):
         if placement is State.PLACED_FOR_ADOPTION or not elapsed[i]:
             continue
