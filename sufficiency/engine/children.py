@@ -78,6 +78,19 @@ class ExitLaw:
         hazard_so_far = (elapsed / scale) ** shape
         return scale * (hazard_so_far - math.log(1.0 - u)) ** (1.0 / shape) - elapsed
 
+    def plan(
+        self, band: str, u_exit: float, u_route: float, elapsed: float, to_18: float
+    ) -> tuple[float, tuple[State, str], float | None]:
+        """For a child ``elapsed`` days in care, ``to_18`` days short of 18: days to its exit,
+        the exit, and days to its move to its adopters if it is adopted (negative if that move
+        came before now; a new entrant then moves in on entry), else None."""
+        left = self.remaining(band, u_exit, elapsed)
+        if to_18 <= left:
+            return to_18, EXITS[ExitRoute.TURNED_18], None
+        route = self.route(band, u_route)
+        u = self.adoption(band, u_route) if route[1] == PERMANENCE else None
+        return left, route, None if u is None else left - self.before_exit(band, u)
+
     def survival(self, band: str, days: float) -> float:
         return math.exp(-((days / self.scale[band]) ** self.shape))
 
@@ -118,23 +131,16 @@ def permanence_span(shares: dict[str, float]) -> tuple[float, float]:
 def start_care(model: Model, child: Child, elapsed: float = 0.0) -> None:
     """Schedule a child's way out of care (and a possible move at 16) from now."""
     now = model.env.now
-    law = model.exit_law
     draws = child.draws
     band = age_band(now - child.birth - elapsed)
-    exit_at = now + law.remaining(band, draws[U_EXIT], elapsed)
-    route = law.route(band, draws[U_ROUTE])
     turns_18 = child.birth + AGE_18
+    left, route, moves_in = model.exit_law.plan(
+        band, draws[U_EXIT], draws[U_ROUTE], elapsed, turns_18 - now
+    )
+    exit_at = now + left
     generation = child.generation
-    if turns_18 <= exit_at:
-        exit_at, route = turns_18, EXITS[ExitRoute.TURNED_18]
-    elif route[1] == PERMANENCE:
-        u = law.adoption(band, draws[U_ROUTE])
-        if u is not None:
-            moves_in = exit_at - law.before_exit(band, u)
-            # a child already in care whose move would have come by now is not moved: the
-            # population's own children placed for adoption stand for such children
-            if moves_in > now or not elapsed:
-                model.env.call(max(moves_in - now, 0.0), to_adopters, model, child, generation)
+    if moves_in is not None:
+        model.env.call(max(moves_in, 0.0), to_adopters, model, child, generation)
     child.exit_at = exit_at
     turns_16 = child.birth + AGE_16
     if now < turns_16 < exit_at and draws[U_MOVE16] < model.supported_16_peak:

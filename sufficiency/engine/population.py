@@ -10,11 +10,22 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from ..pathway import AGE_BAND_BOUNDS, AGE_BANDS, DAYS_PER_YEAR, MONTH, PLACEMENTS, State
+from ..pathway import (
+    AGE_BAND_BOUNDS,
+    AGE_BANDS,
+    DAYS_PER_YEAR,
+    MONTH,
+    PLACEMENTS,
+    State,
+    age_band,
+)
 from .children import (
+    AGE_18,
     DRAWS,
     U_AGE,
+    U_EXIT,
     U_NEED,
+    U_ROUTE,
     ExitLaw,
     age_in_band,
     start_care,
@@ -42,6 +53,8 @@ def initial_population(model: Model) -> None:
         placements, draws, ages, elapsed = stationary(pop, model.exit_law, rng)
     else:
         placements, draws, ages, elapsed = recorded(pop.cells.value, rng)
+    if State.PLACED_FOR_ADOPTION in placements:
+        not_yet_placed(model.exit_law, placements, draws, ages - elapsed, elapsed, rng)
     needs = pick_many(Shares(pop.need_shares.value), draws[:, U_NEED])
     for placement, row, need, age, already in zip(
         placements, draws.tolist(), needs, ages.tolist(), elapsed.tolist()
@@ -101,6 +114,32 @@ def recorded(cells: list[PopulationCell], rng: np.random.Generator) -> Drawn:
         elapsed.append(already)
         ages.append(youngest + u_age * (high_days - youngest))
     return placements, draws, np.array(ages), np.array(elapsed)
+
+
+def not_yet_placed(
+    law: ExitLaw,
+    placements: list[State],
+    draws: np.ndarray,
+    entry_ages: np.ndarray,
+    elapsed: np.ndarray,
+    rng: np.random.Generator,
+) -> None:
+    """Redraw the exit of each child already in care and not placed for adoption whose drawn
+    adoption would have placed it with its adopters by now: the population's own children
+    placed for adoption stand for those, so the rest take the exit law given that they are not
+    (otherwise both would leave by adoption, an excess of permanence exits in the first year).
+    Only for a population that holds children placed for adoption (recorded cells from SSDA903
+    returns count them among other placements, so there the law is left whole)."""
+    for i, placement in enumerate(placements):
+        if placement is State.PLACED_FOR_ADOPTION or not elapsed[i]:
+            continue
+        band = age_band(entry_ages[i])
+        to_18 = AGE_18 - entry_ages[i] - elapsed[i]
+        for _ in range(MAX_ROUNDS):
+            moves_in = law.plan(band, draws[i, U_EXIT], draws[i, U_ROUTE], elapsed[i], to_18)[2]
+            if moves_in is None or moves_in > 0:
+                break
+            draws[i, U_EXIT], draws[i, U_ROUTE] = rng.random(2)
 
 
 def pick_many(shares: Shares, u: np.ndarray) -> list:
