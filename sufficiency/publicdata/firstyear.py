@@ -101,3 +101,14 @@ def fit_first_year(
         return expected_stock(start, means, shape) - target
 
     return search(gap)
+
+
+def entrants_staying(start: Start, means: dict[str, float], shape: float) -> float:
+    """The share of the year's entrants still in care at its end: how much an entrant more or
+    less changes the children expected in care a year on."""
+    scale = scales(means, shape)
+    total = sum(start.entrants.values())
+    left = sum(
+        count * leaving_entrants(band, scale, shape) for band, count in start.entrants.items()
+    )
+    return 1.0 - left / total if total > 0 else 1.0
