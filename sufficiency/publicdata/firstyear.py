@@ -40,10 +40,6 @@ def grid(band: str) -> np.ndarray:
     return (np.arange(low * STEPS, high * STEPS) + 0.5) * 12 / STEPS
 
 
-def survival(days: np.ndarray, scale: np.ndarray, shape: float) -> np.ndarray:
-    return np.exp(-((np.maximum(days, 0.0) / scale) ** shape))
-
-
 def scales(means: dict[str, float], shape: float) -> np.ndarray:
     """Each band's Weibull scale (months) by month of age at entry, 0 to 18."""
     out = np.empty(ADULT)
@@ -53,41 +49,57 @@ def scales(means: dict[str, float], shape: float) -> np.ndarray:
     return out
 
 
-def leaving_today(ages: np.ndarray, scale: np.ndarray, shape: float) -> np.ndarray:
-    """For children of ``ages`` (months) in care today, the chance each leaves within the year."""
-    elapsed = (np.arange(ADULT) + 0.5) * 12 / STEPS
-    entry = ages[:, None] - elapsed[None, :]
-    possible = entry >= 0
-    at_entry = scale[np.clip((entry * STEPS / 12).astype(int), 0, ADULT - 1)]
-    weight = np.where(possible, survival(elapsed[None, :], at_entry, shape), 0.0)
-    stays = survival(elapsed[None, :] + 12, at_entry, shape) / np.maximum(
-        survival(elapsed[None, :], at_entry, shape), 1e-300
-    )
-    chance = 1.0 - (weight * stays).sum(axis=1) / weight.sum(axis=1)
-    return np.where(ages + 12 >= 18 * 12, 1.0, chance)
+class FirstYear:
+    """The first year of a run for mean months ``means`` times a multiplier: each survival is
+    exp(-(t / scale)^shape), so the powers are worked out once and the multiplier scales them."""
 
+    def __init__(self, start: Start, means: dict[str, float], shape: float) -> None:
+        self.start, self.shape = start, shape
+        scale = scales(means, shape)
+        others = start.stock - start.placed_for_adoption
+        elapsed = (np.arange(ADULT) + 0.5) * 12 / STEPS
+        self.today = []
+        for band, share in start.ages.items():
+            ages = grid(band)
+            entry = ages[:, None] - elapsed[None, :]
+            at_entry = scale[np.clip((entry * STEPS / 12).astype(int), 0, ADULT - 1)]
+            possible = entry >= 0
+            now = np.where(possible, (elapsed[None, :] / at_entry) ** shape, np.inf)
+            later = np.where(possible, ((elapsed[None, :] + 12) / at_entry) ** shape, np.inf)
+            self.today.append((others * share, now, later, ages + 12 >= 18 * 12))
+        left = (np.arange(STEPS) + 0.5) * 12 / STEPS
+        self.entrants = []
+        for band, count in start.entrants.items():
+            ages = grid(band)
+            at_entry = scale[(ages * STEPS / 12).astype(int)]
+            powers = (left[None, :] / at_entry[:, None]) ** shape
+            self.entrants.append((count, powers, ages[:, None] + left[None, :] >= 18 * 12))
 
-def leaving_entrants(band: str, scale: np.ndarray, shape: float) -> float:
-    """The chance an entrant in ``band`` (age uniform in it, entering at a uniform time in the
-    year) leaves before the year ends."""
-    ages = grid(band)
-    left = (np.arange(STEPS) + 0.5) * 12 / STEPS
-    at_entry = scale[(ages * STEPS / 12).astype(int)]
-    stays = survival(left[None, :], at_entry[:, None], shape)
-    leaves = np.where(ages[:, None] + left[None, :] >= 18 * 12, 1.0, 1.0 - stays)
-    return float(leaves.mean())
+    def staying(self, multiplier: float = 1.0) -> float:
+        """Children of today's still in care a year on."""
+        factor = multiplier**-self.shape
+        kept = self.start.placed_for_adoption * exp(-12.0 / self.start.months_placed)
+        for count, now, later, adult in self.today:
+            stay = np.exp(-later * factor).sum(axis=1) / np.exp(-now * factor).sum(axis=1)
+            kept += count * float(np.where(adult, 0.0, stay).mean())
+        return kept
+
+    def entrants_staying(self, multiplier: float = 1.0) -> float:
+        """The year's entrants still in care at its end."""
+        factor = multiplier**-self.shape
+        return sum(
+            count * float(np.where(adult, 0.0, np.exp(-powers * factor)).mean())
+            for count, powers, adult in self.entrants
+        )
+
+    def stock(self, multiplier: float = 1.0) -> float:
+        """Children expected in care a year on."""
+        return self.staying(multiplier) + self.entrants_staying(multiplier)
 
 
 def expected_stock(start: Start, means: dict[str, float], shape: float) -> float:
     """Children expected in care a year on with mean months ``means`` by band at entry."""
-    scale = scales(means, shape)
-    kept = start.placed_for_adoption * exp(-12.0 / start.months_placed)
-    others = start.stock - start.placed_for_adoption
-    for band, share in start.ages.items():
-        kept += others * share * float(1.0 - leaving_today(grid(band), scale, shape).mean())
-    for band, count in start.entrants.items():
-        kept += count * (1.0 - leaving_entrants(band, scale, shape))
-    return kept
+    return FirstYear(start, means, shape).stock()
 
 
 def fit_first_year(
@@ -95,20 +107,12 @@ def fit_first_year(
 ) -> tuple[float, bool]:
     """The multiplier on ``profile`` at which ``target`` children are expected in care a year
     on, and whether it was found (else the nearest limit of the search)."""
-
-    def gap(multiplier: float) -> float:
-        means = {band: months * multiplier for band, months in profile.items()}
-        return expected_stock(start, means, shape) - target
-
-    return search(gap)
+    year = FirstYear(start, profile, shape)
+    return search(lambda multiplier: year.stock(multiplier) - target)
 
 
 def entrants_staying(start: Start, means: dict[str, float], shape: float) -> float:
     """The share of the year's entrants still in care at its end: how much an entrant more or
     less changes the children expected in care a year on."""
-    scale = scales(means, shape)
     total = sum(start.entrants.values())
-    left = sum(
-        count * leaving_entrants(band, scale, shape) for band, count in start.entrants.items()
-    )
-    return 1.0 - left / total if total > 0 else 1.0
+    return FirstYear(start, means, shape).entrants_staying() / total if total > 0 else 1.0
