@@ -4,7 +4,8 @@
 Methods: the pooled model (``pooled.py``, its median as the point forecast), persistence (the
 last figure carried forward), a linear trend fitted to the authority's own years, and
 optionally the simulation of each authority's public-data baseline (as ``areas forecast``
-runs it). Scores: the mean absolute percentage error across authorities, and for the methods
+runs it; its point the replications' mean with the starts as a control variate, the plain mean
+beside). Scores: the mean absolute percentage error across authorities, and for the methods
 with an interval the share of authorities whose outcome fell inside the 90% interval.
 """
 

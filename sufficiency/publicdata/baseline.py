@@ -2,7 +2,8 @@
 
 The authority's own figures set the population at 31 March (by placement type, provider and
 age), the entries (its starts, by age, with unaccompanied children apart), the exit routes (its
-reasons ceased) and the level of time in care (stock over flow). What the public tables do not
+reasons ceased) and the level of time in care (the run expects a year on the stock the
+pooled model forecasts). What the public tables do not
 hold (unit costs, needs, matching, carer supply, the profile of time in care by age) is
 Leicester's calibrated value, marked ``assumption:`` with the path it came from. No
 edge-of-care programme runs.
