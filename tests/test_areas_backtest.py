@@ -12,10 +12,17 @@ from click.testing import CliRunner
 
 from sufficiency.cli import cli
 from sufficiency.errors import InputError
-from sufficiency.publicdata.backtest import backtest, training_year
+from sufficiency.publicdata.backtest import (
+    backtest,
+    expected_starts,
+    staying_share,
+    training_year,
+)
+from sufficiency.publicdata.baseline import build_baseline
 from sufficiency.publicdata.cells import Cell
 from sufficiency.publicdata.forecast import Settings
 from sufficiency.publicdata.tables import PublicData, load
+from sufficiency.publicdata.trend import trended_starts
 
 TRAIN_UNTIL = dt.date(2023, 3, 31)
 HANDFUL = ("Leicester", "Rutland", "Kent", "City of London")
@@ -94,7 +101,25 @@ def test_the_simulation_is_scored_on_a_handful(data):
     assert result.table["simulation"].notna().all()
     assert (result.table["simulation_p05"] <= result.table["simulation_p95"]).all()
     methods = set(result.scores["method"])
-    assert methods == {"pooled", "persistence", "linear_trend", "simulation"}
+    assert methods == {"pooled", "persistence", "linear_trend", "simulation", "simulation_mean"}
+
+
+def test_the_simulations_mean_takes_the_starts_as_a_control_variate(data):
+    """The starts drawn above their expectation move the stock by the entrants still in care
+    at the year's end, the ceased by the rest; the starts' own mean becomes their expectation."""
+    leicester = data.find("Leicester")
+    result = backtest(data, TRAIN_UNTIL, Settings(TRAIN_UNTIL, 1, 6, 1, 1), areas=[leicester])
+    rows = result.table.set_index("measure")
+    params = build_baseline(data, leicester, TRAIN_UNTIL).params
+    expected = expected_starts(params)
+    assert expected == pytest.approx(trended_starts(data, 2023)["E06000016"].mean)
+    assert rows.loc["started", "simulation"] == pytest.approx(expected)
+    shift = rows.loc["started", "simulation_mean"] - expected
+    staying = staying_share(params)
+    assert 0.5 < staying < 1.0
+    for measure, weight in (("looked_after", staying), ("ceased", 1 - staying)):
+        moved = rows.loc[measure, "simulation_mean"] - rows.loc[measure, "simulation"]
+        assert moved == pytest.approx(weight * shift)
 
 
 def test_cli_writes_the_table_and_scores(tmp_path):

@@ -2,7 +2,8 @@
 
 The authority's own figures set the population at 31 March (by placement type, provider and
 age), the entries (its starts, by age, with unaccompanied children apart), the exit routes (its
-reasons ceased) and the level of time in care (stock over flow). What the public tables do not
+reasons ceased) and the level of time in care (the run expects a year on the stock the
+pooled model forecasts). What the public tables do not
 hold (unit costs, needs, matching, carer supply, the profile of time in care by age) is
 Leicester's calibrated value, marked ``assumption:`` with the path it came from. No
 edge-of-care programme runs.
@@ -26,9 +27,10 @@ from . import stockflow
 from .cells import describe
 from .counts import Counts, group_shares, shares, split
 from .durations import fit_level
+from .firstyear import Start, fit_first_year
 from .spending import LINES, PRICED, Spending, compare_spending, price_level
 from .tables import Area, PublicData
-from .trend import described, trended_starts
+from .trend import described, forecast_stock, trended_starts
 
 TITLE = "statistic: DfE, Children looked after in England including adoptions"
 LEICESTER = "leicester.yaml"
@@ -227,8 +229,8 @@ def kinship_share(template_data: dict) -> float:
     return mix["foster_kinship"] / (mix["foster_kinship"] + mix["foster_inhouse"])
 
 
-def entries(b: Builder, template_data: dict) -> tuple[list[dict[str, Any]], dict[str, float]]:
-    """The direct and uasc streams from the year's starts, and the entrants' age shares."""
+def entries(b: Builder, template_data: dict) -> list[dict[str, Any]]:
+    """The direct and uasc streams from the year's starts."""
     started, started_source = b.count(
         "started_during_year", "children starting to be looked after during the year"
     )
@@ -274,7 +276,7 @@ def entries(b: Builder, template_data: dict) -> tuple[list[dict[str, Any]], dict
             ),
         ),
     }
-    return [direct, unaccompanied], all_ages
+    return [direct, unaccompanied]
 
 
 def direct_rate(b: Builder, started: float, started_source: str, uasc: float, uasc_source: str):
@@ -293,18 +295,9 @@ def direct_rate(b: Builder, started: float, started_source: str, uasc: float, ua
     }
 
 
-def exits(b: Builder, template_data: dict, stock: float, entry_ages: dict[str, float]) -> dict:
-    """Exit routes from the reasons ceased; time in care from the stock and the starts, so that
-    today's entries held steady keep today's stock (Little's law), as persistence does."""
-    started, started_source = b.count(
-        "started_during_year", "children starting to be looked after during the year"
-    )
-    if started <= 0:
-        raise InputError(
-            b.area.name,
-            f"started_during_year@{b.year}",
-            "children starting to be looked after, to set the time in care; none started",
-        )
+def exits(b: Builder, template_data: dict, population: dict, streams: list[dict]) -> dict:
+    """Exit routes from the reasons ceased; the level of time in care from the stock a year on
+    (``level``)."""
     reasons, reason_source = b.breakdown(
         "cla_ceased",
         "Reason episode ceased",
@@ -322,21 +315,67 @@ def exits(b: Builder, template_data: dict, stock: float, entry_ages: dict[str, f
             "(calibration/leicester.yaml) reweighted by this authority's shares against England's"
         ),
     )
-    target = stock / started * 12
     shape = section["shape"]["value"]
     profile, profile_source = age_profile(b, template_data["exits"]["mean_months_by_band"], shape)
-    level, found = fit_level(profile, entry_ages, shape, target)
+    start = first_year_start(population, streams, section["adoption"]["months_placed"]["value"])
+    level, why = level_of(b, profile, shape, start)
     means = {band: months * level for band, months in profile.items()}
     capped = [band for band, months in means.items() if months > MOST_MONTHS]
     section["mean_months_by_band"] = sourced(
         {band: min(months, MOST_MONTHS) for band, months in means.items()},
-        f"{cite(b.year, b.who, 'children looked after at 31 March')}; {started_source}: "
-        f"{profile_source}, times {level:.4g}, so that an entrant's mean time in care "
-        f"(cut at 18) is the stock over the starts, {target:.1f} months"
-        + ("" if found else " (the nearest the search allows)")
+        f"{cite(b.year, b.who, 'children looked after at 31 March')}: {profile_source}, "
+        f"times {level:.4g}, {why}"
         + (f"; {', '.join(capped)} taken at {MOST_MONTHS:g} months" if capped else ""),
     )
     return section
+
+
+def first_year_start(population: dict, streams: list[dict], months_placed: float) -> Start:
+    """Today's children and the year's entrants, as the first year of a run starts them."""
+    stock = population["total"]["value"]
+    entrants = {band: 0.0 for band in AGE_BANDS}
+    for stream in streams:
+        for band, share in stream["age_band_shares"]["value"].items():
+            entrants[band] += share * stream["rate_per_month"]["value"] * 12
+    return Start(
+        stock,
+        population["age_band_shares"]["value"],
+        stock * population["placement_shares"]["value"]["placed_for_adoption"],
+        months_placed,
+        entrants,
+    )
+
+
+def level_of(
+    b: Builder, profile: dict[str, float], shape: float, start: Start
+) -> tuple[float, str]:
+    """The multiplier on ``profile`` at which the run expects a year on the children the pooled
+    model forecasts; where no forecast is at hand (no earlier year to fit on), the one at which
+    an entrant's mean time in care is the stock over the starts (Little's law), and why."""
+    started = sum(start.entrants.values())
+    if started <= 0:
+        raise InputError(
+            b.area.name,
+            f"started_during_year@{b.year}",
+            "children starting to be looked after, to set the time in care; none start",
+        )
+    target = forecast_stock(b.data, b.year).get(b.area.la_code)
+    if target is None:
+        months = start.stock / started * 12
+        entry_ages = {band: count / started for band, count in start.entrants.items()}
+        level, found = fit_level(profile, entry_ages, shape, months)
+        why = (
+            "so that an entrant's mean time in care (cut at 18) is the stock over the starts a "
+            f"year of the entry streams, {months:.1f} months"
+        )
+    else:
+        level, found = fit_first_year(profile, shape, start, target)
+        why = (
+            f"so that the run, started from today's children and with the entry streams, expects "
+            f"{target:.1f} children looked after a year on, the pooled model's median forecast "
+            "(statsmodels, across authorities; sufficiency/publicdata/pooled.py)"
+        )
+    return level, why + ("" if found else " (the nearest the search allows)")
 
 
 def age_profile(b: Builder, leicester: dict, shape: float) -> tuple[dict[str, float], str]:
@@ -462,8 +501,8 @@ def build_baseline(data: PublicData, area: Area, at: dt.date) -> Baseline:
     base = copy.deepcopy(template())
     params = {key: value for key, value in base.items() if key not in ("history",)}
     params["population"], counts = population(b, base)
-    params["entries"], entry_ages = entries(b, base)
-    params["exits"] = exits(b, base, params["population"]["total"]["value"], entry_ages)
+    params["entries"] = entries(b, base)
+    params["exits"] = exits(b, base, params["population"], params["entries"])
     params["foster_carers"], params["homes"] = supply(base, counts)
     params["programmes"] = {name: dict(p) for name, p in base["programmes"].items()}
     params["reunification"] = dict(base["reunification"])

@@ -5,6 +5,7 @@ children entering care stay, on average, as long as the stock and the flow throu
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from math import gamma
 
 from scipy.optimize import brentq
@@ -44,10 +45,12 @@ def fit_level(
 ) -> tuple[float, bool]:
     """The multiplier on ``profile`` that gives entrants ``target_months`` in care, and whether
     it was found (else the nearest limit of the search)."""
+    return search(lambda m: expected_months(profile, entry_shares, shape, m) - target_months)
 
-    def gap(multiplier: float) -> float:
-        return expected_months(profile, entry_shares, shape, multiplier) - target_months
 
+def search(gap: Callable[[float], float]) -> tuple[float, bool]:
+    """The multiplier within ``LIMITS`` where ``gap`` (rising with it) is zero, and whether it
+    was found (else the nearest limit)."""
     low, high = LIMITS
     if gap(low) > 0:
         return low, False

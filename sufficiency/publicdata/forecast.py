@@ -76,16 +76,16 @@ def job_for(
     return Job.of(scenario, settings.years, settings.seed + place, settings.replications)
 
 
-def forecast(
+def replications(
     data: PublicData,
     areas: list[Area],
     settings: Settings,
     done: Callable[[Area], None] = lambda area: None,
     adjust: Adjust | None = None,
-) -> pd.DataFrame:
-    """Every authority's forecast (from its baseline as ``adjust`` leaves it), then its
-    region's and England's totals. The authorities' replications run as one stream of chunks,
-    each baseline built when its chunks are next due, so workers never wait between them."""
+) -> list[tuple[Job, Draws]]:
+    """Each authority's job (its baseline as ``adjust`` leaves it) and its replications' values.
+    The authorities' replications run as one stream of chunks, each baseline built when its
+    chunks are next due, so workers never wait between them."""
     place = {area.la_code: i for i, area in enumerate(data.areas)}
     made: list[Job] = []
 
@@ -95,9 +95,22 @@ def forecast(
             yield partial(forecast_chunk, made[-1]), settings.replications
 
     per_area = gather_each(tasks(), settings.jobs, lambda k: done(areas[k]))
+    return [(job, draws(job.calendar, reps)) for job, reps in zip(made, per_area, strict=True)]
+
+
+def forecast(
+    data: PublicData,
+    areas: list[Area],
+    settings: Settings,
+    done: Callable[[Area], None] = lambda area: None,
+    adjust: Adjust | None = None,
+) -> pd.DataFrame:
+    """Every authority's forecast (from its baseline as ``adjust`` leaves it), then its
+    region's and England's totals."""
     table, regions, england = [], {}, {}  # type: ignore[var-annotated]
-    for area, job, reps in zip(areas, made, per_area, strict=True):
-        values = draws(job.calendar, reps)
+    for area, (_, values) in zip(
+        areas, replications(data, areas, settings, done, adjust), strict=True
+    ):
         table += rows(area.la_code, area.name, area.region, values)
         add(regions.setdefault(area.region, {}), values)
         add(england, values)

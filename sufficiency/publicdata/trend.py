@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+import pandas as pd
 
 from . import pooled
 from .panel import panel
@@ -33,27 +34,56 @@ class Starts:
     """The fitted weight pulling the authority's rate towards its region's."""
 
 
-CACHE: dict[tuple[int, int], tuple[PublicData, dict[str, Starts]]] = {}
+@dataclass(frozen=True)
+class Forecasts:
+    """The pooled model's forecasts from ``year`` by ``la_code``: the starts, and the median
+    of children looked after a year on."""
+
+    starts: dict[str, Starts]
+    stock: dict[str, float]
+
+
+CACHE: dict[tuple[int, int], tuple[PublicData, Forecasts]] = {}
 """Fits by (the data's id, year), each kept with its data so that the id stays its own."""
 
 
-def trended_starts(data: PublicData, year: int) -> dict[str, Starts]:
-    """Every authority published at ``year``, by ``la_code``; empty when no pair of years comes
-    before ``year`` to fit on."""
+def pooled_forecasts(data: PublicData, year: int) -> Forecasts:
+    """Every authority published at ``year``; empty when no pair of years comes before
+    ``year`` to fit on."""
     key = (id(data), year)
     if key not in CACHE or CACHE[key][0] is not data:
-        CACHE[key] = (data, fitted_starts(data, year))
+        CACHE[key] = (data, fitted(data, year))
     return CACHE[key][1]
 
 
-def fitted_starts(data: PublicData, year: int) -> dict[str, Starts]:
+def trended_starts(data: PublicData, year: int) -> dict[str, Starts]:
+    """Every authority's expected starts in the year after ``year``, by ``la_code``."""
+    return pooled_forecasts(data, year).starts
+
+
+def forecast_stock(data: PublicData, year: int) -> dict[str, float]:
+    """Every authority's median children looked after a year after ``year``, by ``la_code``."""
+    return pooled_forecasts(data, year).stock
+
+
+def fitted(data: PublicData, year: int) -> Forecasts:
     frame = panel(data)
     frame["projected_children"] = pooled.projected_children(frame)
     history = frame[frame["year"] < year]
     if history["next_started"].notna().sum() == 0:
-        return {}
+        return Forecasts({}, {})
     model = pooled.fit(history)
     latest = pooled.usable(frame[frame["year"] == year], ["started", "children"])
+    return Forecasts(expected_starts(model, latest, year), stock_medians(model, latest))
+
+
+def stock_medians(model: pooled.Pooled, latest: pd.DataFrame) -> dict[str, float]:
+    known = pooled.usable(latest, ["looked_after"])
+    median = model.stock.percentiles(pooled.stock_design(known), known["looked_after"])[:, 1]
+    return dict(zip(known["la_code"], median.tolist(), strict=True))
+
+
+def expected_starts(model: pooled.Pooled, latest: pd.DataFrame, year: int) -> dict[str, Starts]:
     rates = model.starts.rates(
         pooled.starts_design(latest),
         pooled.starts_exposure(latest, latest["projected_children"]),
