@@ -94,3 +94,9 @@ class Calendar:
         starts = [0.0] + [self.day(self.dates[i]) for i in self.census if i > 0]
         bounds = sorted(set(starts + [self.horizon]))
         return np.array(bounds)
+
+    def year_of(self, days: np.ndarray) -> np.ndarray:
+        """The index in ``financial_years`` of the year holding each of ``days`` (days after
+        the run's end count in its last year)."""
+        years = len(self.financial_years)
+        return np.clip(np.searchsorted(self.year_bounds, days, side="right") - 1, 0, years - 1)

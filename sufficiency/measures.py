@@ -158,9 +158,7 @@ def flow_array(model: Model, cal: Calendar) -> np.ndarray:
     if len(model.log.counts):
         counts = model.log.counts.array()
         route = np.array([route_index[name] for name in model.log.routes])
-        year = np.clip(
-            np.searchsorted(cal.year_bounds, counts[:, 0], side="right") - 1, 0, years - 1
-        )
+        year = cal.year_of(counts[:, 0])
         np.add.at(
             out,
             (counts[:, 1].astype(int), route[counts[:, 2].astype(int)], year),

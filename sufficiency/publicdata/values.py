@@ -41,7 +41,7 @@ def yearly_counts(model: Model, cal: Calendar) -> list[np.ndarray]:
     """Each of ``FLOWS``, over every route, in each financial year."""
     years = len(cal.financial_years)
     counts = model.log.counts.array()
-    year = np.clip(np.searchsorted(cal.year_bounds, counts[:, 0], side="right") - 1, 0, years - 1)
+    year = cal.year_of(counts[:, 0])
     out = []
     for measure in FLOWS.values():
         rows = counts[:, 1] == COUNTED_INDEX[measure]
