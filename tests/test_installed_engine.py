@@ -18,12 +18,17 @@ from .conftest import ROOT
 PROBE = "import sufficiency, sufficiency.engine as e; print(e.engine_kind(), sufficiency.__file__)"
 
 
-def installed(where: Path) -> tuple[str, Path] | None:
-    """The installed package's engine kind and location, seen from outside the source tree."""
+def outside(where: Path, *argv: str) -> subprocess.CompletedProcess[str]:
+    """Run Python in ``where``, away from the source tree, so that it imports what is installed."""
     env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
-    done = subprocess.run(
-        [sys.executable, "-c", PROBE], cwd=where, env=env, capture_output=True, text=True
+    return subprocess.run(
+        [sys.executable, *argv], cwd=where, env=env, capture_output=True, text=True
     )
+
+
+def installed(where: Path) -> tuple[str, Path] | None:
+    """The installed package's engine kind and location."""
+    done = outside(where, "-c", PROBE)
     if done.returncode != 0:
         return None
     kind, path = done.stdout.split()
@@ -31,16 +36,10 @@ def installed(where: Path) -> tuple[str, Path] | None:
 
 
 def run_installed(where: Path, scenario: Path, out: Path) -> None:
-    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
     argv = ["run", str(scenario), "--replications", "3", "--years", "2", "--seed", "5"]
     code = "import sys; from sufficiency.cli import main; main(sys.argv[1:])"
-    subprocess.run(
-        [sys.executable, "-c", code, *argv, "--quiet", "--out", str(out)],
-        cwd=where,
-        env=env,
-        check=True,
-        capture_output=True,
-    )
+    done = outside(where, "-c", code, *argv, "--quiet", "--out", str(out))
+    assert done.returncode == 0, done.stderr
 
 
 @pytest.mark.parametrize("name", ["baseline", "hillview-home-6-beds"])
