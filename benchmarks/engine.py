@@ -1,6 +1,8 @@
 """Engine speed: seconds per replication, events per second against bare simpy, peak memory.
 
 Run from the repository root:  python benchmarks/engine.py [--replications 1000] [--jobs 2]
+It times the installed package (the engine compiled, after `pip install .`; see README), which
+it names first.
 
 Prints figures only; nothing here asserts on time. Targets (issue 2): 1,000 replications of the
 5-year baseline in at most 60 s wall with --jobs 2; the model's events per second at least half
@@ -18,6 +20,8 @@ from pathlib import Path
 import numpy as np
 import simpy
 
+import sufficiency
+from sufficiency.engine import engine_kind
 from sufficiency.engine.model import Model, replicate
 from sufficiency.engine.streams import Streams
 from sufficiency.measures import reduce
@@ -125,6 +129,7 @@ def main() -> None:
         statistics.median(col) for col in zip(*rounds)
     )
     ratio = statistics.median(model / bare for bare, _, _, model, _ in rounds)
+    print(f"engine: {engine_kind()} (sufficiency from {Path(sufficiency.__file__).parent})")
     print(f"seconds per replication (5-year baseline, one core): {per_rep:.4f}")
     print(f"simulated events per replication: {events:,.0f}")
     print(f"model events per second: {model_rate:,.0f}")

@@ -22,6 +22,7 @@ import pandas as pd
 from .calendar import Calendar
 from .cost_lines import INVESTMENT_LINES, OTHER_LINES, PLACEMENT_LINES
 from .effects import TRIAL_ODDS_RATIOS, apply_effect, trial_scales
+from .engine import engine_kind
 from .errors import InputError
 from .output import write_csv, write_run
 from .pathway import (
@@ -335,6 +336,7 @@ class Comparison:
             "years": base.years,
             "start_date": base.scenario.params.start_date.isoformat(),
             "package_version": __version__,
+            "engine": engine_kind(),
             "effect": self.effect,
             "trial_odds_ratios": {
                 p.value: {"odds_ratio": r, "source": s} for p, (r, s) in TRIAL_ODDS_RATIOS.items()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import NamedTuple
+from typing import Final, NamedTuple
 
 import numpy as np
 
@@ -22,32 +22,32 @@ class Transition(NamedTuple):
 class Measure:
     """The names of what the engine counts (plain strings: the engine counts in its hot path)."""
 
-    ENTRIES = "entries"
-    EXITS = "exits"
-    PROGRAMME_STARTS = "programme_starts"
-    PROGRAMME_COMPLETIONS = "programme_completions"
-    TURNED_AWAY = "turned_away"
-    FAMILIES_STARTED = "families_started"
-    PLACED_EXTERNALLY = "placed_externally"
-    STEP_DOWNS = "step_downs"
-    MOVES_TO_SUPPORTED = "moves_to_supported"
-    REUNIFICATION_STARTS = "reunification_starts"
-    REUNIFICATION_RETURNS = "reunification_returns"
-    REUNIFICATION_BREAKDOWNS = "reunification_breakdowns"
-    REENTRIES_AFTER_PROGRAMME = "reentries_after_programme"
-    MOVES = "moves"
-    THREE_OR_MORE_PLACEMENTS = "three_or_more_placements"
+    ENTRIES: Final = "entries"
+    EXITS: Final = "exits"
+    PROGRAMME_STARTS: Final = "programme_starts"
+    PROGRAMME_COMPLETIONS: Final = "programme_completions"
+    TURNED_AWAY: Final = "turned_away"
+    FAMILIES_STARTED: Final = "families_started"
+    PLACED_EXTERNALLY: Final = "placed_externally"
+    STEP_DOWNS: Final = "step_downs"
+    MOVES_TO_SUPPORTED: Final = "moves_to_supported"
+    REUNIFICATION_STARTS: Final = "reunification_starts"
+    REUNIFICATION_RETURNS: Final = "reunification_returns"
+    REUNIFICATION_BREAKDOWNS: Final = "reunification_breakdowns"
+    REENTRIES_AFTER_PROGRAMME: Final = "reentries_after_programme"
+    MOVES: Final = "moves"
+    THREE_OR_MORE_PLACEMENTS: Final = "three_or_more_placements"
 
 
 class MoveKind:
     """The kinds of placement move (the routes of ``Measure.MOVES``)."""
 
-    BRIDGING = "bridging"  # a short first placement on coming into care ends
-    BREAKDOWN = "breakdown"  # a foster placement breaks down
-    STEP_UP = "step_up"  # from foster care to a children's home
-    STEP_DOWN = "step_down"  # from an external placement to the in-house place wanted
-    AT_16 = "at_16"  # on to supported accommodation at 16
-    TO_ADOPTERS = "to_adopters"  # placed for adoption with prospective adopters
+    BRIDGING: Final = "bridging"  # a short first placement on coming into care ends
+    BREAKDOWN: Final = "breakdown"  # a foster placement breaks down
+    STEP_UP: Final = "step_up"  # from foster care to a children's home
+    STEP_DOWN: Final = "step_down"  # from an external placement to the in-house place wanted
+    AT_16: Final = "at_16"  # on to supported accommodation at 16
+    TO_ADOPTERS: Final = "to_adopters"  # placed for adoption with prospective adopters
 
 
 MOVE_KINDS: tuple[str, ...] = (

@@ -11,6 +11,7 @@ import pandas as pd
 
 from .calendar import Calendar
 from .cost_lines import SUBTOTALS, TOTAL
+from .engine import engine_kind
 from .measures import Replication
 from .parameters import provenance
 from .pathway import (
@@ -305,6 +306,7 @@ class RunResult:
             "years": self.years,
             "start_date": s.params.start_date.isoformat(),
             "package_version": __version__,
+            "engine": engine_kind(),
             "run_seconds": round(self.seconds, 3),
             "jobs": self.jobs,
             "event_log_replications": len(self.events),

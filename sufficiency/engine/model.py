@@ -75,6 +75,22 @@ class Child:
 class Model:
     """One replication's world. Nothing here is shared between replications."""
 
+    __deletable__ = (
+        "env",
+        "homes",
+        "pools",
+        "placed",
+        "wanting",
+        "listeners",
+        "carers",
+        "moves",
+        "entries",
+        "programmes",
+        "reunification",
+    )
+    """What ``close`` lets go of (mypyc compiles a class whose attributes may be deleted only
+    when they are named here)."""
+
     def __init__(
         self, params: ParameterSet, streams, horizon_days: float, changes: Iterable[Change] = ()
     ) -> None:
@@ -241,7 +257,8 @@ class Model:
         refer to one another in cycles), so that it is freed at once, without a walk by the
         cyclic garbage collector."""
         self.env.clear()
-        self.__dict__.clear()
+        del self.env, self.homes, self.pools, self.placed, self.wanting, self.listeners
+        del self.carers, self.moves, self.entries, self.programmes, self.reunification
 
     def record_capacity(self) -> None:
         for index, state in enumerate(IN_HOUSE):
