@@ -19,6 +19,7 @@ from sufficiency.calibration.targets import (
     EXIT_ROUTES,
     WIDE_SHARE,
     dfe_targets,
+    route_targets,
     targets,
     year_flow,
 )
@@ -52,6 +53,9 @@ def test_routes_sum_to_the_published_ceased_and_shares_are_of_the_total(df) -> N
     assert foster is not None and total is not None
     assert fig.get("dfe_pct_cla_in_foster", "2024-03-31").value == round(foster / total, 4)
     assert fig.get("dfe_cla_at_31_march", "2024-03-31").value == total
+    uasc = data.breakdown("cla_started", dfe_sources.UASC, dfe_sources.LA_CODE, 2024)
+    assert fig.get("dfe_started_uasc", "2023-24").value == uasc[dfe_sources.UASC].value == 26
+    assert fig.get("dfe_started_uasc", "2020-21") is None  # suppressed (c): no row, not zero
 
 
 def test_every_dfe_row_cites_a_shipped_table_and_a_statistic(df) -> None:
@@ -113,6 +117,38 @@ def test_simulated_routes_add_up_to_the_simulated_ceased() -> None:
     routes = sum(year_flow(h, "exits", r, "2022-23") for r in EXIT_ROUTES)
     assert np.array_equal(routes, year_flow(h, "exits", "all", "2022-23"))
     assert year_flow(h, "exits", "all", "2022-23").sum() > 0
+
+
+class Exits:
+    """A stand-in run: exits by route in one financial year, per replication."""
+
+    def __init__(self, by_route: dict[str, list[float]]) -> None:
+        self.by_route = {r: np.array(v)[:, None] for r, v in by_route.items()}
+        self.by_route["all"] = sum(self.by_route.values())
+
+    def flow(self, measure: str, route: str = "all") -> np.ndarray:
+        assert measure == "exits"
+        return self.by_route[route]
+
+    def year(self, financial_year: str) -> int:
+        return 0
+
+
+def test_routes_are_compared_as_the_years_split_not_its_level(df) -> None:
+    fig = Figures(until(df, LAST))
+    found = {t.row.measure: t for t in route_targets(fig, FIRST, LAST) if t.row.period == "2023-24"}
+    assert set(found) == {f"dfe_ceased_{r}" for r in EXIT_ROUTES}
+    run = {"reunified": [40.0, 60.0], "permanence": [20.0, 30.0]}
+    run |= {"turned_18": [30.0, 30.0], "other": [10.0, 0.0]}
+    doubled = {r: [2 * v for v in values] for r, values in run.items()}
+    total = fig.get("dfe_ceased", "2023-24").value  # 232
+    for route in EXIT_ROUTES:
+        simulated = found[f"dfe_ceased_{route}"].simulated
+        assert np.allclose(simulated(Exits(run)), simulated(Exits(doubled)))  # level ignored
+    reunified = found["dfe_ceased_reunified"].simulated(Exits(run))
+    assert reunified == pytest.approx([0.4 * total, 0.5 * total])
+    summed = sum(found[f"dfe_ceased_{r}"].simulated(Exits(run)) for r in EXIT_ROUTES)
+    assert summed == pytest.approx([total, total])
 
 
 def test_the_report_shows_both_sources_and_names_the_one_followed(df) -> None:
