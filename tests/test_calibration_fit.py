@@ -10,21 +10,10 @@ import pytest
 
 from sufficiency.calibration import history, simulate
 from sufficiency.calibration.figures import Figures
-from sufficiency.calibration.fit import (
-    PRIOR_SD,
-    PRIORS,
-    FitError,
-    Problem,
-    Settings,
-    fit,
-    parameters,
-    starting_data,
-    window,
-)
+from sufficiency.calibration.fit import PRIORS, FitError, Settings, fit, parameters
 from sufficiency.calibration.knobs import KNOBS
 from sufficiency.calibration.report import target_frame
 from sufficiency.calibration.sources import COLUMNS
-from sufficiency.calibration.targets import targets
 from sufficiency.parameters import read_yaml
 
 START = dt.date(2019, 4, 1)
@@ -162,21 +151,3 @@ def test_no_targets_in_the_window_raises() -> None:
     frame = pd.DataFrame(start_rows(), columns=[*COLUMNS, "period_end"])
     with pytest.raises(FitError, match="no reported figures"):
         fit(frame, TRAIN_UNTIL, Settings(replications=2), base=small_world())
-
-
-def test_the_prior_holds_assumed_starts_but_not_the_direct_rates_start() -> None:
-    """The direct rate's start only begins the search: moving it costs no prior residual,
-    while a multiplier moved from its assumed 1 does."""
-    data, fig = starting_data(synthetic_history(), small_world())
-    first, last = window(TRAIN_UNTIL, 3)
-    found = targets(fig, first, last)
-    knobs = [KNOBS[name] for name in TRUTH]
-    problem = Problem(data, fig, knobs, found, first, last, Settings())
-    fixed = np.ones((len(found), 2))
-    problem.simulated = lambda x: fixed  # type: ignore[method-assign]  # no run needed
-    start = problem.residuals(problem.x0)[len(found) :]
-    assert np.allclose(start, 0.0)
-    moved = problem.residuals(problem.x0 + np.log([3.0, 1.0]))[len(found) :]
-    assert np.allclose(moved, 0.0)  # the direct rate tripled: no prior cost
-    moved = problem.residuals(problem.x0 + np.array([0.0, 0.25]))[len(found) :]
-    assert moved == pytest.approx([0.0, 0.25 / PRIOR_SD])

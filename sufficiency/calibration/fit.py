@@ -4,9 +4,7 @@ The run starts ``window_years`` before the training date from that day's childre
 applies the changes known for the window. For knob values x (logs), the residual of a target
 is (mean over replications - observed) / spread, where the spread combines the variance of
 the simulated figure between replications (the reports are one realisation) and the
-observation spread; a weak prior keeps each knob whose start is an assumed value (a multiplier
-at 1, no step) near it (log sd 0.5), and none holds the direct entry rate, whose start only
-begins the search.
+observation spread; a weak prior keeps each knob near its starting point (log sd 0.5).
 ``scipy.optimize.least_squares`` minimises the sum of squares, with common random numbers (the
 same seeds at every evaluation) and forward differences of 0.1 on the log scale (10%) to step
 over the noise. The covariance of x is the inverse of J'J at the optimum, inflated by the
@@ -156,7 +154,6 @@ class Problem:
         self.data, self.fig, self.knobs, self.targets = data, fig, knobs, found
         self.first, self.last, self.settings = first, last, settings
         self.x0 = np.log([k.start(data, fig) for k in knobs])
-        self.prior = np.array([1.0 / PRIOR_SD if k.anchored else 0.0 for k in knobs])
         self.cache: dict[tuple, tuple[History, np.ndarray]] = {}
         self.spreads: np.ndarray | None = None
 
@@ -192,7 +189,7 @@ class Problem:
             self.spreads = np.sqrt(sims.var(axis=1, ddof=1) + noise**2)
         observed = np.array([t.row.value for t in self.targets])
         data_part = (sims.mean(axis=1) - observed) / np.maximum(self.spreads, 1e-9)
-        return np.concatenate([data_part, (x - self.x0) * self.prior])
+        return np.concatenate([data_part, (x - self.x0) / PRIOR_SD])
 
     def jacobian(self, x: np.ndarray) -> np.ndarray:
         """Forward differences of STEP on the log scale (backward at an upper bound)."""

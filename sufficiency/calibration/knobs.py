@@ -31,7 +31,6 @@ class Knob:
     apply: Callable[[dict, float], None]
     paths: Callable[[dict], tuple[str, ...]]  # the values it sets
     absolute: bool  # it sets values outright (else it multiplies what it acts on)
-    anchored: bool = True  # its start is an assumed value, which a prior keeps it near
 
     def set(self, data: dict, value: float, source: str) -> None:
         """Apply the fitted value and stamp its source on what it sets."""
@@ -130,7 +129,6 @@ KNOBS = {
         set_value(ENTRY),
         lambda d: (ENTRY,),
         True,
-        anchored=False,  # the start (priors.yaml) only starts the search: no value is assumed
     ),
     "direct_entry_before_ratio": Knob(
         "direct_entry_before_ratio",
