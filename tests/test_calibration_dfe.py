@@ -12,7 +12,7 @@ import pytest
 from sufficiency.calibration import dfe_routes, dfe_sources, history, simulate
 from sufficiency.calibration.figures import Figures
 from sufficiency.calibration.fit import PRIORS, Fit, Settings
-from sufficiency.calibration.report import twin_frame
+from sufficiency.calibration.report import LEVEL, level_frame, level_section, twin_frame
 from sufficiency.calibration.sources import COLUMNS, load_sources, until
 from sufficiency.calibration.targets import (
     DFE_SHARE,
@@ -151,17 +151,19 @@ def test_routes_are_compared_as_the_years_split_not_its_level(df) -> None:
     assert summed == pytest.approx([total, total])
 
 
-def test_the_report_shows_both_sources_and_names_the_one_followed(df) -> None:
+def fit_at_observed(df: pd.DataFrame, run: object = None, scale: float = 1.0) -> Fit:
+    """A fit whose every simulated figure is the observed one times ``scale``, spreads the
+    observation spreads, over the stand-in ``run``."""
     fig = Figures(until(df, LAST))
     found = targets(fig, FIRST, LAST)
-    observed = np.array([t.row.value for t in found])
-    fit = Fit(
+    observed = np.array([t.row.value for t in found]) * scale
+    return Fit(
         [],
         np.zeros(0),
         np.zeros(0),
         np.zeros((0, 0)),
         found,
-        None,  # type: ignore[arg-type]  # the table reads no run
+        run,  # type: ignore[arg-type]  # a stand-in
         np.column_stack([observed, observed]),
         np.array([max(t.noise, 1e-3) for t in found]),
         {},
@@ -173,6 +175,27 @@ def test_the_report_shows_both_sources_and_names_the_one_followed(df) -> None:
         0.0,
         "",
     )
+
+
+def test_the_report_reads_each_level_figure_as_children_a_year(df) -> None:
+    run = Exits({"reunified": [200.0, 240.0]})  # 220 exits a year on average
+    fit = fit_at_observed(df, run, scale=1.1)  # simulated months 34.1 against 31
+    level = level_frame(fit).set_index(["figure", "period"])
+    months = level.loc[(LEVEL["avg_months_in_care"], "2024-25")]
+    assert months["children_a_year"] == pytest.approx(220 * 1.1)  # 242: at 31 months
+    assert months["simulated_a_year"] == pytest.approx(220)
+    assert months["spread_a_year"] == pytest.approx(242 * 3.1 / 31)  # 10% of the months
+    starts = level.loc[(LEVEL["dfe_started"], "2023-24")]
+    assert (starts["children_a_year"], starts["spread_a_year"]) == (196, pytest.approx(19.6))
+    text = "\n".join(level_section(fit))
+    weights = 1 / level["spread_a_year"] ** 2
+    mean = (level["children_a_year"] * weights).sum() / weights.sum()
+    assert f"precision-weighted mean is {mean:.1f} children a year" in text
+    assert 196 < mean < 242
+
+
+def test_the_report_shows_both_sources_and_names_the_one_followed(df) -> None:
+    fit = fit_at_observed(df)
     table = twin_frame(fit).set_index(["measure", "council_period"])
     cla = table.loc[("cla_at_31_march", "2024-03-31")]
     assert (cla["council"], cla["dfe"], cla["follows"]) == (599, 596, "council")
