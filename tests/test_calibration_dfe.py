@@ -12,13 +12,14 @@ import pytest
 from sufficiency.calibration import dfe_routes, dfe_sources, history, simulate
 from sufficiency.calibration.figures import Figures
 from sufficiency.calibration.fit import PRIORS, Fit, Settings
-from sufficiency.calibration.report import twin_frame
+from sufficiency.calibration.report import LEVEL, level_frame, level_section, twin_frame
 from sufficiency.calibration.sources import COLUMNS, load_sources, until
 from sufficiency.calibration.targets import (
     DFE_SHARE,
     EXIT_ROUTES,
     WIDE_SHARE,
     dfe_targets,
+    route_targets,
     targets,
     year_flow,
 )
@@ -52,6 +53,9 @@ def test_routes_sum_to_the_published_ceased_and_shares_are_of_the_total(df) -> N
     assert foster is not None and total is not None
     assert fig.get("dfe_pct_cla_in_foster", "2024-03-31").value == round(foster / total, 4)
     assert fig.get("dfe_cla_at_31_march", "2024-03-31").value == total
+    uasc = data.breakdown("cla_started", dfe_sources.UASC, dfe_sources.LA_CODE, 2024)
+    assert fig.get("dfe_started_uasc", "2023-24").value == uasc[dfe_sources.UASC].value == 26
+    assert fig.get("dfe_started_uasc", "2020-21") is None  # suppressed (c): no row, not zero
 
 
 def test_every_dfe_row_cites_a_shipped_table_and_a_statistic(df) -> None:
@@ -115,17 +119,51 @@ def test_simulated_routes_add_up_to_the_simulated_ceased() -> None:
     assert year_flow(h, "exits", "all", "2022-23").sum() > 0
 
 
-def test_the_report_shows_both_sources_and_names_the_one_followed(df) -> None:
+class Exits:
+    """A stand-in run: exits by route in one financial year, per replication."""
+
+    def __init__(self, by_route: dict[str, list[float]]) -> None:
+        self.by_route = {r: np.array(v)[:, None] for r, v in by_route.items()}
+        self.by_route["all"] = sum(self.by_route.values())
+
+    def flow(self, measure: str, route: str = "all") -> np.ndarray:
+        assert measure == "exits"
+        return self.by_route[route]
+
+    def year(self, financial_year: str) -> int:
+        return 0
+
+
+def test_routes_are_compared_as_the_years_split_not_its_level(df) -> None:
+    fig = Figures(until(df, LAST))
+    found = {t.row.measure: t for t in route_targets(fig, FIRST, LAST) if t.row.period == "2023-24"}
+    assert set(found) == {f"dfe_ceased_{r}" for r in EXIT_ROUTES}
+    run = {"reunified": [40.0, 60.0], "permanence": [20.0, 30.0]}
+    run |= {"turned_18": [30.0, 30.0], "other": [10.0, 0.0]}
+    doubled = {r: [2 * v for v in values] for r, values in run.items()}
+    total = fig.get("dfe_ceased", "2023-24").value  # 232
+    for route in EXIT_ROUTES:
+        simulated = found[f"dfe_ceased_{route}"].simulated
+        assert np.allclose(simulated(Exits(run)), simulated(Exits(doubled)))  # level ignored
+    reunified = found["dfe_ceased_reunified"].simulated(Exits(run))
+    assert reunified == pytest.approx([0.4 * total, 0.5 * total])
+    summed = sum(found[f"dfe_ceased_{r}"].simulated(Exits(run)) for r in EXIT_ROUTES)
+    assert summed == pytest.approx([total, total])
+
+
+def fit_at_observed(df: pd.DataFrame, run: object = None, scale: float = 1.0) -> Fit:
+    """A fit whose every simulated figure is the observed one times ``scale``, spreads the
+    observation spreads, over the stand-in ``run``."""
     fig = Figures(until(df, LAST))
     found = targets(fig, FIRST, LAST)
-    observed = np.array([t.row.value for t in found])
-    fit = Fit(
+    observed = np.array([t.row.value for t in found]) * scale
+    return Fit(
         [],
         np.zeros(0),
         np.zeros(0),
         np.zeros((0, 0)),
         found,
-        None,  # type: ignore[arg-type]  # the table reads no run
+        run,  # type: ignore[arg-type]  # a stand-in
         np.column_stack([observed, observed]),
         np.array([max(t.noise, 1e-3) for t in found]),
         {},
@@ -137,6 +175,27 @@ def test_the_report_shows_both_sources_and_names_the_one_followed(df) -> None:
         0.0,
         "",
     )
+
+
+def test_the_report_reads_each_level_figure_as_children_a_year(df) -> None:
+    run = Exits({"reunified": [200.0, 240.0]})  # 220 exits a year on average
+    fit = fit_at_observed(df, run, scale=1.1)  # simulated months 34.1 against 31
+    level = level_frame(fit).set_index(["figure", "period"])
+    months = level.loc[(LEVEL["avg_months_in_care"], "2024-25")]
+    assert months["children_a_year"] == pytest.approx(220 * 1.1)  # 242: at 31 months
+    assert months["simulated_a_year"] == pytest.approx(220)
+    assert months["spread_a_year"] == pytest.approx(242 * 3.1 / 31)  # 10% of the months
+    starts = level.loc[(LEVEL["dfe_started"], "2023-24")]
+    assert (starts["children_a_year"], starts["spread_a_year"]) == (196, pytest.approx(19.6))
+    text = "\n".join(level_section(fit))
+    weights = 1 / level["spread_a_year"] ** 2
+    mean = (level["children_a_year"] * weights).sum() / weights.sum()
+    assert f"precision-weighted mean is {mean:.1f} children a year" in text
+    assert 196 < mean < 242
+
+
+def test_the_report_shows_both_sources_and_names_the_one_followed(df) -> None:
+    fit = fit_at_observed(df)
     table = twin_frame(fit).set_index(["measure", "council_period"])
     cla = table.loc[("cla_at_31_march", "2024-03-31")]
     assert (cla["council"], cla["dfe"], cla["follows"]) == (599, 596, "council")

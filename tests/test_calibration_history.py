@@ -46,10 +46,32 @@ def test_a_start_in_2023_has_that_days_children_and_the_later_known_changes(df) 
     changes = {(c.day, c.path): c.value for c in timeline}
     assert changes[(366.0, "programmes.mst.therapists")] == 3  # 1 April 2024, half staffing
     assert (549.0, "reunification.therapists") in changes  # 1 October 2024
-    uasc = params.entries[1].rate_per_month  # the year starting that day: its share from abroad
+    uasc = params.entries[1].rate_per_month  # the year starting that day: the DfE's count
+    assert "{dfe_started_uasc@2023-24}" in uasc.source
+    assert uasc.value == pytest.approx(26 / 12, rel=1e-5)
+    assert verify(params, df) == []
+
+
+def test_the_unaccompanied_stream_follows_each_years_dfe_starts(df) -> None:
+    data, fig = starting_data(df)
+    params, timeline = history.at(
+        data, fig, dt.date(2022, 4, 1), dt.date(2025, 3, 31), dt.date(2025, 3, 31)
+    )
+    assert params.entries[1].rate_per_month.value == pytest.approx(36 / 12, rel=1e-5)  # 2022-23
+    changes = {c.path: c.value for c in timeline if c.path == history.UASC_PATH}
+    assert changes == {history.UASC_PATH: pytest.approx(26 / 12, rel=1e-5)}  # from 1 April 2023
+    later, _ = history.at(data, fig, dt.date(2025, 4, 1), dt.date(2025, 4, 1), dt.date(2025, 3, 31))
+    assert later.entries[1].rate_per_month.value == pytest.approx(26 / 12, rel=1e-5)  # the latest held
+
+
+def test_without_dfe_counts_the_unaccompanied_stream_is_the_councils_share(df) -> None:
+    data, fig = starting_data(df[df["measure"] != history.UASC_STARTS])
+    params, _ = history.at(
+        data, fig, dt.date(2023, 4, 1), dt.date(2025, 3, 31), dt.date(2025, 3, 31)
+    )
+    uasc = params.entries[1].rate_per_month
     assert "{pct_cla_from_abroad_seeking_safety@2023-24}" in uasc.source
     assert uasc.value == pytest.approx(0.05 * 599 / 20)
-    assert verify(params, df) == []
 
 
 def test_a_start_knows_only_the_homes_open_by_the_training_date(df) -> None:

@@ -9,6 +9,8 @@ table, breakdown, year and authority. Measures (all prefixed ``dfe_`` so they ne
 the council's own figures):
 
 - ``dfe_cla_at_31_march``, ``dfe_started``, ``dfe_ceased``: the counts per 31 March and year.
+- ``dfe_started_uasc``: the unaccompanied asylum-seeking children among the starts (a suppressed
+  year has no row).
 - ``dfe_ceased_<route>``: ceased by reason, summed into the model's exit routes by
   ``publicdata.baseline.route_of`` (returned home or to relatives -> reunified; adopted, special
   guardianship, child arrangements order -> permanence; aged 18 and stayed put, independent
@@ -28,7 +30,7 @@ import csv
 import io
 from collections.abc import Iterable
 
-from ..publicdata.baseline import TITLE, route_of
+from ..publicdata.baseline import TITLE, UASC, route_of
 from ..publicdata.tables import PublicData, load
 from .sources import COLUMNS, DFE_TABLES, SOURCES_DIR, Figure
 
@@ -72,6 +74,13 @@ def counts(data: PublicData, year: int) -> Iterable[Figure]:
         period = f"{year}-03-31" if name.endswith("31_march") else year_period(year)
         where = statistic(year, "cla_numbers", f"measure {name}")
         yield Figure(measure, period, cell.value, "count", NUMBERS, where)
+
+
+def uasc_starts(data: PublicData, year: int) -> Iterable[Figure]:
+    cell = data.breakdown("cla_started", UASC, LA_CODE, year).get(UASC)
+    if cell is not None and cell.value is not None:
+        where = statistic(year, "cla_started", f"breakdown '{UASC}', {UASC}")
+        yield Figure("dfe_started_uasc", year_period(year), cell.value, "count", BREAKDOWNS, where)
 
 
 def routes(data: PublicData, year: int) -> Iterable[Figure]:
@@ -137,7 +146,8 @@ def figures(data: PublicData | None = None) -> list[Figure]:
     data = data or load()
     out: list[Figure] = []
     for year in data.years:
-        out += [*counts(data, year), *routes(data, year), *mix(data, year)]
+        out += [*counts(data, year), *uasc_starts(data, year), *routes(data, year)]
+        out += mix(data, year)
     return out
 
 

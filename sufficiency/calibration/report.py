@@ -65,6 +65,64 @@ def twin_frame(fit: Fit) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+LEVEL = {
+    "dfe_started": "children starting (DfE)",
+    "dfe_ceased": "children ceasing (DfE)",
+    "avg_months_in_care": "months in care (council): the exits a year that give it at the "
+    "simulated CLA",
+}
+"""The figures that set the yearly flow of a level stock, and how each reads as one."""
+
+
+def level_frame(fit: Fit) -> pd.DataFrame:
+    """Each figure that sets the flow a year, read as children a year with its spread, beside
+    the simulated flow (a months figure m at simulated months s and exits e reads as e * s / m,
+    the exits that give m at the simulated CLA)."""
+    frame = target_frame(fit)
+    rows = []
+    for i, target in enumerate(fit.targets):
+        what = LEVEL.get(target.row.measure)
+        if what is None:
+            continue
+        observed, simulated, spread = (
+            frame.iloc[i][k] for k in ("observed", "simulated_mean", "spread")
+        )
+        a_year, simulated_flow, flow_spread = observed, simulated, spread
+        if target.row.measure == "avg_months_in_care":
+            exits = fit.history.flow("exits")[:, fit.history.year(target.row.period)].mean()
+            a_year, simulated_flow = exits * simulated / observed, exits
+            flow_spread = a_year * spread / observed
+        rows.append(
+            {
+                "figure": what,
+                "period": target.row.period,
+                "observed": observed,
+                "children_a_year": a_year,
+                "spread_a_year": flow_spread,
+                "simulated_a_year": simulated_flow,
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def level_section(fit: Fit) -> list[str]:
+    level = level_frame(fit)
+    if level.empty:
+        return []
+    weights = 1.0 / level["spread_a_year"] ** 2
+    mean = float((level["children_a_year"] * weights).sum() / weights.sum())
+    return [
+        "## The level of starts and ceased",
+        "The model's CLA is nearly level over the window, so its starts and its ceased are "
+        "nearly equal, and these figures set that flow together. The fit follows none of them "
+        "over the others: each weighs by its spread (the variation between replications and "
+        "10% for its definition: the DfE counts children, the model episodes; the council "
+        "does not say whom its months average), and their precision-weighted mean is "
+        f"{mean:.1f} children a year.",
+        markdown_table(level),
+    ]
+
+
 def knob_frame(fit: Fit) -> pd.DataFrame:
     """The fitted knobs with their 95% intervals and log standard deviations (runs draw them
     together from the fit's covariance)."""
@@ -144,6 +202,7 @@ def markdown(fit: Fit, params: ParameterSet, reproduced: list[dict], title: str)
         "between replications with the observation spread.",
         markdown_table(target_frame(fit).drop(columns=["source_file", "location"])),
         *twin_section(fit),
+        *level_section(fit),
         "## Fitted quantities",
         markdown_table(knob_frame(fit)),
         "## Stock and flow",

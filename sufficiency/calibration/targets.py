@@ -39,6 +39,7 @@ DFE_SHARE = 0.01
 """Spread of a DfE placement share: 1 percentage point for mapping the DfE's placement types
 onto the model's (assumption)."""
 EXIT_ROUTES = ("reunified", "permanence", "turned_18", "other")
+COUNTING = "assumption: 10% for counting children against the model's episodes"
 DFE_MIX = (
     ("dfe_pct_cla_in_foster", FOSTER, "foster placements"),
     ("dfe_pct_cla_in_homes", (State.HOME_INHOUSE, State.HOME_EXTERNAL), "children's homes"),
@@ -158,22 +159,19 @@ def dfe_targets(fig: Figures, first: dt.date, last: dt.date) -> list[Target]:
                 "children looked after (DfE; the council's count is followed: a 5% spread)",
             )
         )
-    flows = [("dfe_started", "entries", "all", "children starting to be looked after")]
-    flows.append(("dfe_ceased", "exits", "all", "children ceasing to be looked after"))
-    flows += [
-        (f"dfe_ceased_{r}", "exits", r, f"children ceasing, exit route {r}") for r in EXIT_ROUTES
-    ]
-    for measure, counted, route, text in flows:
+    flows = [("dfe_started", "entries", "children starting to be looked after")]
+    flows.append(("dfe_ceased", "exits", "children ceasing to be looked after"))
+    for measure, counted, text in flows:
         for row, _ in flows_within(fig, measure, first, last):
             out.append(
                 Target(
                     row,
-                    partial(year_flow, counted=counted, route=route, period=row.period),
+                    partial(year_flow, counted=counted, route="all", period=row.period),
                     DEFINITION * row.value,
-                    f"{text} in the year (DfE; assumption: 10% for counting children "
-                    "against the model's episodes)",
+                    f"{text} in the year (DfE; {COUNTING})",
                 )
             )
+    out += route_targets(fig, first, last)
     for measure, part, text in DFE_MIX:
         for row in in_window(fig.rows(measure), first, last):
             out.append(
@@ -186,6 +184,35 @@ def dfe_targets(fig: Figures, first: dt.date, last: dt.date) -> list[Target]:
                 )
             )
     return out
+
+
+def route_targets(fig: Figures, first: dt.date, last: dt.date) -> list[Target]:
+    """The DfE's ceased by exit route, compared as the year's split: the simulated share of
+    the year's exits by the route times the DfE's ceased that year. The routes sum to the
+    ceased, which ``dfe_ceased`` compares already; compared as counts they would weigh the
+    level of the ceased five times against the starts' once."""
+    out = []
+    for route in EXIT_ROUTES:
+        for row, _ in flows_within(fig, f"dfe_ceased_{route}", first, last):
+            total = fig.get("dfe_ceased", row.period)
+            if total is None:
+                continue
+            out.append(
+                Target(
+                    row,
+                    partial(route_split, route=route, period=row.period, total=total.value),
+                    DEFINITION * row.value,
+                    f"children ceasing, exit route {route} in the year: the simulated share of "
+                    f"the year's ceased times the DfE's {total.value:g} (DfE; {COUNTING})",
+                )
+            )
+    return out
+
+
+def route_split(h: History, route: str, period: str, total: float) -> np.ndarray:
+    """Per replication, a year's exits by ``route`` over its exits, times ``total``."""
+    exits = year_flow(h, "exits", "all", period)
+    return year_flow(h, "exits", route, period) / np.maximum(exits, 1.0) * total
 
 
 def year_flow(h: History, counted: str, route: str, period: str) -> np.ndarray:
