@@ -61,7 +61,8 @@ def test_the_unaccompanied_stream_follows_each_years_dfe_starts(df) -> None:
     changes = {c.path: c.value for c in timeline if c.path == history.UASC_PATH}
     assert changes == {history.UASC_PATH: pytest.approx(26 / 12, rel=1e-5)}  # from 1 April 2023
     later, _ = history.at(data, fig, dt.date(2025, 4, 1), dt.date(2025, 4, 1), dt.date(2025, 3, 31))
-    assert later.entries[1].rate_per_month.value == pytest.approx(26 / 12, rel=1e-5)  # the latest held
+    # the latest rate is held
+    assert later.entries[1].rate_per_month.value == pytest.approx(26 / 12, rel=1e-5)
 
 
 def test_without_dfe_counts_the_unaccompanied_stream_is_the_councils_share(df) -> None:
