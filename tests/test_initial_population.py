@@ -4,8 +4,9 @@ population places with adopters (no child leaves by an adoption it should alread
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
-from sufficiency.engine import population
+from sufficiency.engine import engine_kind, population
 from sufficiency.engine.children import AGE_18, U_EXIT, U_ROUTE, ExitLaw
 from sufficiency.engine.model import build
 from sufficiency.engine.population import not_yet_placed, stationary
@@ -44,6 +45,9 @@ def test_children_already_in_care_are_not_left_to_an_adoption_that_is_past():
     assert (draws[:, others] == before[:, others]).all()
 
 
+@pytest.mark.skipif(
+    engine_kind() == "compiled", reason="compiled code calls not_yet_placed directly, unpatched"
+)
 def test_a_population_without_children_placed_for_adoption_keeps_its_exits(monkeypatch):
     """With none placed for adoption nobody stands for the children already placed, so the
     draws are left whole (recorded SSDA903 cells count them among other placements)."""
