@@ -61,12 +61,17 @@ class MaybeCompiled(build_ext):
 
 @functools.cache
 def mypyc_extensions() -> list[Extension]:
-    """The engine's extensions (made once a build), type-checked on their own (the project's
-    mypy settings need pydantic's plugin, which the build does not install), with the runtime
-    they share installed as ``sufficiency.engine__mypyc``."""
+    """The engine's extensions (made once a build), with the runtime they share installed as
+    ``sufficiency.engine__mypyc``. Type-checked without the project's mypy settings (they need
+    pydantic's plugin), with simpy's type hints (a build requirement: the clock subclasses
+    simpy's environment) and any others installed; errors in the modules they import are not
+    theirs to report (with no numpy at hand, as in a first install, some would be)."""
     from mypyc.build import mypycify
 
-    options = ["--config-file", os.devnull, "--ignore-missing-imports"]
+    options = [
+        *("--config-file", os.devnull),
+        *("--follow-imports", "silent", "--ignore-missing-imports"),
+    ]
     return mypycify([*options, *COMPILED], opt_level="3", group_name="sufficiency.engine")
 
 

@@ -59,3 +59,12 @@ def test_installed_package_reproduces_the_source(tmp_path, name):
     for file in written:
         source = (tmp_path / "source" / file).read_bytes()
         assert (tmp_path / "installed" / file).read_bytes() == source, file
+
+
+@pytest.mark.skipif(os.environ.get("CI") != "true", reason="only CI promises a C compiler")
+def test_ci_installs_the_compiled_engine(tmp_path):
+    """CI has a C compiler, so ``pip install .`` there must compile the engine (a build that
+    quietly falls back to Python source would leave every speed figure wrong)."""
+    found = installed(tmp_path)
+    assert found is not None
+    assert found[0] == "compiled"
