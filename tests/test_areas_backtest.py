@@ -14,8 +14,8 @@ from sufficiency.cli import cli
 from sufficiency.errors import InputError
 from sufficiency.publicdata.backtest import (
     backtest,
-    expected_starts,
     staying_share,
+    stream_starts,
     training_year,
 )
 from sufficiency.publicdata.baseline import build_baseline
@@ -111,7 +111,7 @@ def test_the_simulations_mean_takes_the_starts_as_a_control_variate(data):
     result = backtest(data, TRAIN_UNTIL, Settings(TRAIN_UNTIL, 1, 6, 1, 1), areas=[leicester])
     rows = result.table.set_index("measure")
     params = build_baseline(data, leicester, TRAIN_UNTIL).params
-    expected = expected_starts(params)
+    expected = stream_starts(params)
     assert expected == pytest.approx(trended_starts(data, 2023)["E06000016"].mean)
     assert rows.loc["started", "simulation"] == pytest.approx(expected)
     shift = rows.loc["started", "simulation_mean"] - expected

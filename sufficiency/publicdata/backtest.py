@@ -107,7 +107,7 @@ def simulated(
     rows = []
     for area, (job, values) in zip(areas, replications(data, areas, settings, done), strict=True):
         started = values[("started", date)]
-        shift = started.mean() - expected_starts(job.params)
+        shift = started.mean() - stream_starts(job.params)
         staying = staying_share(job.params)
         for measure, weight in (
             ("looked_after", staying),
@@ -129,14 +129,14 @@ def simulated(
     return pd.DataFrame(rows)
 
 
-def expected_starts(params: ParameterSet) -> float:
+def stream_starts(params: ParameterSet) -> float:
     """The starts a year the baseline's entry streams bring, on average."""
     return 12 * sum(entry.rate_per_month.value for entry in params.entries)
 
 
 def staying_share(params: ParameterSet) -> float:
     """The share of a year's entrants the baseline expects still in care at the year's end."""
-    dumped = params.model_dump(mode="json")
+    dumped = params.model_dump(mode="json", include={"population", "entries"})
     exits = params.exits
     start = first_year_start(
         dumped["population"], dumped["entries"], exits.adoption.months_placed.value
