@@ -1,0 +1,111 @@
+"""Leicester's forecast starts and ceased against the DfE's 2021-2024 range (issue 13).
+
+Run from the repository root:
+
+    python benchmarks/leicester_flows.py [--parameters calibration/leicester.yaml]
+        [--replications 100] [--seed 1] [--jobs 2] [--level 1.0]
+
+It runs `sufficiency run` on the baseline scenario with the given parameter set and prints, for
+each forecast year, the mean children starting and ceasing beside the DfE's lowest and highest
+for Leicester in 2021-2024, and the exits by route beside Leicester's reasons ceased.
+
+`--level F` is an experiment, never a shipped set: it multiplies the direct entry rate by F and
+the mean months in care by 1/F, moving the yearly flow through care while leaving children
+looked after about where they were, so the trade between the DfE's flows and the council's
+31 months in care can be measured (docs/calibration.md, "Starts, ceased and the placement mix
+against the DfE's range"). Prints figures only; nothing here asserts.
+"""
+
+from __future__ import annotations
+
+import argparse
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+import pandas as pd
+import yaml
+
+from sufficiency.publicdata.tables import load
+
+ROOT = Path(__file__).resolve().parent.parent
+LEICESTER = "E06000016"
+DFE_FLOWS = {"entries": "started_during_year", "exits": "ceased_during_year"}
+DFE_ROUTES = ("reunified", "permanence", "turned_18", "other")
+
+
+def dfe_range(measure: str) -> tuple[float, float]:
+    """Leicester's lowest and highest yearly count of a DfE measure over the shipped years."""
+    data = load()
+    values = [data.figures[(measure, LEICESTER, year)].value for year in data.years]
+    found = [v for v in values if v is not None]
+    return min(found), max(found)
+
+
+def leveled(parameters: Path, level: float, folder: Path) -> Path:
+    """A copy of the parameter set with the direct rate times ``level`` and months in care over
+    it (the copy sits beside nothing it refers to, so relative paths must not be needed)."""
+    data = yaml.safe_load(parameters.read_text(encoding="utf-8"))
+    for stream in data["entries"]:
+        if stream["name"] == "direct":
+            stream["rate_per_month"]["value"] *= level
+    months = data["exits"]["mean_months_by_band"]["value"]
+    data["exits"]["mean_months_by_band"]["value"] = {b: m / level for b, m in months.items()}
+    out = folder / f"level-{level:g}.yaml"
+    out.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+    return out
+
+
+def run_baseline(parameters: Path, args: argparse.Namespace, folder: Path) -> pd.DataFrame:
+    """The baseline scenario on ``parameters``; its flows.csv."""
+    scenario = folder / "baseline.yaml"
+    text = (ROOT / "scenarios" / "baseline.yaml").read_text(encoding="utf-8")
+    text = text.replace("parameters: ../calibration/leicester.yaml", f"parameters: {parameters}")
+    scenario.write_text(text, encoding="utf-8")
+    out = folder / "run"
+    main = "from sufficiency.cli import main; main()"
+    command = [sys.executable, "-c", main, "run", str(scenario), "--out", str(out)]
+    command += ["--replications", str(args.replications), "--seed", str(args.seed)]
+    command += ["--jobs", str(args.jobs)]
+    subprocess.run(command, check=True, stdout=subprocess.DEVNULL)
+    return pd.read_csv(out / "flows.csv")
+
+
+def table(flows: pd.DataFrame) -> pd.DataFrame:
+    """Mean entries and exits (all, and exits by route) by financial year."""
+    picked = flows[flows["measure"].isin(DFE_FLOWS)]
+    wide = picked.pivot_table(index="financial_year", columns=["measure", "route"], values="mean")
+    rows = {"starts": wide[("entries", "all")], "ceased": wide[("exits", "all")]}
+    rows |= {route: wide[("exits", route)] for route in DFE_ROUTES}
+    return pd.DataFrame(rows).round(1)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--parameters", type=Path, default=ROOT / "calibration" / "leicester.yaml")
+    parser.add_argument("--replications", type=int, default=100)
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--jobs", type=int, default=2)
+    parser.add_argument("--level", type=float, default=1.0)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        parameters = args.parameters.resolve()
+        if args.level != 1.0:
+            parameters = leveled(parameters, args.level, folder)
+        found = table(run_baseline(parameters, args, folder))
+    print(
+        f"{args.parameters} (level x{args.level:g}), {args.replications} replications, "
+        f"seed {args.seed}"
+    )
+    print(found.to_string())
+    for column, measure in (("starts", "started_during_year"), ("ceased", "ceased_during_year")):
+        low, high = dfe_range(measure)
+        over = found[column][(found[column] < low) | (found[column] > high)]
+        verdict = "all inside" if over.empty else f"outside in {', '.join(over.index)}"
+        print(f"{column}: DfE 2021-2024 range {low:g}-{high:g}; {verdict}")
+
+
+if __name__ == "__main__":
+    main()
