@@ -177,9 +177,14 @@ class Processes(Executor):
 
 
 def stop(pool: ProcessPoolExecutor) -> None:
-    """End every worker of ``pool`` now: SIGTERM, then SIGKILL for any still running."""
+    """End every worker of ``pool`` now: SIGTERM, then SIGKILL for any still running; then
+    wait for the pool's manager thread to finish. Left running, it could close its wake-up
+    pipe while Python's exit hook for process pools writes to it (CPython 3.11 does not lock
+    the two), and the interrupted command printed "OSError: [Errno 9] Bad file descriptor"
+    after its one line."""
     with deferred():
         workers = list((pool._processes or {}).values())  # no public way before Python 3.14
+        manager = getattr(pool, "_executor_manager_thread", None)  # shutdown() forgets it
         pool.shutdown(wait=False, cancel_futures=True)
         for worker in workers:
             worker.terminate()
@@ -188,6 +193,8 @@ def stop(pool: ProcessPoolExecutor) -> None:
             if worker.is_alive():
                 worker.kill()
                 worker.join()
+        if manager is not None:
+            manager.join(STOP_SECONDS)
 
 
 def start_worker(parent: int) -> None:
