@@ -7,15 +7,22 @@ the source ``assumption: test`` (where the model wants a sourced value) and vali
 
 from __future__ import annotations
 
+import datetime as dt
 import types
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any, Union, get_args, get_origin
 
+import pandas as pd
 import yaml
 from pydantic import BaseModel
 
-from sufficiency.parameters import ParameterSet, Sourced
+from sufficiency.calibration import history, simulate
+from sufficiency.calibration.figures import Figures
+from sufficiency.calibration.fit import PRIORS
+from sufficiency.calibration.simulate import History
+from sufficiency.calibration.sources import COLUMNS
+from sufficiency.parameters import ParameterSet, Sourced, read_yaml
 from sufficiency.pathway import AGE_BANDS, MATCHED_NAMES, MONTH, NEEDS, PROGRAMMES
 from sufficiency.scenario import Scenario
 from sufficiency.timeline import Change
@@ -247,3 +254,29 @@ def teenagers_wanting(
         matching={"preferences": dict.fromkeys(AGE_BANDS, by_need), **(matching or {})},
         **sections,
     )
+
+
+def started_history(start: dt.date, years: int, replications: int, seed: int) -> History:
+    """A fitted-style run of the priors from 80 children in care on the day before ``start``
+    (70% fostered, 60% of them with in-house carers), with no dated changes."""
+    day = start - dt.timedelta(days=1)
+    starting = {"cla_at_31_march": 80.0, "pct_cla_in_foster": 0.7}
+    starting["pct_cla_with_inhouse_carers"] = 0.6
+    frame = pd.DataFrame(
+        [
+            {
+                "measure": measure,
+                "period": day.isoformat(),
+                "value": value,
+                "unit": "count",
+                "source_file": "999_0000000000000000.txt",
+                "location": "synthetic",
+                "note": "",
+                "period_end": pd.Timestamp(day),
+            }
+            for measure, value in starting.items()
+        ],
+        columns=[*COLUMNS, "period_end"],
+    )
+    params, _ = history.at(read_yaml(PRIORS), Figures(frame), start, start, start)
+    return simulate.run(params, [], years, replications, seed)

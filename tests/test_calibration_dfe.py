@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from sufficiency.calibration import dfe_routes, dfe_sources, history, simulate
+from sufficiency.calibration import dfe_routes, dfe_sources
 from sufficiency.calibration.figures import Figures
 from sufficiency.calibration.fit import PRIORS, Fit, Settings
 from sufficiency.calibration.report import LEVEL, level_frame, level_section, twin_frame
@@ -26,6 +26,8 @@ from sufficiency.calibration.targets import (
 from sufficiency.errors import InputError
 from sufficiency.parameters import read_yaml
 from sufficiency.publicdata.tables import load
+
+from .builders import started_history
 
 FIRST, LAST = dt.date(2022, 4, 1), dt.date(2025, 3, 31)
 HEADER = ",".join(COLUMNS)
@@ -92,28 +94,7 @@ def test_dfe_targets_in_the_window_and_which_source_is_followed(df) -> None:
 
 
 def test_simulated_routes_add_up_to_the_simulated_ceased() -> None:
-    start = dt.date(2022, 4, 1)
-    day = start - dt.timedelta(days=1)
-    starting = [("cla_at_31_march", 80.0), ("pct_cla_in_foster", 0.7)]
-    starting.append(("pct_cla_with_inhouse_carers", 0.6))
-    frame = pd.DataFrame(
-        [
-            {
-                "measure": measure,
-                "period": day.isoformat(),
-                "value": value,
-                "unit": "count",
-                "source_file": "999_0000000000000000.txt",
-                "location": "synthetic",
-                "note": "",
-                "period_end": pd.Timestamp(day),
-            }
-            for measure, value in starting
-        ],
-        columns=[*COLUMNS, "period_end"],
-    )
-    params, _ = history.at(read_yaml(PRIORS), Figures(frame), start, start, start)
-    h = simulate.run(params, [], 1, 2, seed=5)
+    h = started_history(dt.date(2022, 4, 1), 1, 2, seed=5)
     routes = sum(year_flow(h, "exits", r, "2022-23") for r in EXIT_ROUTES)
     assert np.array_equal(routes, year_flow(h, "exits", "all", "2022-23"))
     assert year_flow(h, "exits", "all", "2022-23").sum() > 0

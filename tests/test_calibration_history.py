@@ -97,6 +97,7 @@ def one_replication(episodes: list[tuple[int, float, float, int]]) -> History:
         np.zeros((1, 1, 1), dtype=np.int32),
         np.array(episodes, dtype=float),
         np.zeros((0, 2)),
+        np.zeros((1, 4), dtype=np.int32),
     )
     return History(cal, params, [sample])
 

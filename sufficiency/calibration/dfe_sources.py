@@ -22,6 +22,9 @@ the council's own figures):
   ``dfe_pct_cla_in_supported_or_other`` (supported accommodation, other placements and placed for
   adoption, combined because the DfE recoded supported accommodation in 2024): fractions of the
   total at 31 March, suppressed cells left out and counted in the note.
+- ``dfe_pct_cla_aged_<band>`` (the model's age bands) and ``dfe_pct_cla_own_provision``,
+  ``dfe_pct_cla_private_provision`` (with voluntary): fractions of the total at 31 March in the
+  same way; not fit targets, shown beside the fit (``calibration.shown``).
 """
 
 from __future__ import annotations
@@ -30,7 +33,8 @@ import csv
 import io
 from collections.abc import Iterable
 
-from ..publicdata.baseline import TITLE, UASC, route_of
+from ..pathway import AGE_BANDS
+from ..publicdata.baseline import AGE_GROUPS, PROVIDER_OWN, TITLE, UASC, route_of
 from ..publicdata.tables import PublicData, load
 from .sources import COLUMNS, DFE_TABLES, SOURCES_DIR, Figure
 
@@ -54,6 +58,18 @@ MIX = {
         PLACED_FOR_ADOPTION,
     ),
 }
+AGES = {
+    f"dfe_pct_cla_aged_{band.replace('-', '_')}": tuple(
+        group for group, of in AGE_GROUPS.items() if of == band
+    )
+    for band in AGE_BANDS
+}
+PROVIDERS = {
+    "dfe_pct_cla_own_provision": (PROVIDER_OWN,),
+    "dfe_pct_cla_private_provision": ("Private provision", "Voluntary/third sector provision"),
+}
+SHARES = (("Placement", MIX), ("Age group", AGES), ("Place providers", PROVIDERS))
+"""The DfE breakdowns at 31 March given as shares of the total, and the measures they give."""
 REASON = "Reason episode ceased"
 
 
@@ -112,26 +128,26 @@ def routes(data: PublicData, year: int) -> Iterable[Figure]:
     )
 
 
-def mix(data: PublicData, year: int) -> Iterable[Figure]:
-    cells = data.breakdown("cla_at_31_march", "Placement", LA_CODE, year)
+def placed_for_adoption(data: PublicData, year: int) -> Iterable[Figure]:
+    cell = data.breakdown("cla_at_31_march", "Placement", LA_CODE, year).get(PLACED_FOR_ADOPTION)
+    if cell is not None and cell.value is not None:
+        where = statistic(year, "cla_at_31_march", f"breakdown 'Placement', {PLACED_FOR_ADOPTION}")
+        yield Figure(
+            "dfe_placed_for_adoption", f"{year}-03-31", cell.value, "count", BREAKDOWNS, where
+        )
+
+
+def shares(
+    data: PublicData, year: int, breakdown: str, groups: dict[str, tuple[str, ...]]
+) -> Iterable[Figure]:
+    """Each measure's share of the breakdown's total at 31 March ``year``; suppressed or absent
+    cells are left out and named in the note."""
+    cells = data.breakdown("cla_at_31_march", breakdown, LA_CODE, year)
     total = cells.get("Total")
     if total is None or not total.value:
         return
-    where = statistic(year, "cla_at_31_march", "breakdown 'Placement', of Total")
-    placed = cells.get(PLACED_FOR_ADOPTION)
-    if placed is not None and placed.value is not None:
-        where_count = statistic(
-            year, "cla_at_31_march", f"breakdown 'Placement', {PLACED_FOR_ADOPTION}"
-        )
-        yield Figure(
-            "dfe_placed_for_adoption",
-            f"{year}-03-31",
-            placed.value,
-            "count",
-            BREAKDOWNS,
-            where_count,
-        )
-    for measure, kinds in MIX.items():
+    where = statistic(year, "cla_at_31_march", f"breakdown '{breakdown}', of Total")
+    for measure, kinds in groups.items():
         shown = [cells[k].value for k in kinds if k in cells and cells[k].value is not None]
         if not shown:
             continue
@@ -147,7 +163,9 @@ def figures(data: PublicData | None = None) -> list[Figure]:
     out: list[Figure] = []
     for year in data.years:
         out += [*counts(data, year), *uasc_starts(data, year), *routes(data, year)]
-        out += mix(data, year)
+        out += placed_for_adoption(data, year)
+        for breakdown, groups in SHARES:
+            out += shares(data, year, breakdown, groups)
     return out
 
 

@@ -11,6 +11,7 @@ from rich.table import Table
 from ..parameters import ParameterSet
 from .fit import Fit
 from .provenance import assumptions
+from .shown import WHY, shown_frame
 from .simulate import stock_flow
 from .targets import TWINS
 from .trends import log_trend
@@ -123,6 +124,13 @@ def level_section(fit: Fit) -> list[str]:
     ]
 
 
+def shown_section(fit: Fit) -> list[str]:
+    shown = shown_frame(fit)
+    if shown.empty:
+        return []
+    return ["## Ages and providers at 31 March (shown, not fitted)", WHY, markdown_table(shown)]
+
+
 def knob_frame(fit: Fit) -> pd.DataFrame:
     """The fitted knobs with their 95% intervals and log standard deviations (runs draw them
     together from the fit's covariance)."""
@@ -203,6 +211,7 @@ def markdown(fit: Fit, params: ParameterSet, reproduced: list[dict], title: str)
         markdown_table(target_frame(fit).drop(columns=["source_file", "location"])),
         *twin_section(fit),
         *level_section(fit),
+        *shown_section(fit),
         "## Fitted quantities",
         markdown_table(knob_frame(fit)),
         "## Stock and flow",

@@ -18,6 +18,7 @@ from ..executor import gather
 from ..measures import flow_array, routes_for, state_arrays
 from ..parameters import ParameterSet
 from ..pathway import (
+    AGE_BANDS,
     DAYS_PER_YEAR,
     PLACEMENTS,
     PROGRAMME_STATE,
@@ -38,14 +39,16 @@ PROGRAMME_INDEX = {STATE_INDEX[PROGRAMME_STATE[p]]: i for i, p in enumerate(PROG
 @dataclass
 class Sample:
     """One replication: stocks at month ends, CLA-days per month, counted flows per financial
-    year, each programme child's episode (programme, start day, end day, outcome) and each
-    family start (programme, day)."""
+    year, each programme child's episode (programme, start day, end day, outcome), each
+    family start (programme, day), and the children in care by age band at each 31 March
+    (``Calendar.census`` order)."""
 
     stocks: np.ndarray
     cla_days: np.ndarray
     flows: np.ndarray
     episodes: np.ndarray
     families: np.ndarray
+    ages: np.ndarray
 
 
 def programme_episodes(model: Model) -> np.ndarray:
@@ -72,7 +75,32 @@ def family_starts(model: Model) -> np.ndarray:
     return np.array(found, dtype=float).reshape(-1, 2)
 
 
-def sample(model: Model, cal: Calendar) -> Sample:
+def in_care_by_age(model: Model) -> list[int]:
+    """The children in care now by age band (``AGE_BANDS`` order)."""
+    now = model.env.now
+    bands = [c.band(now) for group in model.placed.values() for c in group.values()]
+    return [bands.count(band) for band in AGE_BANDS]
+
+
+def count_ages(cal: Calendar, counts: list[list[int]], model: Model) -> None:
+    """Start a process that appends the children in care by age band to ``counts`` at the end
+    of each 31 March before the run's last day (``sample`` adds the last day's). It only looks:
+    no draws, no moves."""
+    env = model.env
+
+    def census():
+        for i in cal.census:
+            if cal.points[i] >= cal.horizon:
+                return
+            yield env.timeout(max(0.0, float(cal.points[i]) - env.now))
+            counts.append(in_care_by_age(model))
+
+    env.process(census())
+
+
+def sample(model: Model, cal: Calendar, ages: list[list[int]]) -> Sample:
+    if len(ages) < len(cal.census):  # a 31 March on the run's last day
+        ages.append(in_care_by_age(model))
     stocks, days = state_arrays(model, cal)
     return Sample(
         stocks.astype(np.int32),
@@ -80,6 +108,7 @@ def sample(model: Model, cal: Calendar) -> Sample:
         flow_array(model, cal),
         programme_episodes(model),
         family_starts(model),
+        np.array(ages, dtype=np.int32).reshape(-1, len(AGE_BANDS)),
     )
 
 
@@ -91,9 +120,15 @@ def run_chunk(
     for i in indices:
         rep_seed = replication_seed(seed, i)
         params = draw_parameters(base, parameter_rng(rep_seed))
+        ages: list[list[int]] = []
         out.append(
             replicate(
-                params, rep_seed, cal.horizon, list(timeline), lambda model: sample(model, cal)
+                params,
+                rep_seed,
+                cal.horizon,
+                list(timeline),
+                partial(sample, cal=cal, ages=ages),
+                partial(count_ages, cal, ages),
             )
         )
     return out
@@ -135,6 +170,13 @@ class History:
 
     def cla(self, date: dt.date) -> np.ndarray:
         return self.stock(date, CLA)
+
+    def age_share(self, date: dt.date, bands: tuple[str, ...]) -> np.ndarray:
+        """Per replication, the share of the children in care at a 31 March in ``bands``."""
+        k = self.cal.census.index(self.point(date))
+        counts = np.stack([s.ages[k] for s in self.samples]).astype(float)
+        part = counts[:, [AGE_BANDS.index(band) for band in bands]].sum(axis=1)
+        return part / np.maximum(counts.sum(axis=1), 1.0)
 
     def share(self, date: dt.date, part: tuple[State, ...], whole: tuple[State, ...]) -> np.ndarray:
         top = self.stock(date, [STATE_INDEX[s] for s in part])

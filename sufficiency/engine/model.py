@@ -290,9 +290,13 @@ def simulate(
     seed: np.random.SeedSequence,
     horizon: float,
     changes: Iterable[Change] = (),
+    watch: Callable[[Model], None] | None = None,
 ) -> Model:
-    """Run one replication to the horizon and return the model with its log."""
+    """Run one replication to the horizon and return the model with its log; ``watch(model)``,
+    if given, is called once it is built (to start a process that looks on, say)."""
     model = build(params, seed, horizon, changes)
+    if watch is not None:
+        watch(model)
     model.env.run(until=horizon)
     return model
 
@@ -303,8 +307,10 @@ def replicate(
     horizon: float,
     changes: Iterable[Change],
     reduce: Callable[[Model], T],
+    watch: Callable[[Model], None] | None = None,
 ) -> T:
-    """Simulate one replication and keep only ``reduce(model)``.
+    """Simulate one replication (``watch`` as ``simulate`` takes it) and keep only
+    ``reduce(model)``.
 
     Python's cyclic garbage collector is paused meanwhile (a replication makes objects by the
     hundred thousand, and collections triggered by them repeatedly walked every live object).
@@ -314,7 +320,7 @@ def replicate(
     enabled = gc.isenabled()
     gc.disable()
     try:
-        model = simulate(params, seed, horizon, changes)
+        model = simulate(params, seed, horizon, changes, watch)
         try:
             return reduce(model)
         finally:
