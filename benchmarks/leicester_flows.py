@@ -61,7 +61,10 @@ def run_baseline(parameters: Path, args: argparse.Namespace, folder: Path) -> pd
     """The baseline scenario on ``parameters``; its flows.csv."""
     scenario = folder / "baseline.yaml"
     text = (ROOT / "scenarios" / "baseline.yaml").read_text(encoding="utf-8")
-    text = text.replace("parameters: ../calibration/leicester.yaml", f"parameters: {parameters}")
+    shipped = "parameters: ../calibration/leicester.yaml"
+    if shipped not in text:
+        raise SystemExit(f"scenarios/baseline.yaml no longer says '{shipped}'")
+    text = text.replace(shipped, f"parameters: {parameters}")
     scenario.write_text(text, encoding="utf-8")
     out = folder / "run"
     main = "from sufficiency.cli import main; main()"
@@ -100,7 +103,7 @@ def main() -> None:
         f"seed {args.seed}"
     )
     print(found.to_string())
-    for column, measure in (("starts", "started_during_year"), ("ceased", "ceased_during_year")):
+    for column, measure in zip(("starts", "ceased"), DFE_FLOWS.values(), strict=True):
         low, high = dfe_range(measure)
         over = found[column][(found[column] < low) | (found[column] > high)]
         verdict = "all inside" if over.empty else f"outside in {', '.join(over.index)}"

@@ -17,11 +17,7 @@ import pandas as pd
 import yaml
 from pydantic import BaseModel
 
-from sufficiency.calibration import history, simulate
-from sufficiency.calibration.figures import Figures
-from sufficiency.calibration.fit import PRIORS
 from sufficiency.calibration.simulate import History
-from sufficiency.calibration.sources import COLUMNS
 from sufficiency.parameters import ParameterSet, Sourced, read_yaml
 from sufficiency.pathway import AGE_BANDS, MATCHED_NAMES, MONTH, NEEDS, PROGRAMMES
 from sufficiency.scenario import Scenario
@@ -259,6 +255,11 @@ def teenagers_wanting(
 def started_history(start: dt.date, years: int, replications: int, seed: int) -> History:
     """A fitted-style run of the priors from 80 children in care on the day before ``start``
     (70% fostered, 60% of them with in-house carers), with no dated changes."""
+    from sufficiency.calibration import history, simulate
+    from sufficiency.calibration.figures import Figures
+    from sufficiency.calibration.fit import PRIORS
+    from sufficiency.calibration.sources import COLUMNS
+
     day = start - dt.timedelta(days=1)
     starting = {"cla_at_31_march": 80.0, "pct_cla_in_foster": 0.7}
     starting["pct_cla_with_inhouse_carers"] = 0.6

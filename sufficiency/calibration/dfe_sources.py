@@ -58,10 +58,16 @@ MIX = {
         PLACED_FOR_ADOPTION,
     ),
 }
+
+
+def age_measure(band: str) -> str:
+    """The measure of the DfE's share of children in care in an age band: ``0-4`` ->
+    ``dfe_pct_cla_aged_0_4``."""
+    return f"dfe_pct_cla_aged_{band.replace('-', '_')}"
+
+
 AGES = {
-    f"dfe_pct_cla_aged_{band.replace('-', '_')}": tuple(
-        group for group, of in AGE_GROUPS.items() if of == band
-    )
+    age_measure(band): tuple(group for group, of in AGE_GROUPS.items() if of == band)
     for band in AGE_BANDS
 }
 PROVIDERS = {

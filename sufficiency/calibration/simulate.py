@@ -101,6 +101,7 @@ def count_ages(cal: Calendar, counts: list[list[int]], model: Model) -> None:
 def sample(model: Model, cal: Calendar, ages: list[list[int]]) -> Sample:
     if len(ages) < len(cal.census):  # a 31 March on the run's last day
         ages.append(in_care_by_age(model))
+    assert len(ages) == len(cal.census), "count_ages must watch the run"
     stocks, days = state_arrays(model, cal)
     return Sample(
         stocks.astype(np.int32),
