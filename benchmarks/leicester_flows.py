@@ -19,20 +19,19 @@ against the DfE's range"). Prints figures only; nothing here asserts.
 from __future__ import annotations
 
 import argparse
-import subprocess
-import sys
 import tempfile
 from pathlib import Path
 
 import pandas as pd
 import yaml
 
+from sufficiency.api import run
+from sufficiency.calibration.targets import EXIT_ROUTES
 from sufficiency.publicdata.tables import load
 
 ROOT = Path(__file__).resolve().parent.parent
 LEICESTER = "E06000016"
 DFE_FLOWS = {"entries": "started_during_year", "exits": "ceased_during_year"}
-DFE_ROUTES = ("reunified", "permanence", "turned_18", "other")
 
 
 def dfe_range(measure: str) -> tuple[float, float]:
@@ -44,8 +43,8 @@ def dfe_range(measure: str) -> tuple[float, float]:
 
 
 def leveled(parameters: Path, level: float, folder: Path) -> Path:
-    """A copy of the parameter set with the direct rate times ``level`` and months in care over
-    it (the copy sits beside nothing it refers to, so relative paths must not be needed)."""
+    """A copy of the parameter set in ``folder`` with the direct rate times ``level`` and the
+    months in care over it."""
     data = yaml.safe_load(parameters.read_text(encoding="utf-8"))
     for stream in data["entries"]:
         if stream["name"] == "direct":
@@ -58,21 +57,15 @@ def leveled(parameters: Path, level: float, folder: Path) -> Path:
 
 
 def run_baseline(parameters: Path, args: argparse.Namespace, folder: Path) -> pd.DataFrame:
-    """The baseline scenario on ``parameters``; its flows.csv."""
-    scenario = folder / "baseline.yaml"
+    """The baseline scenario on ``parameters``: its flows (flows.csv as a DataFrame)."""
     text = (ROOT / "scenarios" / "baseline.yaml").read_text(encoding="utf-8")
     shipped = "parameters: ../calibration/leicester.yaml"
     if shipped not in text:
         raise SystemExit(f"scenarios/baseline.yaml no longer says '{shipped}'")
-    text = text.replace(shipped, f"parameters: {parameters}")
-    scenario.write_text(text, encoding="utf-8")
-    out = folder / "run"
-    main = "from sufficiency.cli import main; main()"
-    command = [sys.executable, "-c", main, "run", str(scenario), "--out", str(out)]
-    command += ["--replications", str(args.replications), "--seed", str(args.seed)]
-    command += ["--jobs", str(args.jobs)]
-    subprocess.run(command, check=True, stdout=subprocess.DEVNULL)
-    return pd.read_csv(out / "flows.csv")
+    scenario = folder / "baseline.yaml"
+    scenario.write_text(text.replace(shipped, f"parameters: {parameters}"), encoding="utf-8")
+    found = run(scenario, replications=args.replications, seed=args.seed, jobs=args.jobs)
+    return found.flows
 
 
 def table(flows: pd.DataFrame) -> pd.DataFrame:
@@ -80,7 +73,7 @@ def table(flows: pd.DataFrame) -> pd.DataFrame:
     picked = flows[flows["measure"].isin(DFE_FLOWS)]
     wide = picked.pivot_table(index="financial_year", columns=["measure", "route"], values="mean")
     rows = {"starts": wide[("entries", "all")], "ceased": wide[("exits", "all")]}
-    rows |= {route: wide[("exits", route)] for route in DFE_ROUTES}
+    rows |= {route: wide[("exits", route)] for route in EXIT_ROUTES}
     return pd.DataFrame(rows).round(1)
 
 

@@ -11,17 +11,19 @@ import datetime as dt
 import types
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Any, Union, get_args, get_origin
+from typing import TYPE_CHECKING, Any, Union, get_args, get_origin
 
 import pandas as pd
 import yaml
 from pydantic import BaseModel
 
-from sufficiency.calibration.simulate import History
 from sufficiency.parameters import ParameterSet, Sourced, read_yaml
 from sufficiency.pathway import AGE_BANDS, MATCHED_NAMES, MONTH, NEEDS, PROGRAMMES
 from sufficiency.scenario import Scenario
 from sufficiency.timeline import Change
+
+if TYPE_CHECKING:
+    from sufficiency.calibration.simulate import History
 
 __all__ = ["MONTH", "SMALL", "SOURCE", "Change", "scenario_of", "small_set", "teenagers_wanting"]
 
